@@ -1,0 +1,35 @@
+import type { Parameter } from "./event.js";
+
+/**
+ * Messages on the control plane (one Unix socket, wire frames of kind CONTROL_KIND carrying
+ * JSON). Node to daemon first sends `register` with the run's token.
+ */
+export const CONTROL_KIND = 0;
+
+export type LogLevel = "error" | "warn" | "info" | "debug" | "trace";
+
+/** Node status shown to users (Node-BLUE's `status`). */
+export interface NodeStatus {
+  text?: string;
+  fill?: "red" | "green" | "yellow" | "blue" | "grey";
+  shape?: "ring" | "dot";
+}
+
+export type NodeToDaemon =
+  | { t: "register"; nodeId: string; token: string; protocolVersion: number }
+  /** Every input is subscribed and every output publisher is up: the node is past the barrier's wait. */
+  | { t: "subscribed" }
+  | { t: "log"; level: LogLevel; message: string; fields?: Record<string, Parameter> }
+  | { t: "status"; status: NodeStatus }
+  /** The node closed its outputs (finished sending). */
+  | { t: "outputs_closed"; drops: Record<string, number> };
+
+export type DaemonToNode =
+  | { t: "registered" }
+  | { t: "refused"; reason: string }
+  /** Every node registered and subscribed: sends may start. */
+  | { t: "ready" }
+  | { t: "stop" }
+  | { t: "timer"; inputs: string[]; timestamp: number }
+  | { t: "input_closed"; inputs: string[] }
+  | { t: "node_failed"; sourceNodeId: string; error: string; inputs: string[] };

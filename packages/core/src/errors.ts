@@ -1,0 +1,91 @@
+/**
+ * Error classes shared by every Rivulet package. Code and tests identify errors by `name`,
+ * never by message text; each class carries the structured fields a caller needs.
+ */
+
+/** Base class: sets `name` from the subclass and chains `cause`. */
+export class RivuletError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A frame whose bytes do not follow the frame format (bad version, lengths out of bounds). */
+export class FrameDecodeError extends RivuletError {
+  constructor(
+    message: string,
+    readonly offset?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** `sendOutput` was called with an output id the descriptor does not declare for this node. */
+export class UndeclaredOutputError extends RivuletError {
+  constructor(
+    readonly nodeId: string,
+    readonly outputId: string,
+    readonly declared: readonly string[],
+  ) {
+    super(
+      `node '${nodeId}' has no output '${outputId}' (declared outputs: ${declared.length > 0 ? declared.join(", ") : "none"}); add it to the node's 'outputs' in the dataflow YAML`,
+    );
+  }
+}
+
+/** A value passed to `sendOutput` that cannot be turned into Arrow data. */
+export class UnsupportedValueError extends RivuletError {}
+
+/** `RIVULET_NODE_CONFIG` is missing or malformed. */
+export class NodeConfigError extends RivuletError {}
+
+/** A wait ended because its `AbortSignal` fired. */
+export class AbortError extends RivuletError {
+  constructor(message = "the operation was aborted", options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A wait ended because its time limit passed. */
+export class TimeoutError extends RivuletError {
+  constructor(readonly timeoutMs: number, what = "operation") {
+    super(`${what} timed out after ${timeoutMs} ms`);
+  }
+}
+
+/** A transport could not connect, lost its peer, or was used after close. */
+export class TransportError extends RivuletError {
+  constructor(
+    message: string,
+    readonly channel?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A transport kind named in the plan has no plugin in the map given to the planner or node. */
+export class UnknownTransportError extends RivuletError {
+  constructor(
+    readonly kind: string,
+    readonly available: readonly string[],
+  ) {
+    super(
+      `transport '${kind}' is not available (available: ${available.join(", ")}); install @rivulet/transport-${kind} or name a module path`,
+    );
+  }
+}
+
+/** The control connection to the daemon failed or was refused. */
+export class ControlPlaneError extends RivuletError {}
+
+/** An object was used after `close()`. */
+export class ClosedError extends RivuletError {}
+
+/** Returns the signal's reason as an AbortError, keeping the original reason as cause. */
+export function abortErrorFrom(signal: AbortSignal): AbortError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof AbortError) return reason;
+  return new AbortError("the operation was aborted", { cause: reason });
+}

@@ -1,0 +1,64 @@
+import type { Vector } from "apache-arrow";
+
+/** A user parameter value: flat, as in dora (bool, number, string, or a list of those). */
+export type Parameter = boolean | number | string | boolean[] | number[] | string[];
+
+/** Metadata travelling with a message: user parameters plus the HLC `timestamp`. */
+export interface Metadata {
+  /** Hybrid-logical-clock timestamp in microseconds since the Unix epoch (see `HybridClock`). */
+  timestamp: number;
+  /** Flat user parameters, as passed to `sendOutput` (dora's `metadata` dict). */
+  parameters: Record<string, Parameter>;
+}
+
+/** An input message. `value` is built lazily on first access. */
+export interface InputEvent {
+  type: "INPUT";
+  /** The input id as named in the consumer's `inputs`. */
+  id: string;
+  /** The payload as an Arrow vector (raw payloads appear as a Uint8 vector). */
+  readonly value: Vector;
+  /** The payload bytes, without copying (for raw payloads, exactly what was sent). */
+  readonly data: Uint8Array;
+  metadata: Metadata;
+}
+
+/** An input will receive nothing more (its producer finished, failed, or the timer stopped). */
+export interface InputClosedEvent {
+  type: "INPUT_CLOSED";
+  id: string;
+  metadata: Metadata;
+}
+
+/** The node should stop; the event stream ends after it. */
+export interface StopEvent {
+  type: "STOP";
+  /** Why: `manual` (Ctrl-C, `--stop-after`, daemon), `all-inputs-closed`, or `daemon-lost`. */
+  reason: "manual" | "all-inputs-closed" | "daemon-lost";
+  metadata: Metadata;
+}
+
+/** A non-fatal error in band: a corrupt frame on an input, a lost connection. */
+export interface ErrorEvent {
+  type: "ERROR";
+  id?: string;
+  error: Error;
+  metadata: Metadata;
+}
+
+/** A producer of one or more of this node's inputs failed. */
+export interface NodeFailedEvent {
+  type: "NODE_FAILED";
+  /** The failed node. */
+  sourceNodeId: string;
+  /** Exit code or signal, and the reason as text. */
+  error: string;
+  /** This node's inputs that were fed by the failed node. */
+  affectedInputIds: string[];
+  metadata: Metadata;
+}
+
+/** Every event a node can receive. Consumers must ignore types they do not know. */
+export type NodeEvent = InputEvent | InputClosedEvent | StopEvent | ErrorEvent | NodeFailedEvent;
+
+export type EventType = NodeEvent["type"];

@@ -1,0 +1,130 @@
+/**
+ * The transport plugin interface (DESIGN §6). A transport moves opaque frames on named
+ * channels (one channel = one node output) and nothing else: encoding, queue policy and
+ * lifecycle live in core and the SDK.
+ *
+ * A plugin has two halves joined by JSON: `plan()` runs in the daemon and decides connection
+ * info (socket paths, topics) for every channel; `create()` runs in the node process and
+ * returns a `Transport` that publishes and subscribes using that info. Plugins are passed
+ * explicitly as a map from kind to plugin, never registered in a global.
+ */
+
+/** JSON-serialisable data, as carried in RIVULET_NODE_CONFIG. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** One channel the daemon asks a plugin to plan. */
+export interface ChannelRequest {
+  /** `producer/output`, unique in the dataflow. */
+  channel: string;
+  producer: string;
+  output: string;
+  /** Node ids that subscribe to this channel on this transport. */
+  subscribers: string[];
+}
+
+/** What `plan()` is given. */
+export interface PlanRequest {
+  dataflowId: string;
+  /** A private 0700 folder for this run (for socket files and the like). */
+  runDir: string;
+  /** The transport's options from the YAML (`transports.<name>` minus `kind`), if any. */
+  options: Record<string, Json>;
+  channels: ChannelRequest[];
+}
+
+/** A planned channel: everything a node needs to publish or subscribe. */
+export interface PlannedChannel {
+  channel: string;
+  kind: string;
+  connection: Json;
+}
+
+/** What `create()` is given, in the node process. */
+export interface TransportInit {
+  dataflowId: string;
+  nodeId: string;
+}
+
+/** Options of `publish`. */
+export interface PublishOptions {
+  signal?: AbortSignal;
+}
+
+/** Options of `subscribe`. */
+export interface SubscribeOptions {
+  /** Node id of the subscriber, for the publisher's bookkeeping and error messages. */
+  subscriberId: string;
+  /**
+   * When true, the publisher's `send` waits while this subscriber is paused or slow (flow
+   * control); when false, the publisher drops frames for a subscriber that falls behind.
+   */
+  flowControl: boolean;
+  /** Called for every frame, in order. The bytes stay valid after the call. */
+  onFrame: (frame: Uint8Array) => void;
+  /**
+   * Called once when the channel will deliver nothing more: `end` after the publisher closed
+   * cleanly, `lost` when the connection broke (the publisher crashed), with the reason.
+   */
+  onClose: (reason: "end" | "lost", error?: Error) => void;
+  signal?: AbortSignal;
+}
+
+/** Options of `send`. */
+export interface SendOptions {
+  signal?: AbortSignal;
+}
+
+/** The sending side of one channel. */
+export interface Publisher {
+  /**
+   * Sends one frame (given as chunks that are written in order, not concatenated) to every
+   * current subscriber. Returns `undefined` when the frame was handed over at once, or a promise
+   * when a flow-controlled subscriber is behind and the caller should wait.
+   * @throws ClosedError after `close()`.
+   */
+  send(chunks: readonly Uint8Array[], options?: SendOptions): Promise<void> | undefined;
+  /** Frames dropped for subscribers that fell behind (not flow-controlled). */
+  readonly drops: number;
+  /** Subscribers currently attached. */
+  readonly subscriberCount: number;
+  /** Flushes, tells subscribers the channel ended, and releases resources. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** The receiving side of one channel. */
+export interface Subscription {
+  /** Stops reading (the publisher sees flow control or drops, per `flowControl`). */
+  pause(): void;
+  resume(): void;
+  /** Detaches without waiting for the publisher. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** A transport instance in one node process. */
+export interface Transport {
+  /** Starts publishing on a planned channel. */
+  publish(channel: PlannedChannel, options?: PublishOptions): Promise<Publisher>;
+  /**
+   * Subscribes to a planned channel and resolves once the publisher has accepted the
+   * subscription (frames sent after that are delivered). Waits for a publisher that is not up
+   * yet; abort with `signal`.
+   */
+  subscribe(channel: PlannedChannel, options: SubscribeOptions): Promise<Subscription>;
+  /** Closes every publisher and subscription of this transport. */
+  close(): Promise<void>;
+}
+
+/** A transport plugin: the planning half and the node half. */
+export interface TransportPlugin {
+  readonly kind: string;
+  /**
+   * Plans connection info for every channel. Pure but for the run folder: no sockets are
+   * opened here.
+   * @throws an Error (named) when the options are invalid.
+   */
+  plan(request: PlanRequest): PlannedChannel[];
+  create(init: TransportInit): Transport;
+}
+
+/** A map from transport kind to plugin, passed to the planner and to the node. */
+export type TransportPlugins = Readonly<Record<string, TransportPlugin>>;

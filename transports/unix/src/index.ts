@@ -1,0 +1,15 @@
+/**
+ * @rivulet/transport-unix — the default transport: node to node over Unix sockets.
+ *
+ * ```ts
+ * import { unix } from "@rivulet/transport-unix";
+ * const plugin = unix();
+ * const [channel] = plugin.plan({ dataflowId: "df", runDir: "/tmp/run", options: {}, channels: [
+ *   { channel: "a/out", producer: "a", output: "out", subscribers: ["b"] }] });
+ * const publisher = await plugin.create({ dataflowId: "df", nodeId: "a" }).publish(channel);
+ * ```
+ */
+export { unix, type UnixTransportInit } from "./unix-plugin.js";
+export { UnixTransport, type UnixConnection } from "./unix-transport.js";
+export { UnixPublisher, type UnixPublisherInit } from "./unix-publisher.js";
+export { UnixSubscription } from "./unix-subscription.js";

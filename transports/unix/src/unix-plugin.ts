@@ -1,0 +1,35 @@
+import { join } from "node:path";
+import type { PlanRequest, PlannedChannel, TransportPlugin } from "@rivulet/core";
+import { UnixTransport } from "./unix-transport.js";
+
+/** Options of the Unix transport (none yet; `transports.<name>` may only give `kind: unix`). */
+export type UnixTransportInit = Record<string, never>;
+
+/** Longest socket path Linux accepts (sun_path is 108 bytes including the NUL). */
+const MAX_SOCKET_PATH = 107;
+
+/**
+ * The Unix-socket transport plugin: one listening socket per channel in the run folder,
+ * subscribers connect to it. No broker; node to node.
+ *
+ * ```ts
+ * const plugins = { unix: unix() };
+ * ```
+ */
+export function unix(): TransportPlugin {
+  return {
+    kind: "unix",
+    plan(request: PlanRequest): PlannedChannel[] {
+      const unknown = Object.keys(request.options);
+      if (unknown.length > 0) throw new TypeError(`the unix transport takes no options, got: ${unknown.join(", ")}`);
+      return request.channels.map((channel, index) => {
+        const path = join(request.runDir, `u${index}.sock`);
+        if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
+          throw new RangeError(`socket path ${path} is longer than ${MAX_SOCKET_PATH} bytes; use a shorter run folder`);
+        }
+        return { channel: channel.channel, kind: "unix", connection: { path } };
+      });
+    },
+    create: () => new UnixTransport(),
+  };
+}

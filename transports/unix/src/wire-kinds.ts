@@ -1,0 +1,14 @@
+/** Wire-frame kinds on a Unix-transport data connection. */
+export const WireKind = {
+  /** Publisher to subscriber: one data frame. */
+  DATA: 1,
+  /** Subscriber to publisher, first frame: JSON `{ subscriberId, flowControl }`. */
+  HELLO: 2,
+  /** Publisher to subscriber: the subscription is in place; frames sent from now on arrive. */
+  ACK: 3,
+  /** Publisher to subscriber: the channel ended cleanly. */
+  END: 4,
+} as const;
+
+/** Frames up to this size are packed with their wire head into one buffer (one write). */
+export const PACK_LIMIT_BYTES = 64 * 1024;
