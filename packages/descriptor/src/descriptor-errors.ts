@@ -1,0 +1,88 @@
+/**
+ * One error class per descriptor rule. Every error carries where it is (`file`, `line`,
+ * `column` — 1-based — and the YAML path such as `nodes[1].inputs.tick`) and, when it is
+ * inside a node, the node's id. Tests and tools match on `name` and these fields.
+ */
+export interface DescriptorErrorInit {
+  file: string;
+  line: number;
+  column: number;
+  yamlPath: string;
+  nodeId?: string;
+}
+
+export class DescriptorError extends Error {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly yamlPath: string;
+  readonly nodeId: string | undefined;
+
+  constructor(
+    readonly detail: string,
+    init: DescriptorErrorInit,
+  ) {
+    const where = `${init.file}:${init.line}:${init.column}`;
+    const node = init.nodeId ? ` (node '${init.nodeId}')` : "";
+    super(`${where}: ${init.yamlPath || "<root>"}${node}: ${detail}`);
+    this.name = new.target.name;
+    this.file = init.file;
+    this.line = init.line;
+    this.column = init.column;
+    this.yamlPath = init.yamlPath;
+    this.nodeId = init.nodeId;
+  }
+}
+
+/** The text is not valid YAML. */
+export class YamlSyntaxError extends DescriptorError {}
+/** A key the schema does not know (with a did-you-mean in the message). */
+export class UnknownKeyError extends DescriptorError {
+  constructor(
+    readonly key: string,
+    readonly suggestion: string | undefined,
+    init: DescriptorErrorInit,
+  ) {
+    super(`unknown key '${key}'${suggestion ? `; did you mean '${suggestion}'?` : ""}`, init);
+  }
+}
+/** A value of the wrong type or out of range. */
+export class InvalidValueError extends DescriptorError {}
+/** A required key is missing. */
+export class MissingKeyError extends DescriptorError {}
+/** An id (node, input, output, operator) with characters outside [A-Za-z0-9_.-]. */
+export class InvalidIdError extends DescriptorError {}
+/** Two nodes (or two operators of one node) share an id. */
+export class DuplicateIdError extends DescriptorError {}
+/** An input names a node that does not exist. */
+export class UnknownSourceNodeError extends DescriptorError {}
+/** An input names an output its node does not declare. */
+export class UnknownSourceOutputError extends DescriptorError {}
+/** A malformed `dora/timer/...` spec or input source. */
+export class InvalidSourceError extends DescriptorError {}
+/** A node gives none, or more than one, of path, operator, operators, custom. */
+export class NodeKindError extends DescriptorError {}
+/** A transport name that is neither a built-in kind, a name under `transports`, nor a module path. */
+export class UnknownTransportNameError extends DescriptorError {}
+
+/** Every error of one descriptor, reported together. */
+export class DescriptorValidationError extends Error {
+  constructor(
+    readonly file: string,
+    readonly errors: readonly DescriptorError[],
+  ) {
+    super(`${file}: ${errors.length} error${errors.length === 1 ? "" : "s"}\n${errors.map((e) => `  ${e.message}`).join("\n")}`);
+    this.name = "DescriptorValidationError";
+  }
+}
+
+/** A deprecated key was used; the descriptor still loads. */
+export interface DescriptorWarning {
+  name: "DeprecatedKeyWarning";
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  yamlPath: string;
+  nodeId?: string;
+}

@@ -1,0 +1,78 @@
+import type { TimerSpec } from "./timer-spec.js";
+
+/** Where an input's messages come from. */
+export type InputSource =
+  | { kind: "output"; node: string; output: string }
+  | { kind: "timer"; timer: TimerSpec };
+
+export type QueuePolicy = "drop_oldest" | "backpressure";
+
+export interface InputDescriptor {
+  id: string;
+  /** The source as written in the YAML. */
+  sourceText: string;
+  source: InputSource;
+  queueSize: number;
+  queuePolicy: QueuePolicy;
+  /** Seconds without a message before the input counts as stale. */
+  inputTimeoutSecs?: number;
+  /** Transport name named on this input, if any. */
+  transport?: string;
+}
+
+export interface OperatorDescriptor {
+  id: string;
+  language: "typescript" | "javascript";
+  path: string;
+  build?: string;
+  inputs: InputDescriptor[];
+  outputs: string[];
+}
+
+/** What runs for a node: a process, a built-in timer, or a runtime hosting operators. */
+export type NodeKind = "process" | "timer" | "runtime";
+
+export interface NodeDescriptor {
+  id: string;
+  name?: string;
+  description?: string;
+  kind: NodeKind;
+  /** The program for `process` nodes, as written (relative to the YAML's folder). */
+  path?: string;
+  args: string[];
+  env: Record<string, string>;
+  build?: string;
+  inputs: InputDescriptor[];
+  /** Output ids; for runtimes with an `operators` list, `operator/output`. */
+  outputs: string[];
+  operators: OperatorDescriptor[];
+  /** For built-in timer nodes (`path: dora/timer/...`). */
+  timer?: TimerSpec;
+  sendStdoutAs?: string;
+  restartPolicy: "never" | "on-failure" | "always";
+  maxRestarts?: number;
+  restartDelaySecs?: number;
+  deploy?: { machine?: string; workingDir?: string };
+  /** Default transport for this node's outputs, as named. */
+  transport?: string;
+  /** Line of the node's entry in the YAML, for messages. */
+  line: number;
+}
+
+/** A named transport configuration (`transports.<name>`), or a built-in kind used by name. */
+export interface TransportConfig {
+  name: string;
+  kind: string;
+  options: Record<string, unknown>;
+}
+
+/** A validated dataflow, camelCase. */
+export interface Descriptor {
+  file: string;
+  /** Default transport name of the dataflow (`unix` when omitted). */
+  transport: string;
+  transports: Record<string, TransportConfig>;
+  nodes: NodeDescriptor[];
+  /** The YAML as plain data, for `node.dataflowDescriptor()`. */
+  raw: unknown;
+}
