@@ -54,6 +54,13 @@ export class BoundedQueue<T> {
     return item;
   }
 
+  /** The items, oldest first, as a new array. */
+  toArray(): T[] {
+    const items: T[] = [];
+    for (let i = 0; i < this.#length; i++) items.push(this.#items[(this.#head + i) % this.capacity] as T);
+    return items;
+  }
+
   /** Removes every item. */
   clear(): void {
     while (this.#length > 0) this.shift();

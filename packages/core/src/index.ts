@@ -22,3 +22,4 @@ export * from "./json-socket.js";
 export * from "./transport.js";
 export * from "./node-config.js";
 export * from "./control-protocol.js";
+export * from "./transport-loader.js";

@@ -134,6 +134,8 @@ export class UnixPublisher implements Publisher {
   }
 
   #accept(socket: Socket): void {
+    // Subscribers must not keep the publishing process alive; pending writes still do.
+    socket.unref();
     let sub: Subscriber | undefined;
     const reader = new WireFrameReader((kind, body) => {
       if (kind !== WireKind.HELLO || sub) return;

@@ -1,0 +1,11 @@
+import { preflight } from "@rivulet/daemon";
+import type { Terminal } from "./terminal.js";
+
+/** `rivulet check`: validates the descriptor and every node's program; errors are thrown. */
+export async function checkCommand(file: string, terminal: Terminal): Promise<number> {
+  const checked = await preflight(file);
+  for (const warning of checked.warnings) terminal.err(`rivulet: warning: ${warning.message}\n`);
+  const { nodes, edges, timers } = checked.graph;
+  terminal.out(`${file}: ok (${nodes.length} node${nodes.length === 1 ? "" : "s"}, ${edges.length} edge${edges.length === 1 ? "" : "s"}, ${timers.length} timer input${timers.length === 1 ? "" : "s"})\n`);
+  return 0;
+}

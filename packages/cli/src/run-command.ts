@@ -1,0 +1,78 @@
+import { type RunEvent, type RunResult, startDataflow } from "@rivulet/daemon";
+import { type Terminal, nodePrefix, red, yellow } from "./terminal.js";
+
+export interface RunCommandOptions {
+  stopAfterMs?: number;
+  graceMs?: number;
+  logDir?: string;
+}
+
+/**
+ * `rivulet run`: starts the dataflow, prefixes every node's output with its id, turns Ctrl-C
+ * or SIGTERM into STOP (a second one kills), and returns 0 only when every node exited 0.
+ */
+export async function runCommand(file: string, options: RunCommandOptions, terminal: Terminal): Promise<number> {
+  const run = await startDataflow({
+    file,
+    stopAfterMs: options.stopAfterMs,
+    graceMs: options.graceMs,
+    logDir: options.logDir,
+    onEvent: (event) => showEvent(terminal, event),
+  });
+  const onSignal = (signal: NodeJS.Signals): void => run.stop(`received ${signal}`);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const result = await run.finished;
+    terminal.err(summary(terminal, result));
+    return result.exitCode;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+function showEvent(terminal: Terminal, event: RunEvent): void {
+  switch (event.type) {
+    case "output":
+      (event.stream === "stdout" ? terminal.out : terminal.err)(`${nodePrefix(terminal, event.nodeId)} ${event.line}\n`);
+      return;
+    case "log": {
+      const fields = event.fields ? ` ${JSON.stringify(event.fields)}` : "";
+      const line = `${nodePrefix(terminal, event.nodeId)} ${event.level.toUpperCase()} ${event.message}${fields}\n`;
+      (event.level === "error" || event.level === "warn" ? terminal.err : terminal.out)(line);
+      return;
+    }
+    case "status":
+      terminal.err(`${nodePrefix(terminal, event.nodeId)} status: ${event.status.text ?? ""}${event.status.fill ? ` (${event.status.fill})` : ""}\n`);
+      return;
+    case "ready":
+      return;
+    case "stopping":
+      terminal.err(`rivulet: stopping (${event.reason})\n`);
+      return;
+    case "escalate":
+      terminal.err(`rivulet: ${event.signal} to ${event.nodeIds.map((id) => `'${id}'`).join(", ")} (still running after STOP)\n`);
+      return;
+    case "exit":
+      if (event.result.failed) terminal.err(`rivulet: ${red(terminal, `node '${event.result.id}' ${event.result.reason}`)}\n`);
+      return;
+    case "warning":
+      terminal.err(`rivulet: ${yellow(terminal, "warning")}: ${event.message}\n`);
+      return;
+  }
+}
+
+function summary(terminal: Terminal, result: RunResult): string {
+  let text = "";
+  if (result.error) text += `rivulet: ${red(terminal, "error")}: ${result.error.name}: ${result.error.message}\n`;
+  const failed = result.nodes.filter((n) => n.failed);
+  for (const node of failed) {
+    text += `rivulet: ${red(terminal, "failed")}: node '${node.id}' ${node.reason}\n`;
+    if (node.stderrTail.length > 0) {
+      text += `  last stderr lines of '${node.id}':\n${node.stderrTail.map((l) => `    ${l}`).join("\n")}\n`;
+    }
+  }
+  if (failed.length > 0 || result.error) text += `rivulet: logs in ${result.logDir}\n`;
+  return text;
+}

@@ -1,0 +1,16 @@
+/**
+ * @rivulet/daemon — plans transports, spawns and supervises nodes. The programmatic API behind
+ * `rivulet run`.
+ *
+ * ```ts
+ * import { startDataflow } from "@rivulet/daemon";
+ * const run = await startDataflow({ file: "dataflow.yml", onEvent: (e) => console.log(e) });
+ * process.once("SIGINT", () => run.stop("Ctrl-C"));
+ * const result = await run.finished; // result.exitCode, result.nodes
+ * ```
+ */
+export { startDataflow, DataflowRun, StartupFailureError, type DataflowRunInit } from "./dataflow-run.js";
+export { preflight, PreflightError, type Preflight } from "./preflight.js";
+export type { RunEvent, RunResult, NodeResult } from "./run-events.js";
+export type { NodeExit } from "./node-process.js";
+export { NodeProgramError, StartTimeoutError, UnsupportedFeatureError, PlanError, BuildError } from "./daemon-errors.js";

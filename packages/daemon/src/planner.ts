@@ -1,0 +1,101 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import {
+  type ChannelRequest,
+  type InputConfig,
+  type Json,
+  type NodeConfig,
+  type OutputConfig,
+  type PlannedChannel,
+  PROTOCOL_VERSION,
+  type TransportPlugin,
+  type TransportPlugins,
+  loadTransport,
+} from "@rivulet/core";
+import { type ResolvedGraph, type TransportConfig, allInputs } from "@rivulet/descriptor";
+import { PlanError } from "./daemon-errors.js";
+
+/** What the planner needs besides the graph. */
+export interface PlanContext {
+  dataflowId: string;
+  runDir: string;
+  controlSocket: string;
+  token: string;
+  plugins: TransportPlugins;
+  /** Folder that relative transport module paths are resolved against (the YAML's folder). */
+  baseDir: string;
+}
+
+/**
+ * Plans the data plane: asks each transport's plugin for connection info of every channel it
+ * carries, then builds each node's RIVULET_NODE_CONFIG. A producer output gets one channel per
+ * distinct transport its consumers use; each input gets the channel of its own edge.
+ * @throws PlanError when a plugin is missing or rejects its options.
+ */
+export async function planDataflow(graph: ResolvedGraph, context: PlanContext): Promise<Map<string, NodeConfig>> {
+  const byTransport = new Map<string, { config: TransportConfig; channels: Map<string, ChannelRequest> }>();
+  for (const edge of graph.edges) {
+    let entry = byTransport.get(edge.transport.name);
+    if (!entry) {
+      entry = { config: edge.transport, channels: new Map() };
+      byTransport.set(edge.transport.name, entry);
+    }
+    let channel = entry.channels.get(edge.channel);
+    if (!channel) {
+      channel = { channel: edge.channel, producer: edge.producer, output: edge.output, subscribers: [] };
+      entry.channels.set(edge.channel, channel);
+    }
+    if (!channel.subscribers.includes(edge.consumer)) channel.subscribers.push(edge.consumer);
+  }
+
+  const planned = new Map<string, PlannedChannel>(); // key: transport name + channel
+  let index = 0;
+  for (const [name, { config, channels }] of byTransport) {
+    let plugin: TransportPlugin;
+    try {
+      plugin = await loadTransport(config.kind, context.plugins, context.baseDir);
+    } catch (cause) {
+      throw new PlanError(name, (cause as Error).message, { cause });
+    }
+    const runDir = join(context.runDir, `t${index++}`);
+    mkdirSync(runDir, { mode: 0o700 });
+    let result: PlannedChannel[];
+    try {
+      result = plugin.plan({ dataflowId: context.dataflowId, runDir, options: config.options as Record<string, Json>, channels: [...channels.values()] });
+    } catch (cause) {
+      throw new PlanError(name, (cause as Error).message, { cause });
+    }
+    for (const channel of result) planned.set(`${name}\u0000${channel.channel}`, channel);
+  }
+
+  const configs = new Map<string, NodeConfig>();
+  for (const node of graph.nodes) {
+    const edgesIn = graph.edges.filter((e) => e.consumer === node.id);
+    const inputs: InputConfig[] = allInputs(node).map((input) => {
+      const edge = edgesIn.find((e) => e.input === input.id);
+      return {
+        id: input.id,
+        source: edge ? edge.channel : "timer",
+        queueSize: input.queueSize,
+        queuePolicy: input.queuePolicy,
+        channel: edge ? planned.get(`${edge.transport.name}\u0000${edge.channel}`) : undefined,
+        producer: edge?.producer,
+      };
+    });
+    const outputs: OutputConfig[] = node.outputs.map((output) => {
+      const names = new Set(graph.edges.filter((e) => e.producer === node.id && e.output === output).map((e) => e.transport.name));
+      return { id: output, channels: [...names].map((name) => planned.get(`${name}\u0000${node.id}/${output}`)!) };
+    });
+    configs.set(node.id, {
+      protocolVersion: PROTOCOL_VERSION,
+      dataflowId: context.dataflowId,
+      nodeId: node.id,
+      controlSocket: context.controlSocket,
+      token: context.token,
+      inputs,
+      outputs,
+      descriptor: graph.descriptor.raw,
+    });
+  }
+  return configs;
+}

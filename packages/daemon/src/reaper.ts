@@ -1,0 +1,30 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const REAPER_MAIN = fileURLToPath(new URL("./reaper-main.js", import.meta.url));
+
+/** The daemon's handle on its reaper process (see reaper-main.ts). */
+export class Reaper {
+  readonly #child: ChildProcess;
+
+  constructor() {
+    this.#child = spawn(process.execPath, [REAPER_MAIN], { detached: true, stdio: ["pipe", "ignore", "ignore"] });
+    this.#child.unref();
+    (this.#child.stdin as unknown as { unref?: () => void }).unref?.();
+    // If the reaper dies, the daemon still stops its nodes itself; nothing to report.
+    this.#child.stdin!.on("error", () => {});
+  }
+
+  watch(pgid: number): void {
+    this.#child.stdin!.write(`+${pgid}\n`);
+  }
+
+  forget(pgid: number): void {
+    this.#child.stdin!.write(`-${pgid}\n`);
+  }
+
+  /** Tells the reaper the run ended cleanly and lets it exit. */
+  close(): void {
+    this.#child.stdin!.end(".\n");
+  }
+}

@@ -1,0 +1,104 @@
+import { connect } from "node:net";
+import {
+  ControlPlaneError,
+  type DaemonToNode,
+  JsonSocket,
+  type NodeConfig,
+  type NodeToDaemon,
+  PROTOCOL_VERSION,
+} from "@rivulet/core";
+
+/**
+ * The node's connection to the daemon. Connects, registers with the run's token, then passes
+ * every daemon message to `onMessage`. The socket does not keep the process alive by itself:
+ * it is referenced only while at least one caller holds it (a pending recv, a send waiting
+ * for the start-up barrier), so a node whose program has finished can exit.
+ */
+export class ControlClient {
+  #json: JsonSocket<DaemonToNode, NodeToDaemon> | undefined;
+  #holds = 0;
+  #closing = false;
+  readonly #backlog: NodeToDaemon[] = [];
+
+  constructor(
+    private readonly config: NodeConfig,
+    private readonly onMessage: (message: DaemonToNode) => void,
+    private readonly onLost: (error: Error) => void,
+  ) {}
+
+  /**
+   * Connects and registers.
+   * @throws ControlPlaneError when the daemon cannot be reached or refuses the node.
+   */
+  async connect(): Promise<void> {
+    const socket = connect(this.config.controlSocket);
+    socket.setNoDelay?.(true);
+    await new Promise<void>((resolve, reject) => {
+      socket.once("connect", resolve);
+      socket.once("error", (cause) => reject(new ControlPlaneError(`node '${this.config.nodeId}' cannot reach the daemon at ${this.config.controlSocket}`, { cause })));
+    });
+    let registered!: () => void;
+    let refused!: (error: Error) => void;
+    const done = new Promise<void>((resolve, reject) => {
+      registered = resolve;
+      refused = reject;
+    });
+    const json = new JsonSocket<DaemonToNode, NodeToDaemon>(
+      socket,
+      (message) => {
+        if (message.t === "registered") registered();
+        else if (message.t === "refused") refused(new ControlPlaneError(`the daemon refused node '${this.config.nodeId}': ${message.reason}`));
+        else this.onMessage(message);
+      },
+      (error) => this.onLost(error),
+    );
+    socket.on("error", () => {
+      // The 'close' handler reports the loss; the error itself carries nothing more useful.
+    });
+    socket.on("close", () => {
+      refused(new ControlPlaneError(`the daemon closed the control connection of node '${this.config.nodeId}'`));
+      if (!this.#closing) this.onLost(new ControlPlaneError(`lost the control connection to the daemon (node '${this.config.nodeId}')`));
+    });
+    this.#json = json;
+    json.send({ t: "register", nodeId: this.config.nodeId, token: this.config.token, protocolVersion: PROTOCOL_VERSION });
+    if (this.#holds === 0) socket.unref();
+    await done;
+    for (const message of this.#backlog.splice(0)) json.send(message);
+  }
+
+  /** Sends a message, or keeps it until connected. */
+  send(message: NodeToDaemon): void {
+    if (this.#json) this.#json.send(message);
+    else this.#backlog.push(message);
+  }
+
+  /** Keeps the process alive until the matching `release()`. */
+  hold(): void {
+    if (this.#holds++ === 0) this.#json?.socket.ref();
+  }
+
+  release(): void {
+    if (--this.#holds === 0) this.#json?.socket.unref();
+  }
+
+  /** Keeps the process alive while `work` is pending. */
+  async holding<T>(work: Promise<T>): Promise<T> {
+    this.hold();
+    try {
+      return await work;
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Ends the connection after flushing what was sent. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    const socket = this.#json?.socket;
+    if (!socket || socket.destroyed) return;
+    await new Promise<void>((resolve) => {
+      socket.once("close", () => resolve());
+      socket.end();
+    });
+  }
+}

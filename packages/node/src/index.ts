@@ -1,0 +1,29 @@
+/**
+ * @rivulet/node — the node SDK.
+ *
+ * ```ts
+ * import { Node } from "@rivulet/node";
+ * const node = new Node();
+ * for await (const event of node) {
+ *   if (event.type === "INPUT") await node.sendOutput("doubled", event.value.toArray().map((x: number) => x * 2));
+ * }
+ * ```
+ */
+export { Node, type NodeInit, type SendOutputOptions, type SendMetadata, type NodeStats } from "./node.js";
+export type { InputStats } from "./input-queues.js";
+export type { OutputStats } from "./output-channels.js";
+export type {
+  NodeEvent,
+  InputEvent,
+  InputClosedEvent,
+  StopEvent,
+  ErrorEvent,
+  NodeFailedEvent,
+  Metadata,
+  Parameter,
+  SendableValue,
+  LogLevel,
+  NodeStatus,
+  NodeConfig,
+} from "@rivulet/core";
+export { UndeclaredOutputError, AbortError, TimeoutError, ControlPlaneError, NodeConfigError } from "@rivulet/core";

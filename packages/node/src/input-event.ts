@@ -1,0 +1,33 @@
+import { type DecodedFrame, type InputEvent, type Metadata, decodeValue } from "@rivulet/core";
+import type { Vector } from "apache-arrow";
+
+/**
+ * An INPUT event whose Arrow `value` is built on first access, so a node that only looks at
+ * `data` or `metadata` never pays for decoding.
+ */
+export class LazyInputEvent implements InputEvent {
+  readonly type = "INPUT" as const;
+  readonly metadata: Metadata;
+  #value: Vector | undefined;
+
+  constructor(
+    readonly id: string,
+    private readonly frame: Pick<DecodedFrame, "encoding" | "payload">,
+    metadata: Metadata,
+  ) {
+    this.metadata = metadata;
+  }
+
+  /**
+   * The payload as an Arrow vector.
+   * @throws FrameDecodeError when the payload bytes do not match their encoding.
+   */
+  get value(): Vector {
+    this.#value ??= decodeValue(this.frame.encoding, this.frame.payload);
+    return this.#value;
+  }
+
+  get data(): Uint8Array {
+    return this.frame.payload;
+  }
+}

@@ -1,0 +1,341 @@
+import {
+  type DaemonToNode,
+  HybridClock,
+  type InputConfig,
+  type LogLevel,
+  type Metadata,
+  type NodeConfig,
+  type NodeEvent,
+  type NodeStatus,
+  type Parameter,
+  PayloadEncoding,
+  type PlannedChannel,
+  type PullOptions,
+  QueuedIterator,
+  type SendableValue,
+  type Subscription,
+  type Transport,
+  type TransportPlugins,
+  UndeclaredOutputError,
+  decodeFrame,
+  loadTransport,
+  readNodeConfig,
+} from "@rivulet/core";
+import { ControlClient } from "./control-client.js";
+import { LazyInputEvent } from "./input-event.js";
+import { type InputStats, InputQueues } from "./input-queues.js";
+import { OutputChannel, type OutputStats } from "./output-channels.js";
+import { unix } from "@rivulet/transport-unix";
+
+/** Options of `new Node()`. */
+export interface NodeInit {
+  /** The node's configuration; read from RIVULET_NODE_CONFIG when omitted. */
+  config?: NodeConfig;
+  /** Transport plugins to use besides (or instead of) the built-in ones, by kind. */
+  transports?: TransportPlugins;
+}
+
+/** Options of `sendOutput`. */
+export interface SendOutputOptions {
+  /** Aborts a send that waits for a flow-controlled (backpressure) consumer. */
+  signal?: AbortSignal;
+}
+
+/** Parameters to send: a flat dict, or an input event's `metadata` to pass its parameters on. */
+export type SendMetadata = Record<string, Parameter> | Metadata;
+
+/** Counters for `node.stats()`. */
+export interface NodeStats {
+  inputs: Record<string, InputStats>;
+  outputs: Record<string, OutputStats>;
+}
+
+const EMPTY_FRAME = { encoding: PayloadEncoding.EMPTY, payload: new Uint8Array(0) };
+
+/**
+ * A Rivulet node: the events of its inputs as an async iterable, and its outputs.
+ *
+ * The node connects to the daemon as soon as it is constructed, subscribes to its inputs and
+ * publishes its outputs, then waits at the start-up barrier until every node of the dataflow
+ * is up; `sendOutput` waits for that barrier, so nothing sent at start-up is lost.
+ *
+ * The process stays alive while the node's event stream is being awaited; when the program's
+ * own work is done the node closes its outputs (consumers get INPUT_CLOSED) and the process
+ * exits.
+ */
+export class Node implements AsyncIterable<NodeEvent> {
+  readonly config: NodeConfig;
+  readonly #clock = new HybridClock();
+  readonly #queues: InputQueues;
+  readonly #events: QueuedIterator<NodeEvent>;
+  readonly #control: ControlClient;
+  readonly #plugins: TransportPlugins;
+  readonly #transports = new Map<string, Transport>();
+  readonly #outputs = new Map<string, OutputChannel>();
+  readonly #subscriptions = new Map<string, Subscription>();
+  readonly #pending = new Map<string, AbortController>();
+  readonly #openInputs = new Set<string>();
+  readonly #started: Promise<void>;
+  readonly #ready: Promise<void>;
+  #resolveReady!: () => void;
+  #isReady = false;
+  #stopped = false;
+  #closed: Promise<void> | undefined;
+
+  constructor(init: NodeInit = {}) {
+    this.config = init.config ?? readNodeConfig();
+    this.#plugins = { unix: unix(), ...init.transports };
+    this.#queues = new InputQueues({
+      onFull: (id) => this.#subscriptions.get(id)?.pause(),
+      onSpace: (id) => this.#subscriptions.get(id)?.resume(),
+    });
+    for (const input of this.config.inputs) {
+      this.#queues.addInput(input.id, input.queueSize, input.queuePolicy);
+      this.#openInputs.add(input.id);
+    }
+    this.#control = new ControlClient(
+      this.config,
+      (message) => this.#onControl(message),
+      () => this.#stop("daemon-lost"),
+    );
+    this.#events = new QueuedIterator(this.#queues, (waiting) => (waiting ? this.#control.hold() : this.#control.release()));
+    this.#ready = new Promise<void>((resolve) => {
+      this.#resolveReady = () => {
+        this.#isReady = true;
+        resolve();
+      };
+    });
+    this.#started = this.#start();
+    this.#started.catch((error: Error) => {
+      this.#events.fail(error);
+      this.#resolveReady();
+    });
+    process.once("beforeExit", () => void this.close());
+  }
+
+  /** This node's id in the dataflow. */
+  get id(): string {
+    return this.config.nodeId;
+  }
+
+  /** The event stream; single consumer. Ends after STOP. */
+  [Symbol.asyncIterator](): AsyncIterator<NodeEvent> {
+    return this.#events;
+  }
+
+  /**
+   * The next event, or `null` when `timeout` ms pass first or the stream has ended.
+   * @throws AbortError when `signal` fires; ConcurrentPullError if another recv is waiting.
+   */
+  recv(options?: PullOptions): Promise<NodeEvent | null> {
+    return this.#events.pull(options);
+  }
+
+  /** Same as `recv` (dora's name for the async variant; every wait here is async). */
+  recvAsync(options?: PullOptions): Promise<NodeEvent | null> {
+    return this.#events.pull(options);
+  }
+
+  /**
+   * Resolves when every node of the dataflow is up (the start-up barrier).
+   * @throws ControlPlaneError if the node could not join the dataflow.
+   */
+  async ready(): Promise<void> {
+    await this.#control.holding(this.#started);
+    await this.#control.holding(this.#ready);
+  }
+
+  /**
+   * Sends `data` on output `outputId` to every consumer. Accepts Arrow vectors and tables,
+   * Uint8Array (sent raw), typed arrays, and plain values and arrays (numbers become Float64,
+   * bigints Int64, strings Utf8, booleans Bool, objects a struct). Waits for the start-up
+   * barrier on first use; afterwards resolves at once unless a consumer uses `backpressure`
+   * and is behind. Consumers that fall behind with `drop_oldest` lose their oldest messages.
+   * @throws UndeclaredOutputError when the descriptor does not list `outputId` for this node.
+   */
+  async sendOutput(outputId: string, data: SendableValue, metadata?: SendMetadata, options?: SendOutputOptions): Promise<void> {
+    if (!this.#isReady) await this.#whenStarted(outputId);
+    const output = this.#outputs.get(outputId);
+    if (!output) throw new UndeclaredOutputError(this.id, outputId, this.config.outputs.map((o) => o.id));
+    const wait = output.send(data, parametersOf(metadata), options?.signal);
+    if (wait) await this.#control.holding(wait);
+  }
+
+  /** Sends a structured log line to the daemon (shown with the node id, kept in the run's logs). */
+  log(level: LogLevel, message: string, fields?: Record<string, Parameter>): void {
+    this.#control.send({ t: "log", level, message, fields });
+  }
+
+  /** Sets the node's status as shown to users (Node-BLUE style). */
+  status(status: NodeStatus): void {
+    this.#control.send({ t: "status", status });
+  }
+
+  /** The whole dataflow descriptor (the YAML as plain data). */
+  dataflowDescriptor(): unknown {
+    return this.config.descriptor;
+  }
+
+  /** Received, dropped and pending counts per input; sent and dropped per output. */
+  stats(): NodeStats {
+    const outputs: Record<string, OutputStats> = {};
+    for (const [id, output] of this.#outputs) outputs[id] = output.stats();
+    return { inputs: this.#queues.stats(), outputs };
+  }
+
+  /**
+   * Closes outputs (consumers get INPUT_CLOSED after everything sent before), inputs and the
+   * daemon connection. Called automatically when the program has nothing left to do.
+   * Idempotent.
+   */
+  close(): Promise<void> {
+    this.#closed ??= this.#close();
+    return this.#closed;
+  }
+
+  async #close(): Promise<void> {
+    for (const controller of this.#pending.values()) controller.abort();
+    await this.#started.catch(() => {});
+    await Promise.all([...this.#outputs.values()].map((o) => o.close()));
+    const stats = this.stats();
+    const drops: Record<string, number> = {};
+    for (const [id, s] of Object.entries(stats.inputs)) if (s.dropped > 0) drops[`input:${id}`] = s.dropped;
+    for (const [id, s] of Object.entries(stats.outputs)) if (s.dropped > 0) drops[`output:${id}`] = s.dropped;
+    this.#control.send({ t: "outputs_closed", drops });
+    this.#stopped = true;
+    this.#events.end();
+    await Promise.all([...this.#transports.values()].map((t) => t.close()));
+    await this.#control.close();
+  }
+
+  async #whenStarted(outputId: string): Promise<void> {
+    if (!this.config.outputs.some((o) => o.id === outputId)) {
+      throw new UndeclaredOutputError(this.id, outputId, this.config.outputs.map((o) => o.id));
+    }
+    await this.ready();
+  }
+
+  async #start(): Promise<void> {
+    await this.#control.connect();
+    await Promise.all(
+      this.config.outputs.map(async (output) => {
+        const publishers = await Promise.all(output.channels.map(async (channel) => (await this.#transport(channel)).publish(channel)));
+        this.#outputs.set(output.id, new OutputChannel(output, publishers, this.#clock));
+      }),
+    );
+    await Promise.all(this.config.inputs.filter((input) => input.channel).map((input) => this.#subscribe(input)));
+    this.#control.send({ t: "subscribed" });
+  }
+
+  async #subscribe(input: InputConfig): Promise<void> {
+    const channel = input.channel!;
+    const controller = new AbortController();
+    this.#pending.set(input.id, controller);
+    try {
+      const subscription = await (await this.#transport(channel)).subscribe(channel, {
+        subscriberId: this.id,
+        flowControl: input.queuePolicy === "backpressure",
+        signal: controller.signal,
+        onFrame: (frame) => this.#onFrame(input.id, frame),
+        onClose: (reason, error) => {
+          if (reason === "lost" && error && !this.#stopped) this.#queues.pushControl({ type: "ERROR", id: input.id, error, metadata: this.#meta() });
+          this.#closeInput(input.id);
+        },
+      });
+      this.#subscriptions.set(input.id, subscription);
+    } catch (error) {
+      // Aborted because the producer failed or the node is stopping: the input is closed.
+      if (!controller.signal.aborted) throw error;
+    } finally {
+      this.#pending.delete(input.id);
+    }
+  }
+
+  async #transport(channel: PlannedChannel): Promise<Transport> {
+    let transport = this.#transports.get(channel.kind);
+    if (!transport) {
+      const plugin = await loadTransport(channel.kind, this.#plugins);
+      transport = this.#transports.get(channel.kind) ?? plugin.create({ dataflowId: this.config.dataflowId, nodeId: this.id });
+      this.#transports.set(channel.kind, transport);
+    }
+    return transport;
+  }
+
+  #onFrame(inputId: string, frame: Uint8Array): void {
+    if (this.#stopped) return;
+    try {
+      const decoded = decodeFrame(frame);
+      this.#clock.update(decoded.timestamp);
+      this.#queues.pushInput(inputId, new LazyInputEvent(inputId, decoded, { timestamp: decoded.timestamp, parameters: decoded.parameters }));
+    } catch (error) {
+      this.#queues.pushControl({ type: "ERROR", id: inputId, error: error as Error, metadata: this.#meta() });
+    }
+    this.#events.notify();
+  }
+
+  #onControl(message: DaemonToNode): void {
+    switch (message.t) {
+      case "ready":
+        this.#resolveReady();
+        return;
+      case "stop":
+        this.#stop("manual");
+        return;
+      case "timer":
+        if (this.#stopped) return;
+        this.#clock.update(message.timestamp);
+        for (const id of message.inputs) {
+          this.#queues.pushInput(id, new LazyInputEvent(id, EMPTY_FRAME, { timestamp: this.#clock.now(), parameters: {} }));
+        }
+        this.#events.notify();
+        return;
+      case "input_closed":
+        for (const id of message.inputs) this.#closeInput(id);
+        return;
+      case "node_failed":
+        if (this.#stopped) return;
+        this.#queues.pushControl({
+          type: "NODE_FAILED",
+          sourceNodeId: message.sourceNodeId,
+          error: message.error,
+          affectedInputIds: message.inputs,
+          metadata: this.#meta(),
+        });
+        for (const id of message.inputs) {
+          this.#pending.get(id)?.abort();
+          this.#closeInput(id);
+        }
+        this.#events.notify();
+        return;
+    }
+  }
+
+  #closeInput(id: string): void {
+    if (!this.#openInputs.delete(id) || this.#stopped) return;
+    this.#queues.pushControl({ type: "INPUT_CLOSED", id, metadata: this.#meta() });
+    if (this.#openInputs.size === 0) this.#stop("all-inputs-closed");
+    this.#events.notify();
+  }
+
+  #stop(reason: "manual" | "all-inputs-closed" | "daemon-lost"): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    for (const controller of this.#pending.values()) controller.abort();
+    this.#queues.pushControl({ type: "STOP", reason, metadata: this.#meta() });
+    this.#events.end();
+    this.#resolveReady();
+  }
+
+  #meta(): Metadata {
+    return { timestamp: this.#clock.now(), parameters: {} };
+  }
+}
+
+function parametersOf(metadata: SendMetadata | undefined): Record<string, Parameter> {
+  if (!metadata) return {};
+  const candidate = metadata as Partial<Metadata>;
+  if (typeof candidate.timestamp === "number" && typeof candidate.parameters === "object" && candidate.parameters !== null) {
+    return candidate.parameters;
+  }
+  return metadata as Record<string, Parameter>;
+}
