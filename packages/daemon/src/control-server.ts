@@ -6,6 +6,8 @@ import { type DaemonToNode, JsonSocket, type NodeToDaemon, PROTOCOL_VERSION } fr
 export interface ControlHandlers {
   /** A node presented the right token; return false to refuse it (unknown id, duplicate). */
   onRegister(nodeId: string): boolean;
+  /** A node is registered and can be sent to. */
+  onRegistered(nodeId: string): void;
   onMessage(nodeId: string, message: NodeToDaemon): void;
   onDisconnect(nodeId: string): void;
 }
@@ -71,6 +73,7 @@ export class ControlServer {
         nodeId = message.nodeId;
         this.#nodes.set(nodeId, json);
         json.send({ t: "registered" });
+        handlers.onRegistered(nodeId);
       },
       () => socket.destroy(),
     );

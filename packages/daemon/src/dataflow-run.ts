@@ -108,6 +108,7 @@ export class DataflowRun {
     const controlSocket = join(runDir.path, "control.sock");
     this.#control = await ControlServer.listen(controlSocket, token, {
       onRegister: (nodeId) => this.#members.has(nodeId),
+      onRegistered: (nodeId) => this.#catchUp(nodeId),
       onMessage: (nodeId, message) => this.#onMessage(nodeId, message),
       onDisconnect: () => {},
     });
@@ -204,6 +205,27 @@ export class DataflowRun {
     }
   }
 
+  /** Tells a node that registers late what it missed: producers that ended, a stop under way. */
+  #catchUp(nodeId: string): void {
+    for (const result of this.#results) this.#notifyConsumers(result, nodeId);
+    if (this.#stopping) this.#control?.send(nodeId, { t: "stop" });
+  }
+
+  /** Tells the consumers of a node that ended (all, or just `only`) that their inputs closed. */
+  #notifyConsumers(result: NodeResult, only?: string): void {
+    // Inputs already subscribed learn it from the transport (after all data); the SDK uses
+    // these messages only for inputs still waiting to connect.
+    const byConsumer = new Map<string, string[]>();
+    for (const edge of this.checked.graph.edges) {
+      if (edge.producer !== result.id || (only !== undefined && edge.consumer !== only)) continue;
+      byConsumer.set(edge.consumer, [...(byConsumer.get(edge.consumer) ?? []), edge.input]);
+    }
+    for (const [consumer, inputs] of byConsumer) {
+      if (result.failed) this.#control?.send(consumer, { t: "node_failed", sourceNodeId: result.id, error: result.reason!, inputs });
+      else this.#control?.send(consumer, { t: "input_closed", inputs });
+    }
+  }
+
   #checkBarrier(): void {
     if (this.#ready || this.#stopping) return;
     for (const member of this.#members.values()) if (member.process.running && !member.subscribed) return;
@@ -228,17 +250,7 @@ export class DataflowRun {
     for (const [key, count] of Object.entries(member.drops)) {
       this.emit({ type: "warning", nodeId, message: `node '${nodeId}' dropped ${count} message${count === 1 ? "" : "s"} on ${key.replace(":", " '")}' (queue full)` });
     }
-    // Tell consumers. Inputs already subscribed learn it from the transport (after all data);
-    // the SDK uses these messages only for inputs still waiting to connect.
-    const byConsumer = new Map<string, string[]>();
-    for (const edge of this.checked.graph.edges) {
-      if (edge.producer !== nodeId) continue;
-      byConsumer.set(edge.consumer, [...(byConsumer.get(edge.consumer) ?? []), edge.input]);
-    }
-    for (const [consumer, inputs] of byConsumer) {
-      if (result.failed) this.#control?.send(consumer, { t: "node_failed", sourceNodeId: nodeId, error: reason!, inputs });
-      else this.#control?.send(consumer, { t: "input_closed", inputs });
-    }
+    this.#notifyConsumers(result);
     if (result.failed && !this.#ready && !this.#stopping) {
       this.#error ??= new StartupFailureError(nodeId, reason!);
       this.stop(`node '${nodeId}' failed during start-up`);

@@ -2,6 +2,7 @@ import { dirname, resolve } from "node:path";
 import { RivuletError } from "@rivulet/core";
 import { type Descriptor, type DescriptorWarning, type ResolvedGraph, loadDescriptor, resolveGraph } from "@rivulet/descriptor";
 import { UnsupportedFeatureError } from "./daemon-errors.js";
+import { moduleTypeWarning } from "./module-type.js";
 import { type NodeCommand, nodeCommand } from "./node-command.js";
 
 /** Everything checked before a single process starts. */
@@ -41,7 +42,11 @@ export async function preflight(file: string): Promise<Preflight> {
       continue;
     }
     try {
-      commands.set(node.id, nodeCommand(node, baseDir, path));
+      const command = nodeCommand(node, baseDir, path);
+      commands.set(node.id, command);
+      const program = command.command === process.execPath ? command.args.find((a) => !a.startsWith("-") && !a.startsWith("file:")) : undefined;
+      const warning = program ? moduleTypeWarning(program) : undefined;
+      if (warning) warnings.push({ message: `${where}: node '${node.id}': ${warning}`, nodeId: node.id });
     } catch (error) {
       errors.push(error as Error);
     }

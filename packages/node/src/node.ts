@@ -75,6 +75,8 @@ export class Node implements AsyncIterable<NodeEvent> {
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #pending = new Map<string, AbortController>();
   readonly #openInputs = new Set<string>();
+  /** Aborts every wait of the node (subscriptions still connecting) on STOP or close. */
+  readonly #shutdown = new AbortController();
   readonly #started: Promise<void>;
   readonly #ready: Promise<void>;
   #resolveReady!: () => void;
@@ -194,7 +196,7 @@ export class Node implements AsyncIterable<NodeEvent> {
   }
 
   async #close(): Promise<void> {
-    for (const controller of this.#pending.values()) controller.abort();
+    this.#shutdown.abort();
     await this.#started.catch(() => {});
     await Promise.all([...this.#outputs.values()].map((o) => o.close()));
     const stats = this.stats();
@@ -229,13 +231,16 @@ export class Node implements AsyncIterable<NodeEvent> {
 
   async #subscribe(input: InputConfig): Promise<void> {
     const channel = input.channel!;
+    // STOP or the producer's end may have arrived while the node was still registering.
+    if (this.#shutdown.signal.aborted || !this.#openInputs.has(input.id)) return;
     const controller = new AbortController();
     this.#pending.set(input.id, controller);
+    const signal = AbortSignal.any([controller.signal, this.#shutdown.signal]);
     try {
       const subscription = await (await this.#transport(channel)).subscribe(channel, {
         subscriberId: this.id,
         flowControl: input.queuePolicy === "backpressure",
-        signal: controller.signal,
+        signal,
         onFrame: (frame) => this.#onFrame(input.id, frame),
         onClose: (reason, error) => {
           if (reason === "lost" && error && !this.#stopped) this.#queues.pushControl({ type: "ERROR", id: input.id, error, metadata: this.#meta() });
@@ -244,8 +249,8 @@ export class Node implements AsyncIterable<NodeEvent> {
       });
       this.#subscriptions.set(input.id, subscription);
     } catch (error) {
-      // Aborted because the producer failed or the node is stopping: the input is closed.
-      if (!controller.signal.aborted) throw error;
+      // Aborted because the producer ended or the node is stopping: the input is closed.
+      if (!signal.aborted) throw error;
     } finally {
       this.#pending.delete(input.id);
     }
@@ -290,7 +295,7 @@ export class Node implements AsyncIterable<NodeEvent> {
         this.#events.notify();
         return;
       case "input_closed":
-        for (const id of message.inputs) this.#closeInput(id);
+        for (const id of message.inputs) this.#producerGone(id);
         return;
       case "node_failed":
         if (this.#stopped) return;
@@ -301,13 +306,20 @@ export class Node implements AsyncIterable<NodeEvent> {
           affectedInputIds: message.inputs,
           metadata: this.#meta(),
         });
-        for (const id of message.inputs) {
-          this.#pending.get(id)?.abort();
-          this.#closeInput(id);
-        }
+        for (const id of message.inputs) this.#producerGone(id);
         this.#events.notify();
         return;
     }
+  }
+
+  /**
+   * The daemon says an input's producer ended. A subscribed input hears it from its transport
+   * after the last data (so nothing in flight is lost); only inputs still connecting close here.
+   */
+  #producerGone(id: string): void {
+    if (this.#subscriptions.has(id)) return;
+    this.#pending.get(id)?.abort();
+    this.#closeInput(id);
   }
 
   #closeInput(id: string): void {
@@ -320,7 +332,7 @@ export class Node implements AsyncIterable<NodeEvent> {
   #stop(reason: "manual" | "all-inputs-closed" | "daemon-lost"): void {
     if (this.#stopped) return;
     this.#stopped = true;
-    for (const controller of this.#pending.values()) controller.abort();
+    this.#shutdown.abort();
     this.#queues.pushControl({ type: "STOP", reason, metadata: this.#meta() });
     this.#events.end();
     this.#resolveReady();
