@@ -191,7 +191,8 @@ export class Node implements AsyncIterable<NodeEvent> {
    * Idempotent.
    */
   close(): Promise<void> {
-    this.#closed ??= this.#close();
+    // Held so the process stays alive until every output is flushed to its consumers.
+    this.#closed ??= this.#control.holding(this.#close());
     return this.#closed;
   }
 

@@ -113,6 +113,8 @@ export class UnixPublisher implements Publisher {
       (sub) =>
         new Promise<void>((resolve) => {
           // Resolve once our side is flushed; the subscriber's own close does not matter here.
+          // Until then the socket keeps the process alive, so no frame is lost on exit.
+          sub.socket.ref();
           sub.socket.once("close", () => resolve());
           sub.socket.end(encodeWireHead(WireKind.END, 0), () => resolve());
         }),

@@ -60,6 +60,8 @@ export class UnixSubscription implements Subscription {
         if (kind === WireKind.DATA) subscription?.options.onFrame(body);
         else if (kind === WireKind.ACK && !subscription) {
           options.signal?.removeEventListener("abort", onAbort);
+          // Once subscribed, an idle input must not keep the process alive (the SDK decides that).
+          socket.unref();
           subscription = new UnixSubscription(socket, options);
           resolve(subscription);
         } else if (kind === WireKind.END) {
@@ -91,7 +93,6 @@ export class UnixSubscription implements Subscription {
         if (subscription) subscription.#finish("lost", new TransportError(`channel '${channel}' closed without an end marker (its publisher stopped abruptly)`, channel));
         else reject(Object.assign(new Error("closed before ACK"), { code: "ECONNREFUSED" }));
       });
-      socket.unref();
     });
   }
 

@@ -1,0 +1,11 @@
+/**
+ * @rivulet/transport-compliance — the suite every transport must pass.
+ *
+ * ```ts
+ * // transports/<kind>/test/compliance.spec.ts
+ * import { transportCompliance } from "@rivulet/transport-compliance";
+ * transportCompliance("mykind", { setup: async () => ({ plugin: mykind(), runDir: await freshDir() }) });
+ * ```
+ */
+export { transportCompliance } from "./transport-compliance.js";
+export { type ComplianceSetup, type Recorder, planChannel, record, patterned, openHandles } from "./harness.js";

@@ -1,0 +1,170 @@
+import { describe, expect, it } from "vitest";
+import type { Transport } from "@rivulet/core";
+import { type ComplianceSetup, openHandles, patterned, planChannel, record } from "./harness.js";
+
+/**
+ * The suite every transport passes (DESIGN §6): round trips from empty to large frames, order,
+ * fan-out, close semantics, abort signals, drop counting and flow control, and no handles left
+ * open. A transport's spec calls it with `setup` (a fresh plugin and run folder per test) and
+ * `teardown`.
+ *
+ * ```ts
+ * transportCompliance("unix", { setup: async () => ({ plugin: unix(), runDir: await mkdtemp(...) }), teardown: ... });
+ * ```
+ */
+export function transportCompliance(name: string, hooks: { setup: () => Promise<ComplianceSetup>; teardown?: (setup: ComplianceSetup) => Promise<void> }): void {
+  async function withTransports(test: (setup: ComplianceSetup, make: () => Transport) => Promise<void>): Promise<void> {
+    const setup = await hooks.setup();
+    const transports: Transport[] = [];
+    const make = (): Transport => {
+      const transport = setup.plugin.create({ dataflowId: "compliance", nodeId: `n${transports.length}` });
+      transports.push(transport);
+      return transport;
+    };
+    try {
+      await test(setup, make);
+    } finally {
+      await Promise.all(transports.map((t) => t.close()));
+      await hooks.teardown?.(setup);
+    }
+  }
+
+  describe(`transport compliance: ${name}`, () => {
+    it("round-trips frames from 0 bytes to the largest size, intact and in order", () =>
+      withTransports(async (setup, make) => {
+        const sizes = [0, 1, 7, 1024, 65_535, 65_536 + 3, 1024 * 1024, setup.maxFrameBytes ?? 40 * 1024 * 1024];
+        const channel = planChannel(setup, "a/out", ["b"]);
+        const publisher = await make().publish(channel);
+        const recorder = await record(make(), channel, "b");
+        for (const [i, size] of sizes.entries()) await publisher.send([patterned(size, i)]);
+        await recorder.received(sizes.length, 60_000);
+        expect(recorder.frames.map((f) => f.byteLength)).toEqual(sizes);
+        for (const [i, frame] of recorder.frames.entries()) expect(Buffer.from(frame).equals(Buffer.from(patterned(sizes[i]!, i)))).toBe(true);
+      }));
+
+    it("sends a frame given as several chunks as one frame", () =>
+      withTransports(async (setup, make) => {
+        const channel = planChannel(setup, "a/out", ["b"]);
+        const publisher = await make().publish(channel);
+        const recorder = await record(make(), channel, "b");
+        await publisher.send([Uint8Array.of(1, 2), new Uint8Array(0), Uint8Array.of(3)]);
+        await recorder.received(1);
+        expect([...recorder.frames[0]!]).toEqual([1, 2, 3]);
+      }));
+
+    it("keeps order over 10,000 frames", () =>
+      withTransports(async (setup, make) => {
+        const channel = planChannel(setup, "a/out", ["b"]);
+        const publisher = await make().publish(channel);
+        const recorder = await record(make(), channel, "b");
+        for (let i = 0; i < 10_000; i++) {
+          const frame = new Uint8Array(8);
+          new DataView(frame.buffer).setUint32(0, i, true);
+          await publisher.send([frame]);
+        }
+        await recorder.received(10_000);
+        const order = recorder.frames.map((f) => new DataView(f.buffer, f.byteOffset, f.byteLength).getUint32(0, true));
+        expect(order).toEqual(Array.from({ length: 10_000 }, (_, i) => i));
+      }));
+
+    it("fans out every frame to 3 subscribers", () =>
+      withTransports(async (setup, make) => {
+        const channel = planChannel(setup, "a/out", ["b", "c", "d"]);
+        const publisher = await make().publish(channel);
+        const recorders = await Promise.all(["b", "c", "d"].map((id) => record(make(), channel, id)));
+        expect(publisher.subscriberCount).toBe(3);
+        for (let i = 0; i < 100; i++) await publisher.send([patterned(100 + i, i)]);
+        await Promise.all(recorders.map((r) => r.received(100)));
+        for (const r of recorders) expect(r.frames.map((f) => f.byteLength)).toEqual(Array.from({ length: 100 }, (_, i) => 100 + i));
+      }));
+
+    it("lets a subscriber wait for a publisher that starts later", () =>
+      withTransports(async (setup, make) => {
+        const channel = planChannel(setup, "a/out", ["b"]);
+        const subscribing = record(make(), channel, "b");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const publisher = await make().publish(channel);
+        const recorder = await subscribing;
+        await publisher.send([Uint8Array.of(42)]);
+        await recorder.received(1);
+        expect([...recorder.frames[0]!]).toEqual([42]);
+      }));
+
+    it("ends subscribers after every frame when the publisher closes, and refuses sends after close", () =>
+      withTransports(async (setup, make) => {
+        const channel = planChannel(setup, "a/out", ["b"]);
+        const publisher = await make().publish(channel);
+        const recorder = await record(make(), channel, "b");
+        for (let i = 0; i < 50; i++) await publisher.send([patterned(1000, i)]);
+        await publisher.close();
+        await recorder.ended();
+        expect(recorder.frames).toHaveLength(50);
+        expect(recorder.closed?.reason).toBe("end");
+        expect(() => publisher.send([Uint8Array.of(1)])).toThrow(expect.objectContaining({ name: "ClosedError" }));
+        await publisher.close();
+      }));
+
+    it("aborts a subscription that is still waiting for its publisher", () =>
+      withTransports(async (setup, make) => {
+        const channel = planChannel(setup, "a/out", ["b"]);
+        const controller = new AbortController();
+        const subscribing = record(make(), channel, "b", { signal: controller.signal });
+        setTimeout(() => controller.abort(), 30);
+        await expect(subscribing).rejects.toMatchObject({ name: "AbortError" });
+      }));
+
+    it("drops and counts frames for a subscriber that stops reading without flow control", () =>
+      withTransports(async (setup, make) => {
+        const channel = planChannel(setup, "a/out", ["b", "c"]);
+        const publisher = await make().publish(channel);
+        const stalled = await record(make(), channel, "b");
+        // The healthy subscriber uses flow control, so it paces the sender and never loses a frame.
+        const healthy = await record(make(), channel, "c", { flowControl: true });
+        stalled.subscription.pause();
+        const frame = new Uint8Array(256 * 1024);
+        const total = 600; // 150 MB: more than the kernel and the publisher's buffer hold
+        for (let i = 0; i < total; i++) await publisher.send([frame]);
+        await healthy.received(total, 60_000);
+        expect(publisher.drops).toBeGreaterThan(0);
+        stalled.subscription.resume();
+        await publisher.close();
+        await stalled.ended(60_000);
+        expect(stalled.frames.length + publisher.drops).toBe(total);
+        expect(healthy.frames).toHaveLength(total);
+      }));
+
+    it("makes the sender wait for a paused flow-controlled subscriber, losing nothing", () =>
+      withTransports(async (setup, make) => {
+        const channel = planChannel(setup, "a/out", ["b"]);
+        const publisher = await make().publish(channel);
+        const recorder = await record(make(), channel, "b", { flowControl: true });
+        recorder.subscription.pause();
+        const frame = new Uint8Array(64 * 1024);
+        const total = 1000; // 64 MB
+        let sent = 0;
+        const sending = (async () => {
+          for (; sent < total; sent++) await publisher.send([frame]);
+        })();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const sentWhilePaused = sent;
+        expect(sentWhilePaused).toBeLessThan(total / 2);
+        recorder.subscription.resume();
+        await sending;
+        await recorder.received(total, 60_000);
+        expect(publisher.drops).toBe(0);
+      }));
+
+    it("leaves no handles open after close", async () => {
+      const before = openHandles();
+      await withTransports(async (setup, make) => {
+        const channel = planChannel(setup, "a/out", ["b"]);
+        const publisher = await make().publish(channel);
+        const recorder = await record(make(), channel, "b");
+        await publisher.send([Uint8Array.of(1)]);
+        await recorder.received(1);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(openHandles()).toEqual(before);
+    });
+  });
+}

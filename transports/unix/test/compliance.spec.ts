@@ -1,0 +1,10 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { transportCompliance } from "@rivulet/transport-compliance";
+import { unix } from "../src/index.js";
+
+transportCompliance("unix", {
+  setup: async () => ({ plugin: unix(), runDir: await mkdtemp(join(tmpdir(), "rvl-test-")) }),
+  teardown: (setup) => rm(setup.runDir, { recursive: true, force: true }),
+});

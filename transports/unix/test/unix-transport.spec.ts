@@ -1,0 +1,76 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { planChannel, record } from "@rivulet/transport-compliance";
+import { unix } from "../src/index.js";
+
+let runDir: string;
+beforeEach(async () => {
+  runDir = await mkdtemp(join(tmpdir(), "rvl-test-"));
+});
+afterEach(() => rm(runDir, { recursive: true, force: true }));
+
+describe("unix transport", () => {
+  it("reports 'lost' when the publishing process is killed", async () => {
+    const plugin = unix();
+    const channel = planChannel({ plugin, runDir }, "a/out", ["b"]);
+    const publisherScript = `
+      import { unix } from ${JSON.stringify(new URL("../dist/index.js", import.meta.url).href)};
+      const publisher = await unix().create({ dataflowId: "x", nodeId: "a" }).publish(${JSON.stringify(channel)});
+      setInterval(() => publisher.send([Uint8Array.of(1)]), 5);
+    `;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", publisherScript], { stdio: "ignore" });
+    try {
+      const transport = plugin.create({ dataflowId: "x", nodeId: "b" });
+      const recorder = await record(transport, channel, "b");
+      await recorder.received(3);
+      child.kill("SIGKILL");
+      await recorder.ended();
+      expect(recorder.closed?.reason).toBe("lost");
+      expect(recorder.closed?.error?.name).toBe("TransportError");
+      await transport.close();
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+
+  it("reports a corrupt stream as 'lost' with the decode error as cause", async () => {
+    const plugin = unix();
+    const channel = planChannel({ plugin, runDir }, "a/out", ["b"]);
+    const path = (channel.connection as { path: string }).path;
+    // A fake publisher that ACKs, then announces a 2 GB frame.
+    const server = createServer((socket) => {
+      socket.once("data", () => {
+        socket.write(Buffer.from([0, 0, 0, 0, 3, 0, 0, 0]));
+        socket.write(Buffer.from([0xff, 0xff, 0xff, 0x7f, 1, 0, 0, 0]));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(path, resolve));
+    const transport = plugin.create({ dataflowId: "x", nodeId: "b" });
+    const recorder = await record(transport, channel, "b");
+    await recorder.ended();
+    expect(recorder.closed?.reason).toBe("lost");
+    expect((recorder.closed?.error?.cause as Error).name).toBe("FrameDecodeError");
+    await transport.close();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("plans one socket per channel in the run folder and rejects options", () => {
+    const plugin = unix();
+    const planned = plugin.plan({
+      dataflowId: "x",
+      runDir,
+      options: {},
+      channels: [
+        { channel: "a/x", producer: "a", output: "x", subscribers: ["b"] },
+        { channel: "a/y", producer: "a", output: "y", subscribers: ["b"] },
+      ],
+    });
+    expect(planned.map((c) => c.connection)).toEqual([{ path: join(runDir, "u0.sock") }, { path: join(runDir, "u1.sock") }]);
+    expect(() => plugin.plan({ dataflowId: "x", runDir, options: { qos: 1 }, channels: [] })).toThrow(TypeError);
+    expect(() => plugin.plan({ dataflowId: "x", runDir: "/tmp/" + "x".repeat(120), options: {}, channels: [{ channel: "a/x", producer: "a", output: "x", subscribers: [] }] })).toThrow(RangeError);
+  });
+});
