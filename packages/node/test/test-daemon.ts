@@ -1,0 +1,122 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { type Server, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  type DaemonToNode,
+  type InputConfig,
+  JsonSocket,
+  type NodeConfig,
+  type NodeToDaemon,
+  type PlannedChannel,
+  PROTOCOL_VERSION,
+  type QueuePolicy,
+} from "@rivulet/core";
+import { unix } from "@rivulet/transport-unix";
+
+/**
+ * A minimal daemon for SDK tests: a real control socket that registers nodes, records what
+ * they send, and lets the test send daemon messages (ready, stop, timer, ...).
+ */
+export class TestDaemon {
+  readonly messages: { nodeId: string; message: NodeToDaemon }[] = [];
+  readonly #nodes = new Map<string, JsonSocket<NodeToDaemon, DaemonToNode>>();
+  readonly #waiters: (() => void)[] = [];
+  #channel = 0;
+
+  private constructor(
+    readonly dir: string,
+    readonly socketPath: string,
+    private readonly server: Server,
+  ) {}
+
+  static async start(): Promise<TestDaemon> {
+    const dir = await mkdtemp(join(tmpdir(), "rvl-sdk-"));
+    const socketPath = join(dir, "control.sock");
+    const server = createServer();
+    const daemon = new TestDaemon(dir, socketPath, server);
+    server.on("connection", (socket) => {
+      let nodeId: string | undefined;
+      const json = new JsonSocket<NodeToDaemon, DaemonToNode>(
+        socket,
+        (message) => {
+          if (message.t === "register") {
+            nodeId = message.nodeId;
+            daemon.#nodes.set(nodeId, json);
+            json.send(message.token === "secret" ? { t: "registered" } : { t: "refused", reason: "wrong token" });
+          } else daemon.messages.push({ nodeId: nodeId!, message });
+          for (const wake of daemon.#waiters.splice(0)) wake();
+        },
+        () => {},
+      );
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    return daemon;
+  }
+
+  /** A planned Unix channel for `producer/output`. */
+  channel(name: string): PlannedChannel {
+    const [planned] = unix().plan({
+      dataflowId: "df",
+      runDir: this.dir,
+      options: {},
+      channels: [{ channel: name, producer: name.split("/")[0]!, output: name.split("/")[1]!, subscribers: [] }],
+    });
+    return { ...planned!, connection: { path: join(this.dir, `c${this.#channel++}.sock`) } };
+  }
+
+  config(nodeId: string, init: { inputs?: (Partial<InputConfig> & { id: string; channel?: PlannedChannel })[]; outputs?: { id: string; channels: PlannedChannel[] }[] } = {}): NodeConfig {
+    return {
+      protocolVersion: PROTOCOL_VERSION,
+      dataflowId: "df",
+      nodeId,
+      controlSocket: this.socketPath,
+      token: "secret",
+      inputs: (init.inputs ?? []).map((input) => ({
+        source: input.channel?.channel ?? "timer",
+        queueSize: 10,
+        queuePolicy: "drop_oldest" as QueuePolicy,
+        ...input,
+      })),
+      outputs: init.outputs ?? [],
+      descriptor: { nodes: [] },
+    };
+  }
+
+  send(nodeId: string, message: DaemonToNode): void {
+    this.#nodes.get(nodeId)!.send(message);
+  }
+
+  /** Resolves when `predicate` holds over the recorded messages. */
+  async until(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error("TestDaemon.until timed out");
+      await new Promise<void>((resolve) => {
+        this.#waiters.push(resolve);
+        setTimeout(resolve, 20);
+      });
+    }
+  }
+
+  registered(nodeId: string): boolean {
+    return this.#nodes.has(nodeId);
+  }
+
+  subscribed(nodeId: string): boolean {
+    return this.messages.some((m) => m.nodeId === nodeId && m.message.t === "subscribed");
+  }
+
+  /** Waits until every node is subscribed, then sends `ready` to each (the barrier). */
+  async barrier(...nodeIds: string[]): Promise<void> {
+    await this.until(() => nodeIds.every((id) => this.subscribed(id)));
+    for (const id of nodeIds) this.send(id, { t: "ready" });
+  }
+
+  async close(): Promise<void> {
+    for (const json of this.#nodes.values()) json.socket.destroy();
+    await new Promise((resolve) => this.server.close(resolve));
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
