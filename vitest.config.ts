@@ -7,7 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     maxWorkers: 2,
-    reporters: process.env.CI ? ["default", "json"] : ["default"],
+    reporters: ["default", "json"],
     outputFile: { json: "test-results.json" },
   },
 });

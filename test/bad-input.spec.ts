@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { fixture, runCli } from "./helpers/cli.js";
+
+describe("bad input", () => {
+  it("a node that crashes at start: the run stops quickly, naming it with its last stderr lines", async () => {
+    const result = await runCli(["run", fixture("crash-at-start")]);
+    expect(result.code).toBe(1);
+    expect(result.ms).toBeLessThan(10_000);
+    expect(result.stderr).toContain("StartupFailureError: node 'sender' failed during start-up (exited with code 1)");
+    expect(result.stderr).toContain("rivulet: failed: node 'sender' exited with code 1");
+    expect(result.stderr).toMatch(/last stderr lines of 'sender':\n {4}loading the model failed: model\.bin not found/);
+    expect(result.stdout).toContain("[receiver] receiver got NODE_FAILED");
+    expect(result.stderr).not.toContain("node 'receiver'");
+  });
+
+  it("a missing node file: nothing is started, the error names the node and line", async () => {
+    const result = await runCli(["run", fixture("missing-file")]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/NodeProgramError: .*dataflow\.yml:5: node 'receiver': program 'no-such-receiver\.ts' not found/);
+    expect(result.stdout).toBe("");
+  });
+
+  it("a node that never reads its inputs does not block its producer, and is terminated and named at stop", async () => {
+    const result = await runCli(["run", fixture("never-reads"), "--stop-after", "1500ms", "--grace", "300ms"]);
+    expect(result.stdout).toContain("[producer] producer sent 1000 messages");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("node 'deaf' did not exit within 0.3 s of STOP; terminated with SIGTERM");
+    expect(result.stderr).not.toContain("node 'producer'");
+  });
+
+  it("a consumer slower than its producer loses only its oldest messages, keeps order, and the drops are reported", async () => {
+    const result = await runCli(["run", fixture("slow-consumer")]);
+    expect(result.code).toBe(0);
+    const [, received, last, dropped] = /slow received (\d+), last (\d+), dropped (\d+)/.exec(result.stdout)!.map(Number);
+    expect(last).toBe(199);
+    expect(dropped).toBeGreaterThan(0);
+    expect(received! + dropped!).toBe(200);
+    expect(result.stderr).toContain(`warning: node 'slow' dropped ${dropped} messages on input 'in' (queue full)`);
+  });
+});

@@ -1,0 +1,55 @@
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT, runCli } from "./helpers/cli.js";
+
+const example = (name: string): string => join(ROOT, "examples", name, "dataflow.yml");
+
+describe("examples", () => {
+  it("quickstart: the receiver gets all 100 messages, in order", async () => {
+    const result = await runCli(["run", example("quickstart")]);
+    expect(result.code).toBe(0);
+    const received = [...result.stdout.matchAll(/^\[receiver\] Received message: (\d+)$/gm)].map((m) => Number(m[1]));
+    expect(received).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(result.stdout).toContain("[receiver] Input message closed");
+    expect(result.stderr).toBe("");
+  });
+
+  it("timer: ticks arrive about every 50 ms and the dataflow ends by itself", async () => {
+    const result = await runCli(["run", example("timer")]);
+    expect(result.code).toBe(0);
+    const counts = [...result.stdout.matchAll(/^\[printer\] count = (\d+)$/gm)].map((m) => Number(m[1]));
+    expect(counts).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const gaps = [...result.stdout.matchAll(/\((\d+\.\d) ms since the last\)/g)].map((m) => Number(m[1]));
+    expect(gaps).toHaveLength(9);
+    for (const gap of gaps) expect(gap).toBeGreaterThan(25);
+    expect(result.stdout).toContain("[printer] ticker finished after 10 ticks");
+  });
+
+  it("arrow-struct: struct arrays and metadata parameters round-trip", async () => {
+    const result = await runCli(["run", example("arrow-struct")]);
+    expect(result.code).toBe(0);
+    for (const frame of [0, 1, 2]) {
+      expect(result.stdout).toContain(`[consumer] frame ${frame} from front (tags ["a","b"]): 2 boxes, fields label,score,x,y,w,h`);
+      expect(result.stdout).toContain(`[consumer]   person 0.90 at (${10 + frame}, 20) 30x60`);
+      expect(result.stdout).toContain(`[consumer]   dog 0.75 at (50, ${40 + frame}) 25x20`);
+    }
+  });
+
+  it("keeps each node's output in a per-run log folder", async () => {
+    const result = await runCli(["run", example("quickstart"), "--log-dir", join(ROOT, "out", "e2e-logs")]);
+    expect(result.code).toBe(0);
+    const log = readFileSync(join(ROOT, "out", "e2e-logs", "log_receiver.txt"), "utf8");
+    expect(log).toContain("Received message: 99");
+    expect(existsSync(join(ROOT, "out", "e2e-logs", "log_sender.txt"))).toBe(true);
+  });
+
+  it("every example folder has a dataflow, a README and an end-to-end test here", () => {
+    const names = readdirSync(join(ROOT, "examples"));
+    for (const name of names) {
+      expect(existsSync(join(ROOT, "examples", name, "dataflow.yml"))).toBe(true);
+      expect(existsSync(join(ROOT, "examples", name, "README.md"))).toBe(true);
+      expect(readFileSync(new URL(import.meta.url), "utf8")).toContain(`example("${name}")`);
+    }
+  });
+});
