@@ -41,7 +41,6 @@ export interface DecodedFrame extends FrameHeader {
   payload: Uint8Array;
 }
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const EMPTY_PARAMETERS: Record<string, Parameter> = Object.freeze({}) as Record<string, Parameter>;
 
@@ -50,20 +49,25 @@ const EMPTY_PARAMETERS: Record<string, Parameter> = Object.freeze({}) as Record<
  * followed by the payload chunks; nothing is concatenated here, so large payloads are not copied.
  */
 export function encodeFrameHead(header: FrameHeader): Uint8Array {
-  let params: Uint8Array | undefined;
+  let params: Buffer | undefined;
   for (const _ in header.parameters) {
-    params = encoder.encode(JSON.stringify(header.parameters));
+    params = Buffer.from(JSON.stringify(header.parameters));
     break;
   }
   const paramBytes = params?.byteLength ?? 0;
-  const head = new Uint8Array(align8(FRAME_HEADER_BYTES + paramBytes));
-  const view = new DataView(head.buffer);
-  view.setUint8(0, PROTOCOL_VERSION);
-  view.setUint8(1, header.encoding);
-  view.setUint32(4, paramBytes, true);
-  view.setFloat64(8, header.seq, true);
-  view.setFloat64(16, header.timestamp, true);
-  if (params) head.set(params, FRAME_HEADER_BYTES);
+  const size = align8(FRAME_HEADER_BYTES + paramBytes);
+  // Pooled allocation and Buffer's own writers: this runs once per message on the hot path.
+  const head = Buffer.allocUnsafe(size);
+  head.writeUInt8(PROTOCOL_VERSION, 0);
+  head.writeUInt8(header.encoding, 1);
+  head.writeUInt16LE(0, 2);
+  head.writeUInt32LE(paramBytes, 4);
+  head.writeDoubleLE(header.seq, 8);
+  head.writeDoubleLE(header.timestamp, 16);
+  if (params) {
+    params.copy(head, FRAME_HEADER_BYTES);
+    head.fill(0, FRAME_HEADER_BYTES + paramBytes);
+  }
   return head;
 }
 

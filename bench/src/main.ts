@@ -1,0 +1,90 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, totalmem, type } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { latencyChart } from "./chart.js";
+import { nodeRedThroughput } from "./node-red.js";
+import { type BenchPlan, fullPlan, quickPlan } from "./plan.js";
+import { goals, markdownReport } from "./report.js";
+import type { BenchResults } from "./results.js";
+import { rawLatency, rawThroughput } from "./run-raw.js";
+import { rivuletLatency, rivuletThroughput } from "./run-rivulet.js";
+import { latencyStats, throughput } from "./stats.js";
+
+const BENCH = fileURLToPath(new URL("../", import.meta.url));
+
+/**
+ * `npm run bench [-- --quick] [--out DIR] [--no-peers]`: latency (back to back and paced),
+ * throughput (1 -> 1 and fan-out), each beside a raw Unix-socket baseline measured in the same
+ * run, and Node-RED as a peer. Writes latest.json, RESULTS.md and latency.svg.
+ */
+async function main(argv: string[]): Promise<void> {
+  const quick = argv.includes("--quick");
+  const outIndex = argv.indexOf("--out");
+  const outDir = outIndex >= 0 ? argv[outIndex + 1]! : join(BENCH, "results");
+  const reportFile = outIndex >= 0 ? join(outDir, "RESULTS.md") : join(BENCH, "RESULTS.md");
+  const peers = !argv.includes("--no-peers") && !quick;
+  const plan: BenchPlan = quick ? quickPlan() : fullPlan();
+  const work = join(BENCH, "tmp", String(process.pid));
+  mkdirSync(work, { recursive: true });
+  mkdirSync(outDir, { recursive: true });
+  const cpu = cpus();
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    quick,
+    machine: { cpus: cpu.length, cpuModel: cpu[0]?.model ?? "unknown", memoryGiB: Math.round(totalmem() / 2 ** 30), os: `${type()} ${process.platform}`, node: process.versions.node },
+    latency: [],
+    throughput: [],
+    peers: [],
+    notes: [],
+  };
+  const step = (text: string): void => console.error(`bench: ${text}`);
+  const started = Date.now();
+  try {
+    for (const mode of ["pingpong", "paced"] as const) {
+      step(`latency, ${mode === "pingpong" ? "back to back" : `one message every ${plan.paced.periodMs} ms`}: Rivulet unix`);
+      const rivulet = await rivuletLatency(mode, plan, work);
+      step(`latency, ${mode}: raw Unix socket`);
+      const raw = await rawLatency(mode, plan, work);
+      for (const { size } of plan[mode].sizes) {
+        const r = latencyStats(rivulet[size] ?? []);
+        const b = latencyStats(raw[size] ?? []);
+        results.latency.push({ mode, transport: "unix", size, rivulet: r, raw: b, ratioP50: r.p50 / b.p50 });
+      }
+    }
+    for (const receivers of [1, plan.throughput.fanout]) {
+      step(`throughput 1 -> ${receivers}: Rivulet unix`);
+      const rivulet = await rivuletThroughput(plan, receivers, work);
+      step(`throughput 1 -> ${receivers}: raw Unix socket`);
+      const raw = await rawThroughput(plan, receivers, work);
+      for (const { size, count } of plan.throughput.sizes) {
+        const r = rivulet[size]!;
+        const b = raw[size]!;
+        if (r.count !== count) results.notes.push(`Rivulet 1 -> ${receivers} at ${size} B delivered ${r.count} of ${count} messages`);
+        const rt = throughput(r.count, size, r.ns);
+        const bt = throughput(b.count, size, b.ns);
+        results.throughput.push({ transport: "unix", receivers, size, rivulet: rt, raw: bt, ratio: rt.messagesPerSecond / bt.messagesPerSecond });
+      }
+    }
+    if (peers) {
+      step("peer: Node-RED embedded (installed on demand)");
+      try {
+        results.peers.push(...(await nodeRedThroughput(join(BENCH, "tmp", "peers"), 100_000)));
+      } catch (error) {
+        results.notes.push(`Node-RED peer not measured: ${(error as Error).message}`);
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  writeFileSync(join(outDir, "latest.json"), JSON.stringify(results, null, 2) + "\n");
+  writeFileSync(join(outDir, "latency.svg"), latencyChart(results));
+  writeFileSync(reportFile, markdownReport(results));
+  step(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; wrote ${reportFile}, ${join(outDir, "latest.json")}, ${join(outDir, "latency.svg")}`);
+  for (const goal of goals(results)) console.log(goal);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,38 @@
+/** Sizes and sample counts of one benchmark run. */
+export interface BenchPlan {
+  quick: boolean;
+  /**
+   * Latency with one message every `periodMs` (dora-benchmark's mode); sizes of 4 MB and more
+   * use `largePeriodMs`, since a socket cannot carry 40 MB every 20 ms.
+   */
+  paced: { periodMs: number; largePeriodMs: number; warmup: number; sizes: { size: number; samples: number }[] };
+  /** Latency back to back: each message waits for the previous one's echo (RTT / 2). */
+  pingpong: { warmup: number; sizes: { size: number; samples: number }[] };
+  /** Back-to-back sends, 1 -> 1 and 1 -> fanout. */
+  throughput: { fanout: number; sizes: { size: number; count: number }[] };
+}
+
+export const SIZES = [8, 64, 512, 4096, 40_960, 409_600, 4_194_304, 41_943_040];
+
+/** dora-benchmark's sizes and period; fewer samples for the large sizes. */
+export function fullPlan(): BenchPlan {
+  const latencySamples = [1000, 1000, 1000, 1000, 1000, 300, 100, 30];
+  const pingpongSamples = [5000, 5000, 5000, 3000, 2000, 500, 100, 20];
+  const counts = [200_000, 200_000, 100_000, 50_000, 10_000, 2000, 200, 20];
+  return {
+    quick: false,
+    paced: { periodMs: 20, largePeriodMs: 200, warmup: 20, sizes: SIZES.map((size, i) => ({ size, samples: latencySamples[i]! })) },
+    pingpong: { warmup: 100, sizes: SIZES.map((size, i) => ({ size, samples: pingpongSamples[i]! })) },
+    throughput: { fanout: 4, sizes: SIZES.map((size, i) => ({ size, count: counts[i]! })) },
+  };
+}
+
+/** Small counts, for `--quick` and CI: the harness runs end to end in well under a minute. */
+export function quickPlan(): BenchPlan {
+  return {
+    quick: true,
+    paced: { periodMs: 5, largePeriodMs: 100, warmup: 2, sizes: SIZES.map((size) => ({ size, samples: size >= 4_194_304 ? 3 : 20 })) },
+    pingpong: { warmup: 10, sizes: SIZES.map((size) => ({ size, samples: size >= 4_194_304 ? 3 : 100 })) },
+    throughput: { fanout: 4, sizes: SIZES.map((size) => ({ size, count: size >= 4_194_304 ? 5 : size >= 40_960 ? 200 : 5000 })) },
+  };
+}

@@ -1,0 +1,55 @@
+import type { LatencyStats, Throughput } from "./stats.js";
+
+export interface LatencyRow {
+  mode: "paced" | "pingpong";
+  transport: string;
+  size: number;
+  rivulet: LatencyStats;
+  raw: LatencyStats;
+  /** rivulet p50 / raw p50. */
+  ratioP50: number;
+}
+
+export interface ThroughputRow {
+  transport: string;
+  receivers: number;
+  size: number;
+  rivulet: Throughput;
+  raw: Throughput;
+  /** rivulet msg/s / raw msg/s. */
+  ratio: number;
+}
+
+export interface PeerRow {
+  name: string;
+  detail: string;
+  size: number;
+  throughput: Throughput;
+}
+
+export interface BenchResults {
+  date: string;
+  quick: boolean;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; os: string; node: string };
+  latency: LatencyRow[];
+  throughput: ThroughputRow[];
+  peers: PeerRow[];
+  notes: string[];
+}
+
+/** dora-benchmark's published average one-way latency (us), Rust and Python nodes. */
+export const DORA_PUBLISHED: Record<number, { rust: number; python: number }> = {
+  8: { rust: 104, python: 398 },
+  512: { rust: 127, python: 391 },
+  4096: { rust: 347, python: 824 },
+  40_960: { rust: 428, python: 844 },
+  409_600: { rust: 349, python: 864 },
+  4_194_304: { rust: 889, python: 1170 },
+  41_943_040: { rust: 2523, python: 3187 },
+};
+
+export function formatSize(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round(bytes / 1024 / 1024)} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${bytes} B`;
+}
