@@ -38,3 +38,18 @@ describe("bad input", () => {
     expect(result.stderr).toContain(`warning: node 'slow' dropped ${dropped} messages on input 'in' (queue full)`);
   });
 });
+
+describe("nodes that cannot run", () => {
+  it("a node that never joins: the run gives up after --start-timeout, naming it, and stops the rest", async () => {
+    const result = await runCli(["run", fixture("never-joins"), "--start-timeout", "1500ms", "--grace", "300ms"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("StartTimeoutError: node 'loner' did not join the dataflow within 1.5 s");
+    expect(result.ms).toBeLessThan(15_000);
+  });
+
+  it("operators are refused before anything starts, with a clear error", async () => {
+    const result = await runCli(["run", fixture("operator")]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/UnsupportedFeatureError: .*operator\/dataflow\.yml:4: node 'doubler': operators \(operator\/operators\) is not supported/);
+  });
+});

@@ -31,9 +31,14 @@ export async function main(argv: readonly string[], terminal: Terminal = process
     .argument("<file>", "dataflow YAML")
     .option("--stop-after <duration>", "stop the dataflow after this long (e.g. 10s)", duration)
     .option("--grace <duration>", "wait this long after STOP before SIGTERM, and again before SIGKILL", duration)
+    .option("--start-timeout <duration>", "give up when the nodes have not all joined by then (default 60s)", duration)
     .option("--log-dir <dir>", "folder for per-node logs (default: out/<run id> beside the YAML)")
-    .action(async (file: string, options: { stopAfter?: number; grace?: number; logDir?: string }) => {
-      code = await runCommand(file, { stopAfterMs: options.stopAfter, graceMs: options.grace, logDir: options.logDir }, terminal);
+    .action(async (file: string, options: { stopAfter?: number; grace?: number; startTimeout?: number; logDir?: string }) => {
+      code = await runCommand(
+        file,
+        { stopAfterMs: options.stopAfter, graceMs: options.grace, startTimeoutMs: options.startTimeout, logDir: options.logDir },
+        terminal,
+      );
     });
   program
     .command("check")

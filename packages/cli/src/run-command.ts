@@ -4,6 +4,7 @@ import { type Terminal, nodePrefix, red, yellow } from "./terminal.js";
 export interface RunCommandOptions {
   stopAfterMs?: number;
   graceMs?: number;
+  startTimeoutMs?: number;
   logDir?: string;
 }
 
@@ -16,6 +17,7 @@ export async function runCommand(file: string, options: RunCommandOptions, termi
     file,
     stopAfterMs: options.stopAfterMs,
     graceMs: options.graceMs,
+    startTimeoutMs: options.startTimeoutMs,
     logDir: options.logDir,
     onEvent: (event) => showEvent(terminal, event),
   });

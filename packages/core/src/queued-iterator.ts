@@ -1,4 +1,4 @@
-import { AbortError, RivuletError, abortErrorFrom } from "./errors.js";
+import { RivuletError, abortErrorFrom } from "./errors.js";
 
 /** Where a QueuedIterator takes its items from; the owner pushes and then calls `notify()`. */
 export interface ItemSource<T> {
@@ -27,7 +27,7 @@ export class ConcurrentPullError extends RivuletError {
  * stops. `fail(error)` delivers the error in band after the buffered items.
  */
 export class QueuedIterator<T> implements AsyncIterableIterator<T> {
-  #waiter: ((ready: boolean) => void) | undefined;
+  #waiter: Waiter<T> | undefined;
   #ended = false;
   #error: Error | undefined;
   #processed = 0;
@@ -56,12 +56,22 @@ export class QueuedIterator<T> implements AsyncIterableIterator<T> {
     return this.#ended;
   }
 
-  /** Wakes a waiting consumer after the owner pushed into the source. */
+  /**
+   * Wakes a waiting consumer after the owner pushed into the source. The item is handed to
+   * the waiting promise directly, so a wake-up costs one promise resolution.
+   */
   notify(): void {
     const waiter = this.#waiter;
-    if (waiter) {
-      this.#waiter = undefined;
-      waiter(true);
+    if (!waiter) return;
+    const item = this.source.shift();
+    if (item !== undefined) {
+      this.#processed++;
+      this.#settle(waiter);
+      waiter.resolve(item);
+    } else if (this.#ended) {
+      this.#settle(waiter);
+      if (this.#error) waiter.reject(this.#error);
+      else waiter.resolve(null);
     }
   }
 
@@ -82,24 +92,18 @@ export class QueuedIterator<T> implements AsyncIterableIterator<T> {
    * @throws AbortError when `signal` fires; ConcurrentPullError when another pull is waiting;
    *   the error given to `fail()` once buffered items are drained.
    */
-  async pull(options: PullOptions = {}): Promise<T | null> {
-    for (;;) {
-      const item = this.source.shift();
-      if (item !== undefined) {
-        this.#processed++;
-        return item;
-      }
-      if (this.#ended) {
-        if (this.#error) throw this.#error;
-        return null;
-      }
-      if (!(await this.#wait(options))) return null;
+  pull(options: PullOptions = {}): Promise<T | null> {
+    const item = this.source.shift();
+    if (item !== undefined) {
+      this.#processed++;
+      return Promise.resolve(item);
     }
+    if (this.#ended) return this.#error ? Promise.reject(this.#error) : Promise.resolve(null);
+    return this.#wait(options);
   }
 
-  async next(): Promise<IteratorResult<T>> {
-    const item = await this.pull();
-    return item === null ? { done: true, value: undefined } : { done: false, value: item };
+  next(): Promise<IteratorResult<T>> {
+    return this.pull().then((item) => (item === null ? { done: true, value: undefined } : { done: false, value: item }));
   }
 
   async return(): Promise<IteratorResult<T>> {
@@ -110,26 +114,44 @@ export class QueuedIterator<T> implements AsyncIterableIterator<T> {
     return this;
   }
 
-  #wait({ timeout, signal }: PullOptions): Promise<boolean> {
+  #wait({ timeout, signal }: PullOptions): Promise<T | null> {
     if (this.#waiter) return Promise.reject(new ConcurrentPullError());
     if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
-    if (timeout !== undefined && timeout <= 0) return Promise.resolve(false);
-    return new Promise<boolean>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const onAbort = (): void => finish(() => reject(signal ? abortErrorFrom(signal) : new AbortError()));
-      const finish = (settle: () => void): void => {
-        if (timer) clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-        if (this.#waiter === waiter) this.#waiter = undefined;
-        this.onWaiting(false);
-        settle();
-      };
-      const waiter = (ready: boolean): void => finish(() => resolve(ready));
+    if (timeout !== undefined && timeout <= 0) return Promise.resolve(null);
+    return new Promise<T | null>((resolve, reject) => {
+      const waiter: Waiter<T> = { resolve, reject, signal };
+      if (timeout !== undefined) {
+        waiter.timer = setTimeout(() => {
+          this.#settle(waiter);
+          resolve(null);
+        }, timeout);
+      }
+      if (signal) {
+        waiter.onAbort = () => {
+          this.#settle(waiter);
+          reject(abortErrorFrom(signal));
+        };
+        signal.addEventListener("abort", waiter.onAbort, { once: true });
+      }
       this.#waiter = waiter;
-      if (timeout !== undefined) timer = setTimeout(() => waiter(false), timeout);
-      signal?.addEventListener("abort", onAbort, { once: true });
       this.onWaiting(true);
     });
   }
+
+  /** Detaches a waiter before it is resolved (by an item, the end, a timeout or an abort). */
+  #settle(waiter: Waiter<T>): void {
+    if (this.#waiter !== waiter) return;
+    this.#waiter = undefined;
+    if (waiter.timer) clearTimeout(waiter.timer);
+    if (waiter.onAbort) waiter.signal!.removeEventListener("abort", waiter.onAbort);
+    this.onWaiting(false);
+  }
 }
 
+interface Waiter<T> {
+  resolve: (item: T | null) => void;
+  reject: (error: Error) => void;
+  signal: AbortSignal | undefined;
+  timer?: NodeJS.Timeout;
+  onAbort?: () => void;
+}

@@ -27,7 +27,7 @@ describe("frame codec", () => {
     ["a frame shorter than its header", new Uint8Array(10)],
     ["an unknown version", (() => { const b = encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: {} }); b[0] = 99; return b; })()],
     ["an unknown encoding", (() => { const b = encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: {} }); b[1] = 42; return b; })()],
-    ["parameters running past the end", (() => { const b = encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: {} }); new DataView(b.buffer).setUint32(4, 1000, true); return b; })()],
+    ["parameters running past the end", (() => { const b = encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: {} }); new DataView(b.buffer, b.byteOffset, b.byteLength).setUint32(4, 1000, true); return b; })()],
     ["parameters that are not JSON", (() => { const b = encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: { a: 1 } }); b[FRAME_HEADER_BYTES] = 0x7b + 1; return b; })()],
   ])("rejects %s with FrameDecodeError", (_, bytes) => {
     expect(() => decodeFrame(bytes)).toThrow(expect.objectContaining({ name: "FrameDecodeError" }));

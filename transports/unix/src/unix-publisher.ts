@@ -33,8 +33,9 @@ export interface UnixPublisherInit {
 /**
  * Publishes one channel on a listening Unix socket. Subscribers connect, say HELLO, and get an
  * ACK once they are in the fan-out set. Small frames are packed with their wire head into one
- * buffer and the writes of one tick go out as one `writev` (the socket is corked until the next
- * tick), so back-to-back sends are batched without delaying a lone send.
+ * buffer. The first frame of a tick is written at once; later frames of the same tick are
+ * corked and leave together in one `writev` on the next tick, so back-to-back sends are batched
+ * without delaying a lone send.
  */
 export class UnixPublisher implements Publisher {
   readonly #server: Server;
@@ -88,7 +89,7 @@ export class UnixPublisher implements Publisher {
         this.#drops++;
         continue;
       }
-      this.#cork(socket);
+      if (this.#cork(socket) && socket.writableCorked === 0) socket.cork();
       let ok: boolean;
       if (packed) {
         ok = socket.write(packed);
@@ -125,14 +126,18 @@ export class UnixPublisher implements Publisher {
     removeStale(this.init.path);
   }
 
-  #cork(socket: Socket): void {
-    if (this.#corked.has(socket)) return;
+  /**
+   * The first frame of a tick goes out at once (a lone send is not delayed); the socket is
+   * then corked until the next tick, so the rest of a burst leaves in one writev.
+   */
+  #cork(socket: Socket): boolean {
+    if (this.#corked.has(socket)) return true;
     this.#corked.add(socket);
-    socket.cork();
     process.nextTick(() => {
       this.#corked.delete(socket);
-      socket.uncork();
+      if (socket.writableCorked > 0) socket.uncork();
     });
+    return false;
   }
 
   #accept(socket: Socket): void {
