@@ -31,11 +31,14 @@ export class QueuedIterator<T> implements AsyncIterableIterator<T> {
   #ended = false;
   #error: Error | undefined;
   #processed = 0;
+  #iterating = false;
 
   /**
    * @param source the queue to drain.
    * @param onWaiting called with `true` when a consumer starts waiting and `false` when it
-   *   stops; the SDK uses it to keep the process alive only while someone waits.
+   *   stops; the SDK uses it to keep the process alive only while someone waits. A `for await`
+   *   loop counts as waiting from its first step until it ends (or `break`s), so a busy loop
+   *   does not toggle it on every item.
    */
   constructor(
     private readonly source: ItemSource<T>,
@@ -67,11 +70,11 @@ export class QueuedIterator<T> implements AsyncIterableIterator<T> {
     if (item !== undefined) {
       this.#processed++;
       this.#settle(waiter);
-      waiter.resolve(item);
+      waiter.deliver(item);
     } else if (this.#ended) {
       this.#settle(waiter);
       if (this.#error) waiter.reject(this.#error);
-      else waiter.resolve(null);
+      else waiter.deliver(null);
     }
   }
 
@@ -99,14 +102,38 @@ export class QueuedIterator<T> implements AsyncIterableIterator<T> {
       return Promise.resolve(item);
     }
     if (this.#ended) return this.#error ? Promise.reject(this.#error) : Promise.resolve(null);
-    return this.#wait(options);
+    return this.#wait(options, (resolve) => resolve, true);
   }
 
   next(): Promise<IteratorResult<T>> {
-    return this.pull().then((item) => (item === null ? { done: true, value: undefined } : { done: false, value: item }));
+    if (!this.#iterating && !this.#ended) {
+      this.#iterating = true;
+      this.onWaiting(true);
+    }
+    const item = this.source.shift();
+    if (item !== undefined) {
+      this.#processed++;
+      return Promise.resolve({ done: false, value: item });
+    }
+    if (this.#ended) {
+      this.#stopIterating();
+      return this.#error ? Promise.reject(this.#error) : Promise.resolve({ done: true, value: undefined });
+    }
+    return this.#wait<IteratorResult<T>>(
+      {},
+      (resolve) => (item) => {
+        if (item === null) this.#stopIterating();
+        resolve(item === null ? { done: true, value: undefined } : { done: false, value: item });
+      },
+      false,
+    ).catch((error: unknown) => {
+      this.#stopIterating();
+      throw error;
+    });
   }
 
   async return(): Promise<IteratorResult<T>> {
+    this.#stopIterating();
     return { done: true, value: undefined };
   }
 
@@ -114,16 +141,27 @@ export class QueuedIterator<T> implements AsyncIterableIterator<T> {
     return this;
   }
 
-  #wait({ timeout, signal }: PullOptions): Promise<T | null> {
+  #stopIterating(): void {
+    if (!this.#iterating) return;
+    this.#iterating = false;
+    this.onWaiting(false);
+  }
+
+  /**
+   * Waits for an item. `toDeliver` adapts the promise's resolve to what the caller returns;
+   * `signals` says whether this wait itself counts as waiting for `onWaiting`.
+   */
+  #wait<R>({ timeout, signal }: PullOptions, toDeliver: (resolve: (value: R) => void) => (item: T | null) => void, signals: boolean): Promise<R> {
     if (this.#waiter) return Promise.reject(new ConcurrentPullError());
     if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
-    if (timeout !== undefined && timeout <= 0) return Promise.resolve(null);
-    return new Promise<T | null>((resolve, reject) => {
-      const waiter: Waiter<T> = { resolve, reject, signal };
+    if (timeout !== undefined && timeout <= 0) return new Promise<R>((resolve) => toDeliver(resolve)(null));
+    return new Promise<R>((resolve, reject) => {
+      const deliver = toDeliver(resolve);
+      const waiter: Waiter<T> = { deliver, reject, signal, signals };
       if (timeout !== undefined) {
         waiter.timer = setTimeout(() => {
           this.#settle(waiter);
-          resolve(null);
+          deliver(null);
         }, timeout);
       }
       if (signal) {
@@ -134,7 +172,7 @@ export class QueuedIterator<T> implements AsyncIterableIterator<T> {
         signal.addEventListener("abort", waiter.onAbort, { once: true });
       }
       this.#waiter = waiter;
-      this.onWaiting(true);
+      if (signals) this.onWaiting(true);
     });
   }
 
@@ -144,14 +182,16 @@ export class QueuedIterator<T> implements AsyncIterableIterator<T> {
     this.#waiter = undefined;
     if (waiter.timer) clearTimeout(waiter.timer);
     if (waiter.onAbort) waiter.signal!.removeEventListener("abort", waiter.onAbort);
-    this.onWaiting(false);
+    if (waiter.signals) this.onWaiting(false);
   }
 }
 
 interface Waiter<T> {
-  resolve: (item: T | null) => void;
+  deliver: (item: T | null) => void;
   reject: (error: Error) => void;
   signal: AbortSignal | undefined;
+  /** Whether this wait reported `onWaiting(true)` (recv) or the loop did (for await). */
+  signals: boolean;
   timer?: NodeJS.Timeout;
   onAbort?: () => void;
 }

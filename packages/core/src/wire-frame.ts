@@ -39,9 +39,16 @@ export class WireFrameReader {
   #bodyFilled = 0;
   #kind = 0;
 
+  /**
+   * @param onFrame receives each body; it stays valid after the call.
+   * @param maxBytes larger announced lengths are treated as corruption.
+   * @param reusedChunks true when the caller reuses its chunk buffers (a socket `onread`
+   *   buffer): bodies are then always copied out instead of viewed.
+   */
   constructor(
     private readonly onFrame: (kind: number, body: Uint8Array) => void,
     private readonly maxBytes: number = MAX_FRAME_BYTES,
+    private readonly reusedChunks = false,
   ) {}
 
   /** True while part of a frame has been read. */
@@ -87,7 +94,8 @@ export class WireFrameReader {
       if (length === 0) continue;
       if (end - at >= length) {
         // The whole body is in this chunk: view it if aligned, else copy once.
-        const body = (chunk.byteOffset + at) % 8 === 0 ? chunk.subarray(at, at + length) : copyAligned(chunk.subarray(at, at + length));
+        const view = chunk.subarray(at, at + length);
+        const body = !this.reusedChunks && (chunk.byteOffset + at) % 8 === 0 ? view : copyAligned(view);
         at += length;
         this.onFrame(this.#kind, body);
       } else {

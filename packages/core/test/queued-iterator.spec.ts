@@ -89,3 +89,32 @@ describe("QueuedIterator", () => {
     expect(await result).toBeNull();
   });
 });
+
+describe("QueuedIterator waiting signal", () => {
+  it("counts a for-await loop as one wait from its first step to its end or break", async () => {
+    const { iterator, push, waiting } = make<number>();
+    push(1, 2, 3);
+    const seen: number[] = [];
+    for await (const item of iterator) {
+      seen.push(item);
+      if (item === 3) break;
+    }
+    expect(seen).toEqual([1, 2, 3]);
+    expect(waiting).toEqual([true, false]);
+  });
+
+  it("stops counting when the loop ends with the iterator", async () => {
+    const { iterator, push, waiting } = make<number>();
+    const loop = (async () => {
+      const seen: number[] = [];
+      for await (const item of iterator) seen.push(item);
+      return seen;
+    })();
+    push(1);
+    await Promise.resolve();
+    push(2);
+    iterator.end();
+    expect(await loop).toEqual([1, 2]);
+    expect(waiting).toEqual([true, false]);
+  });
+});

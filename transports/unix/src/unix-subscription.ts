@@ -13,6 +13,7 @@ import { WireKind } from "./wire-kinds.js";
 const encoder = new TextEncoder();
 const RETRY_FIRST_MS = 2;
 const RETRY_CAP_MS = 100;
+const READ_BUFFER_BYTES = 64 * 1024;
 
 /**
  * Subscribes to a Unix publisher: connects (retrying with capped exponential backoff and jitter
@@ -49,14 +50,32 @@ export class UnixSubscription implements Subscription {
 
   static #attempt(channel: string, path: string, options: SubscribeOptions): Promise<UnixSubscription> {
     return new Promise((resolve, reject) => {
-      const socket = createConnection(path);
+      // Reads go straight into one reusable buffer (no Readable-stream machinery per read);
+      // the frame reader copies bodies out of it.
+      const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+      const socket = createConnection({
+        path,
+        onread: {
+          buffer: readBuffer,
+          callback: (bytes: number) => {
+            try {
+              reader.push(readBuffer.subarray(0, bytes));
+            } catch (error) {
+              const lost = new TransportError(`corrupt data on channel '${channel}'`, channel, { cause: error });
+              if (subscription) subscription.#finish("lost", lost);
+              socket.destroy();
+            }
+            return true;
+          },
+        },
+      });
       let subscription: UnixSubscription | undefined;
       const onAbort = (): void => {
         socket.destroy();
         reject(abortErrorFrom(options.signal!));
       };
       options.signal?.addEventListener("abort", onAbort, { once: true });
-      const reader = new WireFrameReader((kind, body) => {
+      const reader: WireFrameReader = new WireFrameReader((kind, body) => {
         if (kind === WireKind.DATA) subscription?.options.onFrame(body);
         else if (kind === WireKind.ACK && !subscription) {
           options.signal?.removeEventListener("abort", onAbort);
@@ -69,20 +88,11 @@ export class UnixSubscription implements Subscription {
           else reject(new TransportError(`channel '${channel}' closed before the subscription was accepted`, channel));
           socket.end();
         }
-      });
+      }, undefined, true);
       socket.on("connect", () => {
         const hello = encoder.encode(JSON.stringify({ subscriberId: options.subscriberId, flowControl: options.flowControl }));
         socket.write(encodeWireHead(WireKind.HELLO, hello.byteLength));
         socket.write(hello);
-      });
-      socket.on("data", (chunk: Buffer) => {
-        try {
-          reader.push(chunk);
-        } catch (error) {
-          const lost = new TransportError(`corrupt data on channel '${channel}'`, channel, { cause: error });
-          if (subscription) subscription.#finish("lost", lost);
-          socket.destroy();
-        }
       });
       socket.on("error", (error) => {
         options.signal?.removeEventListener("abort", onAbort);
