@@ -153,6 +153,8 @@ export class Node implements AsyncIterable<NodeEvent> {
    * bigints Int64, strings Utf8, booleans Bool, objects a struct). Waits for the start-up
    * barrier on first use; afterwards resolves at once unless a consumer uses `backpressure`
    * and is behind. Consumers that fall behind with `drop_oldest` lose their oldest messages.
+   * Large payloads are handed to the transport without a copy: as with `socket.write`, do not
+   * modify a buffer after passing it (allocate a new one per message).
    * @throws UndeclaredOutputError when the descriptor does not list `outputId` for this node.
    */
   async sendOutput(outputId: string, data: SendableValue, metadata?: SendMetadata, options?: SendOutputOptions): Promise<void> {

@@ -11,4 +11,4 @@ export const WireKind = {
 } as const;
 
 /** Frames up to this size are packed with their wire head into one buffer (one write). */
-export const PACK_LIMIT_BYTES = 64 * 1024;
+export const PACK_LIMIT_BYTES = 16 * 1024;
