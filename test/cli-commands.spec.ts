@@ -76,5 +76,6 @@ describe("command line", () => {
     expect(JSON.parse(line.slice("[show] ".length))).toEqual({ args: ["--name", "two words", "--n", "3"], greeting: "hello", count: "3", cwd: "args-env", id: "show", nodes: 1 });
     expect(result.stdout).toContain('[show] INFO structured hello {"n":1}');
     expect(result.stderr).toContain("[show] a line on stderr");
+    expect(result.stdout).toContain("[show] control socket 600 in folder 700, token 48 chars");
   });
 });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { latencyChart } from "./chart.js";
 import { nodeRedThroughput } from "./node-red.js";
-import { type BenchPlan, fullPlan, quickPlan } from "./plan.js";
+import { type BenchPlan, fullPlan, halveSamples, quickPlan } from "./plan.js";
 import { goals, markdownReport } from "./report.js";
 import type { BenchResults } from "./results.js";
 import { rawLatency, rawThroughput } from "./run-raw.js";
@@ -41,14 +41,23 @@ async function main(argv: string[]): Promise<void> {
   const step = (text: string): void => console.error(`bench: ${text}`);
   const started = Date.now();
   try {
+    // Latency rounds run in ABBA order (Rivulet, raw, raw, Rivulet) with half the samples each,
+    // so a slow drift of the machine's state during the run does not bias the ratio.
+    const half = halveSamples(plan);
     for (const mode of ["pingpong", "paced"] as const) {
-      step(`latency, ${mode === "pingpong" ? "back to back" : `one message every ${plan.paced.periodMs} ms`}: Rivulet unix`);
-      const rivulet = await rivuletLatency(mode, plan, work);
-      step(`latency, ${mode}: raw Unix socket`);
-      const raw = await rawLatency(mode, plan, work);
+      const label = mode === "pingpong" ? "back to back" : `one message every ${plan.paced.periodMs} ms`;
+      const rivulet: Record<string, number[]>[] = [];
+      const raw: Record<string, number[]>[] = [];
+      for (const [round, order] of [["a", ["rivulet", "raw"]], ["b", ["raw", "rivulet"]]] as const) {
+        for (const system of order) {
+          step(`latency, ${label}: ${system === "rivulet" ? "Rivulet unix" : "raw Unix socket"} (round ${round})`);
+          if (system === "rivulet") rivulet.push(await rivuletLatency(mode, half, join(work, round)));
+          else raw.push(await rawLatency(mode, half, join(work, round)));
+        }
+      }
       for (const { size } of plan[mode].sizes) {
-        const r = latencyStats(rivulet[size] ?? []);
-        const b = latencyStats(raw[size] ?? []);
+        const r = latencyStats(rivulet.flatMap((round) => round[size] ?? []));
+        const b = latencyStats(raw.flatMap((round) => round[size] ?? []));
         results.latency.push({ mode, transport: "unix", size, rivulet: r, raw: b, ratioP50: r.p50 / b.p50 });
       }
     }

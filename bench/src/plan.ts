@@ -36,3 +36,9 @@ export function quickPlan(): BenchPlan {
     throughput: { fanout: 4, sizes: SIZES.map((size) => ({ size, count: size >= 4_194_304 ? 5 : size >= 40_960 ? 200 : 5000 })) },
   };
 }
+
+/** The plan with half the latency samples per size (at least 2), for one of two rounds. */
+export function halveSamples(plan: BenchPlan): BenchPlan {
+  const halve = <T extends { samples: number }>(sizes: T[]): T[] => sizes.map((s) => ({ ...s, samples: Math.max(2, Math.ceil(s.samples / 2)) }));
+  return { ...plan, paced: { ...plan.paced, sizes: halve(plan.paced.sizes) }, pingpong: { ...plan.pingpong, sizes: halve(plan.pingpong.sizes) } };
+}
