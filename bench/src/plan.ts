@@ -22,7 +22,8 @@ export function fullPlan(): BenchPlan {
   return {
     quick: false,
     paced: { periodMs: 20, largePeriodMs: 200, warmup: 20, sizes: SIZES.map((size, i) => ({ size, samples: latencySamples[i]! })) },
-    pingpong: { warmup: 100, sizes: SIZES.map((size, i) => ({ size, samples: pingpongSamples[i]! })) },
+    // 1000 warm-up round trips (under 0.1 s) let the JIT settle before the first size is measured.
+    pingpong: { warmup: 1000, sizes: SIZES.map((size, i) => ({ size, samples: pingpongSamples[i]! })) },
     throughput: { fanout: 4, sizes: SIZES.map((size, i) => ({ size, count: counts[i]! })) },
   };
 }
