@@ -1,6 +1,6 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, totalmem, type } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { latencyChart } from "./chart.js";
 import { nodeRedThroughput } from "./node-red.js";
@@ -17,8 +17,11 @@ const BENCH = fileURLToPath(new URL("../", import.meta.url));
  * `npm run bench [-- --quick] [--out DIR] [--no-peers]`: latency (back to back and paced),
  * throughput (1 -> 1 and fan-out), each beside a raw Unix-socket baseline measured in the same
  * run, and Node-RED as a peer. Writes latest.json, RESULTS.md and latency.svg.
+ * `--from results/latest.json` re-renders the report and chart from saved results.
  */
 async function main(argv: string[]): Promise<void> {
+  const fromIndex = argv.indexOf("--from");
+  if (fromIndex >= 0) return render(JSON.parse(readFileSync(argv[fromIndex + 1]!, "utf8")) as BenchResults, dirname(argv[fromIndex + 1]!), join(BENCH, "RESULTS.md"));
   const quick = argv.includes("--quick");
   const outIndex = argv.indexOf("--out");
   const outDir = outIndex >= 0 ? argv[outIndex + 1]! : join(BENCH, "results");
@@ -87,9 +90,15 @@ async function main(argv: string[]): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
   writeFileSync(join(outDir, "latest.json"), JSON.stringify(results, null, 2) + "\n");
+  step(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  render(results, outDir, reportFile);
+}
+
+/** Writes the chart and the Markdown report (also `--from latest.json`, without measuring). */
+function render(results: BenchResults, outDir: string, reportFile: string): void {
   writeFileSync(join(outDir, "latency.svg"), latencyChart(results));
   writeFileSync(reportFile, markdownReport(results));
-  step(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; wrote ${reportFile}, ${join(outDir, "latest.json")}, ${join(outDir, "latency.svg")}`);
+  console.error(`bench: wrote ${reportFile}, ${join(outDir, "latency.svg")}`);
   for (const goal of goals(results)) console.log(goal);
 }
 
