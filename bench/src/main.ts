@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, totalmem, type } from "node:os";
+import { cpus, release, totalmem, type } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { latencyChart } from "./chart.js";
@@ -35,7 +35,7 @@ async function main(argv: string[]): Promise<void> {
   const results: BenchResults = {
     date: new Date().toISOString(),
     quick,
-    machine: { cpus: cpu.length, cpuModel: cpu[0]?.model ?? "unknown", memoryGiB: Math.round(totalmem() / 2 ** 30), os: `${type()} ${process.platform}`, node: process.versions.node },
+    machine: { cpus: cpu.length, cpuModel: cpu[0]?.model ?? "unknown", memoryGiB: Math.round(totalmem() / 2 ** 30), os: `${type()} ${release()}`, node: process.versions.node },
     latency: [],
     throughput: [],
     peers: [],

@@ -228,7 +228,8 @@ export class DataflowRun {
 
   #checkBarrier(): void {
     if (this.#ready || this.#stopping) return;
-    for (const member of this.#members.values()) if (member.process.running && !member.subscribed) return;
+    const running = [...this.#members.values()].filter((m) => m.process.running);
+    if (running.length === 0 || running.some((m) => !m.subscribed)) return;
     this.#ready = true;
     for (const [id, member] of this.#members) if (member.process.running) this.#control?.send(id, { t: "ready" });
     this.emit({ type: "ready", nodeCount: this.#members.size });
