@@ -28,9 +28,10 @@ export class PreflightError extends RivuletError {
  * @throws DescriptorValidationError for descriptor errors; PreflightError for node programs.
  */
 export async function preflight(file: string): Promise<Preflight> {
-  const path = resolve(file);
-  const { descriptor, warnings: deprecations } = await loadDescriptor(path);
-  const baseDir = dirname(path);
+  // Messages name the file as the user gave it; the folder is resolved for running nodes.
+  const path = file;
+  const { descriptor, warnings: deprecations } = await loadDescriptor(file);
+  const baseDir = dirname(resolve(file));
   const graph = resolveGraph(descriptor);
   const warnings = deprecations.map((w: DescriptorWarning) => ({ message: `${w.file}:${w.line}:${w.column}: ${w.message}`, nodeId: w.nodeId }));
   const errors: Error[] = [];
