@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { ROOT, fixture, runCli } from "./helpers/cli.js";
 
 const bad = (name: string): string => join(ROOT, "test/fixtures/descriptors/bad", name);
@@ -50,7 +50,9 @@ describe("rivulet graph", () => {
   });
 
   it("writes an HTML page that renders it", async () => {
-    const out = join(mkdtempSync(join(tmpdir(), "rvl-graph-")), "graph.html");
+    const dir = mkdtempSync(join(tmpdir(), "rvl-graph-"));
+    const out = join(dir, "graph.html");
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const result = await runCli(["graph", join(ROOT, "examples/timer/dataflow.yml"), "--html", out]);
     expect(result.code).toBe(0);
     expect(existsSync(out)).toBe(true);

@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { alive, eventually, fixture, runCli, startCli } from "./helpers/cli.js";
 
@@ -52,11 +54,15 @@ describe("lifecycle", () => {
 
   it("leaves no node process behind when the CLI is SIGKILLed", async () => {
     const run = startCli(["run", fixture("kill-cli")]);
-    await eventually(() => (run.output().match(/pid \d+/g) ?? []).length >= 4, 20_000, "four node processes to report their pids");
+    await eventually(() => (run.output().match(/pid \d+/g) ?? []).length >= 4 && run.output().includes("run folder"), 20_000, "four node processes to report their pids");
     const pids = [...run.output().matchAll(/pid (\d+)/g)].map((m) => Number(m[1]));
     expect(pids.every(alive)).toBe(true);
+    const runFolder = /run folder (\S+)/.exec(run.output())![1]!;
+    expect(existsSync(join(runFolder, "control.sock"))).toBe(true);
     run.child.kill("SIGKILL");
     await run.done;
     await eventually(() => !pids.some(alive), 8000, `node processes ${pids.filter(alive).join(", ")} to exit`);
+    // The reaper also removes the dead run's folder (its sockets) once the nodes are gone.
+    await eventually(() => !existsSync(runFolder), 8000, `${runFolder} to be removed`);
   });
 });

@@ -104,6 +104,7 @@ export class DataflowRun {
   async start(): Promise<void> {
     const runDir = await createRunDir();
     this.#removeRunDir = runDir.remove;
+    this.#reaper.cleanUp(runDir.path);
     const token = randomBytes(24).toString("hex");
     const controlSocket = join(runDir.path, "control.sock");
     this.#control = await ControlServer.listen(controlSocket, token, {

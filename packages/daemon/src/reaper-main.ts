@@ -1,11 +1,15 @@
 /**
  * The reaper: a tiny watchdog process started by the daemon, in its own process group. The
- * daemon writes `+<pgid>` / `-<pgid>` lines as nodes start and end, and `.` before a clean
- * exit. If stdin closes without `.` (the daemon was SIGKILLed), the reaper gives the nodes a
- * second to notice the lost control socket and stop, then SIGTERMs and finally SIGKILLs every
- * group still alive: no orphan nodes.
+ * daemon writes `+<pgid>` / `-<pgid>` lines as nodes start and end, `dir <path>` for the run
+ * folder, and `.` before a clean exit. If stdin closes without `.` (the daemon was SIGKILLed),
+ * the reaper gives the nodes a second to notice the lost control socket and stop, then SIGTERMs
+ * and finally SIGKILLs every group still alive, and removes the run folder: no orphan nodes,
+ * no stale sockets.
  */
+import { rmSync } from "node:fs";
+
 const groups = new Set<number>();
+let runDir: string | undefined;
 let clean = false;
 let rest = "";
 
@@ -47,9 +51,13 @@ process.stdin.on("data", (chunk: Buffer) => {
     if (line === ".") clean = true;
     else if (line.startsWith("+")) groups.add(Number(line.slice(1)));
     else if (line.startsWith("-")) groups.delete(Number(line.slice(1)));
+    else if (line.startsWith("dir ")) runDir = line.slice(4);
   }
 });
 process.stdin.on("end", () => {
   if (clean) process.exit(0);
-  void reap().then(() => process.exit(0));
+  void reap().then(() => {
+    if (runDir) rmSync(runDir, { recursive: true, force: true });
+    process.exit(0);
+  });
 });

@@ -19,6 +19,11 @@ export class Reaper {
     this.#child.stdin!.write(`+${pgid}\n`);
   }
 
+  /** The run folder to remove if the daemon dies. */
+  cleanUp(dir: string): void {
+    this.#child.stdin!.write(`dir ${dir}\n`);
+  }
+
   forget(pgid: number): void {
     this.#child.stdin!.write(`-${pgid}\n`);
   }
