@@ -22,7 +22,10 @@ describe("examples", () => {
     expect(counts).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const gaps = [...result.stdout.matchAll(/\((\d+\.\d) ms since the last\)/g)].map((m) => Number(m[1]));
     expect(gaps).toHaveLength(9);
-    for (const gap of gaps) expect(gap).toBeGreaterThan(25);
+    // One late tick shortens the next gap, so check the mean: 9 gaps of a 50 ms timer.
+    const mean = gaps.reduce((sum, gap) => sum + gap, 0) / gaps.length;
+    expect(mean).toBeGreaterThan(40);
+    expect(mean).toBeLessThan(80);
     expect(result.stdout).toContain("[printer] ticker finished after 10 ticks");
   });
 
