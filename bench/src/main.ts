@@ -99,7 +99,8 @@ function render(results: BenchResults, outDir: string, reportFile: string): void
   writeFileSync(join(outDir, "latency.svg"), latencyChart(results));
   writeFileSync(reportFile, markdownReport(results));
   console.error(`bench: wrote ${reportFile}, ${join(outDir, "latency.svg")}`);
-  for (const goal of goals(results)) console.log(goal);
+  const prefix = results.quick ? "(quick mode, tiny samples: not a measurement) " : "";
+  for (const goal of goals(results)) console.log(prefix + goal);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
