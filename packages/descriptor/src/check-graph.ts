@@ -1,3 +1,4 @@
+import { isTransportModulePath } from "@rivulet/core";
 import {
   type DescriptorError,
   type DescriptorWarning,
@@ -16,11 +17,6 @@ import type { YamlLocator, YamlPath } from "./yaml-locator.js";
 type Rec = Record<string, unknown>;
 const isRec = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v);
 const NODE_KINDS = ["path", "operator", "operators", "custom"] as const;
-
-/** True when a transport name is a module path (a custom plugin) rather than a name. */
-export function isModulePath(name: string): boolean {
-  return /^(\.{1,2}\/|\/)/.test(name) || /\.(m?js|ts)$/.test(name);
-}
 
 /** The outputs a raw node declares, as consumers name them (`out` or `operator/out`). */
 export function declaredOutputs(node: Rec): string[] {
@@ -52,7 +48,7 @@ export function checkGraph(raw: unknown, locator: YamlLocator): { errors: Descri
 
   const transports = isRec(raw.transports) ? raw.transports : {};
   const checkTransport = (name: unknown, path: YamlPath): void => {
-    if (typeof name !== "string" || name in transports || (TRANSPORT_KINDS as readonly string[]).includes(name) || isModulePath(name)) return;
+    if (typeof name !== "string" || name in transports || (TRANSPORT_KINDS as readonly string[]).includes(name) || isTransportModulePath(name)) return;
     const suggestion = didYouMean(name, [...TRANSPORT_KINDS, ...Object.keys(transports)]);
     errors.push(
       new UnknownTransportNameError(
@@ -63,7 +59,7 @@ export function checkGraph(raw: unknown, locator: YamlLocator): { errors: Descri
   };
   checkTransport(raw.transport, ["transport"]);
   for (const [name, config] of Object.entries(transports)) {
-    if (isRec(config) && typeof config.kind === "string" && !(TRANSPORT_KINDS as readonly string[]).includes(config.kind) && !isModulePath(config.kind)) {
+    if (isRec(config) && typeof config.kind === "string" && !(TRANSPORT_KINDS as readonly string[]).includes(config.kind) && !isTransportModulePath(config.kind)) {
       checkTransport(config.kind, ["transports", name, "kind"]);
     }
   }

@@ -13,6 +13,5 @@ export { toMermaid } from "./mermaid.js";
 export { dataflowJsonSchema, dataflowSchema, TRANSPORT_KINDS, QUEUE_POLICIES, ID_PATTERN } from "./schema.js";
 export { parseTimer, isTimerSource, MIN_TIMER_PERIOD_NS, type TimerSpec } from "./timer-spec.js";
 export { splitArgs } from "./split-args.js";
-export { isModulePath } from "./check-graph.js";
 export * from "./descriptor-errors.js";
 export type * from "./descriptor.js";
