@@ -9,7 +9,6 @@ export interface ControlHandlers {
   /** A node is registered and can be sent to. */
   onRegistered(nodeId: string): void;
   onMessage(nodeId: string, message: NodeToDaemon): void;
-  onDisconnect(nodeId: string): void;
 }
 
 /**
@@ -44,10 +43,6 @@ export class ControlServer {
     return this.#nodes.get(nodeId)?.send(message) ?? false;
   }
 
-  isConnected(nodeId: string): boolean {
-    return this.#nodes.has(nodeId);
-  }
-
   async close(): Promise<void> {
     for (const json of this.#nodes.values()) json.socket.destroy();
     this.#nodes.clear();
@@ -77,12 +72,10 @@ export class ControlServer {
       },
       () => socket.destroy(),
     );
-    // A node that vanishes shows up as 'close'; the error adds nothing for the supervisor.
+    // The supervisor learns that a node ended from its process exit, not from this socket.
     socket.on("error", () => {});
     socket.on("close", () => {
-      if (nodeId === undefined || this.#nodes.get(nodeId) !== json) return;
-      this.#nodes.delete(nodeId);
-      handlers.onDisconnect(nodeId);
+      if (nodeId !== undefined && this.#nodes.get(nodeId) === json) this.#nodes.delete(nodeId);
     });
   }
 }

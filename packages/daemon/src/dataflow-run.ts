@@ -111,7 +111,6 @@ export class DataflowRun {
       onRegister: (nodeId) => this.#members.has(nodeId),
       onRegistered: (nodeId) => this.#catchUp(nodeId),
       onMessage: (nodeId, message) => this.#onMessage(nodeId, message),
-      onDisconnect: () => {},
     });
     let configs;
     try {

@@ -25,6 +25,7 @@ class InputQueue {
   drops = 0;
 
   constructor(
+    readonly id: string,
     readonly capacity: number,
     readonly policy: QueuePolicy,
   ) {}
@@ -85,7 +86,7 @@ export class InputQueues implements ItemSource<NodeEvent> {
   constructor(private readonly hooks: { onFull?: (inputId: string) => void; onSpace?: (inputId: string) => void } = {}) {}
 
   addInput(id: string, capacity: number, policy: QueuePolicy): void {
-    this.#inputs.set(id, new InputQueue(capacity, policy));
+    this.#inputs.set(id, new InputQueue(id, capacity, policy));
   }
 
   get length(): number {
@@ -133,17 +134,8 @@ export class InputQueues implements ItemSource<NodeEvent> {
     this.#length--;
     if (!best) return this.#control.shift()!.event;
     const entry = best.shift()!;
-    if (best.policy === "backpressure" && best.length === best.capacity - 1) {
-      for (const [id, queue] of this.#inputs) if (queue === best) this.hooks.onSpace?.(id);
-    }
+    if (best.policy === "backpressure" && best.length === best.capacity - 1) this.hooks.onSpace?.(best.id);
     return entry.event;
-  }
-
-  /** Drops every queued input message (control events stay). */
-  clearInputs(): void {
-    for (const queue of this.#inputs.values()) {
-      while (queue.shift()) this.#length--;
-    }
   }
 
   stats(): Record<string, InputStats> {
