@@ -14,3 +14,5 @@ export const STDERR_TAIL_LINES = 20;
 export const NODE_CONFIG_ENV = "RIVULET_NODE_CONFIG";
 /** Version of the frame format and control protocol; runner, SDK and transports share it. */
 export const PROTOCOL_VERSION = 1;
+/** Run folders `rivulet run` keeps under a dataflow's default `out/` folder (the newest ones). */
+export const DEFAULT_KEEP_RUN_LOGS = 10;

@@ -52,6 +52,8 @@ interface Member {
   process: NodeProcess;
   subscribed: boolean;
   killedWith?: "SIGTERM" | "SIGKILL";
+  /** Set when a second stop request killed the node before its grace ran out. */
+  killedOn?: string;
   drops: Record<string, number>;
 }
 
@@ -157,13 +159,15 @@ export class DataflowRun {
 
   /**
    * Stops the dataflow: STOP to every node, SIGTERM after the grace, SIGKILL after another.
-   * Calling it again while stopping skips straight to SIGKILL.
+   * Calling it again while stopping skips straight to SIGKILL; the nodes it kills fail with
+   * the reason "killed on <reason>" (default "second stop request").
    */
-  stop(reason = "stop requested"): void {
+  stop(reason?: string): void {
     if (this.#stopping) {
-      this.#escalate("SIGKILL");
+      this.#escalate("SIGKILL", reason ?? "second stop request");
       return;
     }
+    reason ??= "stop requested";
     this.#stopping = true;
     this.#timers?.stop();
     this.emit({ type: "stopping", reason });
@@ -173,12 +177,14 @@ export class DataflowRun {
     this.#escalation.push(term, kill);
   }
 
-  #escalate(signal: "SIGTERM" | "SIGKILL"): void {
+  /** @param stopRequest the reason of a second `stop()` that skipped the grace, if that is why. */
+  #escalate(signal: "SIGTERM" | "SIGKILL", stopRequest?: string): void {
     const running = [...this.#members].filter(([, m]) => m.process.running);
     if (running.length === 0) return;
     this.emit({ type: "escalate", nodeIds: running.map(([id]) => id), signal });
     for (const [, member] of running) {
       if (member.killedWith !== "SIGKILL") member.killedWith = signal;
+      if (stopRequest !== undefined) member.killedOn ??= stopRequest;
       member.process.signal(signal);
     }
   }
@@ -244,7 +250,7 @@ export class DataflowRun {
     const member = this.#members.get(nodeId)!;
     if (member.process.pid !== undefined) this.#reaper.forget(member.process.pid);
     this.#timers?.forget(nodeId);
-    const reason = failureReason(exit, member.killedWith, this.#graceMs);
+    const reason = failureReason(exit, member.killedWith, this.#graceMs, member.killedOn);
     const result: NodeResult = { id: nodeId, exit, failed: reason !== undefined, reason, stderrTail: member.process.stderrTail, drops: member.drops };
     this.#results.push(result);
     this.emit({ type: "exit", result });
@@ -273,7 +279,8 @@ export class DataflowRun {
   }
 }
 
-function failureReason(exit: NodeExit, killedWith: "SIGTERM" | "SIGKILL" | undefined, graceMs: number): string | undefined {
+function failureReason(exit: NodeExit, killedWith: "SIGTERM" | "SIGKILL" | undefined, graceMs: number, killedOn?: string): string | undefined {
+  if (killedOn !== undefined && (exit.signal || exit.code !== 0)) return `killed on ${killedOn}`;
   if (killedWith && (exit.signal || exit.code !== 0)) {
     return `did not exit within ${graceMs / 1000} s of STOP; ${killedWith === "SIGKILL" ? "killed with SIGKILL" : "terminated with SIGTERM"}`;
   }

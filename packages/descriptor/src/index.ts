@@ -14,4 +14,5 @@ export { dataflowJsonSchema, dataflowSchema, TRANSPORT_KINDS, QUEUE_POLICIES, ID
 export { parseTimer, isTimerSource, MIN_TIMER_PERIOD_NS, type TimerSpec } from "./timer-spec.js";
 export { splitArgs } from "./split-args.js";
 export * from "./descriptor-errors.js";
+export { DescriptorFileNotFoundError, DescriptorReadError } from "./descriptor-file-errors.js";
 export type * from "./descriptor.js";

@@ -3,6 +3,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { type DescriptorError, DescriptorValidationError, type DescriptorWarning, InvalidValueError, YamlSyntaxError } from "./descriptor-errors.js";
 import type { Descriptor } from "./descriptor.js";
 import { checkGraph } from "./check-graph.js";
+import { DescriptorFileNotFoundError, DescriptorReadError } from "./descriptor-file-errors.js";
 import { type RawDataflow, dataflowSchema } from "./schema.js";
 import { toDescriptor } from "./to-descriptor.js";
 import { YamlLocator } from "./yaml-locator.js";
@@ -50,15 +51,17 @@ export function parseDescriptor(text: string, file: string): ParsedDescriptor {
 
 /**
  * Reads and parses a dataflow file.
- * @throws DescriptorValidationError (including a YamlSyntaxError-like entry when unreadable).
+ * @throws DescriptorFileNotFoundError when the file does not exist.
+ * @throws DescriptorReadError when it cannot be read (a folder, no permission).
+ * @throws DescriptorValidationError listing every error in its content.
  */
 export async function loadDescriptor(file: string): Promise<ParsedDescriptor> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (cause) {
-    const error = new InvalidValueError(`cannot read the dataflow file: ${(cause as Error).message}`, { file, line: 1, column: 1, yamlPath: "" });
-    throw new DescriptorValidationError(file, [error]);
+    if ((cause as NodeJS.ErrnoException).code === "ENOENT") throw new DescriptorFileNotFoundError(file, { cause });
+    throw new DescriptorReadError(file, { cause });
   }
   return parseDescriptor(text, file);
 }
