@@ -90,7 +90,7 @@ for await (const event of node) {
       console.log(\`Input \${event.id} closed after \${received} messages\`);
       break;
     case "NODE_FAILED":
-      console.error(\`Producer of \${event.id} failed\`);
+      console.error(\`node '\${event.sourceNodeId}' failed: \${event.error}\`);
       process.exitCode = 1;
       break;
   }
