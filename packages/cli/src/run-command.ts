@@ -20,6 +20,7 @@ export interface RunCommandOptions {
  */
 export async function runCommand(file: string, options: RunCommandOptions, terminal: Terminal): Promise<number> {
   const live = new LiveOutput();
+  let stopping = false;
   // Every line the CLI writes goes through here, so the summary knows what is still on screen.
   const counted: Terminal = {
     color: terminal.color,
@@ -34,11 +35,16 @@ export async function runCommand(file: string, options: RunCommandOptions, termi
     logDir: options.logDir,
     onEvent: (event) => {
       if (event.type === "output") live.wrote(event.nodeId, event.stream);
+      if (event.type === "stopping") stopping = true;
       showEvent(event.type === "output" ? terminal : counted, event);
     },
   });
   let interrupts = 0;
-  const onSignal = (signal: NodeJS.Signals): void => run.stop(++interrupts === 1 ? `received ${signal}` : "second interrupt");
+  // While stopping, stop() kills at once and the reason becomes the nodes' "killed on <reason>".
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupts += 1;
+    run.stop(!stopping ? `received ${signal}` : interrupts > 1 ? "second interrupt" : `${signal} while stopping`);
+  };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
