@@ -123,7 +123,7 @@ test("the receiver gets every message the sender sends", () => {
 function readme(name: string): string {
   return `# ${name}
 
-A [Rivulet](https://www.npmjs.com/package/@rivulet/cli) dataflow: \`sender.ts\` sends ${MESSAGES} numbers,
+A Rivulet dataflow: \`sender.ts\` sends ${MESSAGES} numbers,
 \`receiver.ts\` prints them. The graph is in \`dataflow.yml\`.
 
 \`\`\`sh
