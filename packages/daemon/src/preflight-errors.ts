@@ -19,7 +19,7 @@ export class TransportUnavailableError extends DescriptorError {
     options: { cause: unknown },
   ) {
     const detail = options.cause instanceof Error ? options.cause.message : String(options.cause);
-    super(`transport '${transport}' cannot be used: ${detail}`, init, options);
+    super(detail, init, options);
   }
 }
 

@@ -64,7 +64,7 @@ export async function preflight(file: string, options: PreflightOptions = {}): P
     }
     warnings.push(...ignoredKeyWarnings(parsed, index));
   }
-  if (errors.length > 0) throw new PreflightError(errors);
+  if (errors.length > 0) throw new PreflightError(errors.sort((a, b) => position(a) - position(b)));
   return { descriptor: parsed.descriptor, graph, baseDir, commands, transports: loaded.transports, warnings };
 }
 
@@ -99,4 +99,10 @@ function ignoredKeyWarnings(parsed: ParsedDescriptor, index: number): { message:
     const where = parsed.locate(path, key);
     return { message: `${where.file}:${where.line}:${where.column}: ${where.yamlPath} (node '${node.id}'): ${what} is not implemented yet and is ignored`, nodeId: node.id };
   });
+}
+
+/** Errors in file order (those without a line first), as the descriptor reports its own. */
+function position(error: Error): number {
+  const { line, column } = error as { line?: number; column?: number };
+  return (line ?? 0) * 100_000 + (column ?? 0);
 }
