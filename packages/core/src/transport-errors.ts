@@ -56,7 +56,8 @@ export class InvalidTransportOptionsError extends RivuletError {
  * Where a load failure happened. Node does not put the position of an ES module's syntax error
  * in the error (only in the text it prints when the error is uncaught), so for a syntax error
  * in a JavaScript file the file is checked again with `node --check`, whose first output line
- * is `<file>:<line>`. Other errors carry the position in their first stack frame in the module.
+ * is `<file>:<line>`. Other errors carry the position in their first stack frame in the module
+ * itself (frames of Node's loader or of a test runner's are skipped).
  */
 function sourceOf(error: Error, module: string): SourceLocation | undefined {
   let file: string;
@@ -72,7 +73,7 @@ function sourceOf(error: Error, module: string): SourceLocation | undefined {
   }
   for (const line of (error.stack ?? "").split("\n")) {
     const frame = /(file:\/\/[^\s)]+):(\d+):(\d+)/.exec(line);
-    if (frame) return { file: fileURLToPath(frame[1]!), line: Number(frame[2]), column: Number(frame[3]) };
+    if (frame && frame[1] === module) return { file, line: Number(frame[2]), column: Number(frame[3]) };
   }
   return undefined;
 }
