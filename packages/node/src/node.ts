@@ -31,7 +31,7 @@ import { OutputChannel, type OutputStats } from "./output-channels.js";
 export interface NodeInit {
   /** The node's configuration; read from RIVULET_NODE_CONFIG when omitted. */
   config?: NodeConfig;
-  /** Transport plugins to use besides (or instead of) the built-in ones, by kind. */
+  /** Transport plugins by kind, used instead of importing the module the plan names (tests; plugins given to the daemon directly). */
   transports?: TransportPlugins;
 }
 
