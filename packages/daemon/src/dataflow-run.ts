@@ -9,7 +9,6 @@ import {
   RivuletError,
   type TransportPlugins,
 } from "@rivulet/core";
-import { unix } from "@rivulet/transport-unix";
 import { runBuilds } from "./build-step.js";
 import { ControlServer } from "./control-server.js";
 import { StartTimeoutError } from "./daemon-errors.js";
@@ -33,7 +32,7 @@ export interface DataflowRunInit {
   startTimeoutMs?: number;
   /** Folder for per-node logs; default `<dataflow folder>/out/<dataflow id>`. */
   logDir?: string;
-  /** Transport plugins by kind, besides the built-in `unix`. */
+  /** Transport plugins by kind, used instead of importing `@rivulet/transport-<kind>` (nodes need them passed too). */
   transports?: TransportPlugins;
   onEvent?: (event: RunEvent) => void;
 }
@@ -65,7 +64,7 @@ interface Member {
  * @throws DescriptorValidationError, PreflightError, BuildError, PlanError before any node starts.
  */
 export async function startDataflow(init: DataflowRunInit): Promise<DataflowRun> {
-  const checked = await preflight(init.file);
+  const checked = await preflight(init.file, { transports: init.transports });
   const emit = init.onEvent ?? (() => {});
   for (const warning of checked.warnings) emit({ type: "warning", ...warning });
   await runBuilds(checked.graph.nodes, checked.baseDir, (nodeId, line) => emit({ type: "output", nodeId, stream: "stdout", line }));
@@ -121,8 +120,7 @@ export class DataflowRun {
         runDir: runDir.path,
         controlSocket,
         token,
-        plugins: { unix: unix(), ...this.init.transports },
-        baseDir: this.checked.baseDir,
+        transports: this.checked.transports,
       });
     } catch (error) {
       await this.#control.close();
