@@ -6,8 +6,6 @@ export const DEFAULT_STOP_GRACE_MS = 10_000;
 export const DEFAULT_START_TIMEOUT_MS = 60_000;
 /** The largest frame any transport accepts; larger length prefixes are treated as corruption. */
 export const MAX_FRAME_BYTES = 1024 * 1024 * 1024;
-/** Bytes a publisher may have queued for one slow subscriber before it drops frames for it. */
-export const DEFAULT_PUBLISHER_BUFFER_BYTES = 64 * 1024 * 1024;
 /** Lines of a node's stderr kept to show when it fails. */
 export const STDERR_TAIL_LINES = 20;
 /** Environment variable through which the daemon configures a node. */
@@ -16,3 +14,19 @@ export const NODE_CONFIG_ENV = "RIVULET_NODE_CONFIG";
 export const PROTOCOL_VERSION = 1;
 /** Run folders `rivulet run` keeps under a dataflow's default `out/` folder (the newest ones). */
 export const DEFAULT_KEEP_RUN_LOGS = 10;
+/**
+ * A publisher hands a subscriber's frames to its socket (or broker client) only while less than
+ * this many bytes wait there; the rest wait in the subscriber's bounded queue of `queue_size`
+ * frames, where drop_oldest applies. Large enough to keep the pipe busy between two drains.
+ */
+export const PUBLISHER_WATERMARK_BYTES = 1024 * 1024;
+/**
+ * How long a send waits for a drop_oldest subscriber whose queue is full to make room before
+ * the subscriber counts as stalled; a stalled subscriber loses its oldest frames without
+ * slowing the producer again until it reads (see SubscriberOutbox).
+ */
+export const DEFAULT_SUBSCRIBER_STALL_MS = 250;
+/** How long a data connection may take to authenticate (say HELLO) before it is closed. */
+export const DATA_HELLO_TIMEOUT_MS = 5_000;
+/** The largest HELLO a data connection may send; larger announced lengths close it. */
+export const MAX_HELLO_BYTES = 64 * 1024;

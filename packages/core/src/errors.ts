@@ -16,8 +16,9 @@ export class FrameDecodeError extends RivuletError {
   constructor(
     message: string,
     readonly offset?: number,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -88,4 +89,37 @@ export function abortErrorFrom(signal: AbortSignal): AbortError {
   const reason: unknown = signal.reason;
   if (reason instanceof AbortError) return reason;
   return new AbortError("the operation was aborted", { cause: reason });
+}
+
+/**
+ * A subscription could not be set up: the publisher refused the subscriber (wrong secret, a
+ * subscriber id not in the plan), ended before accepting it, answered with bytes that are not
+ * the protocol, or could not be reached for a reason that retrying will not fix. `reason` says
+ * which.
+ */
+export class TransportConnectError extends TransportError {
+  constructor(
+    message: string,
+    channel: string,
+    readonly reason: "refused" | "closed" | "corrupt" | "unreachable",
+    options?: { cause?: unknown },
+  ) {
+    super(message, channel, options);
+  }
+}
+
+/**
+ * An established subscription broke before the channel ended cleanly: the publisher stopped
+ * abruptly (`crashed`) or sent bytes that do not follow the protocol (`corrupt`, with the
+ * FrameDecodeError as cause). Nothing more arrives on the channel.
+ */
+export class ChannelLostError extends TransportError {
+  constructor(
+    message: string,
+    channel: string,
+    readonly reason: "crashed" | "corrupt",
+    options?: { cause?: unknown },
+  ) {
+    super(message, channel, options);
+  }
 }

@@ -73,7 +73,8 @@ export function encodeFrameHead(header: FrameHeader): Uint8Array {
 
 /**
  * Decodes a frame. The payload is a view into `frame`.
- * @throws FrameDecodeError when the version is unknown or a length runs past the end.
+ * @throws FrameDecodeError when the version or encoding is unknown, a length runs past the end,
+ *   or the parameters are not a JSON object (the JSON error is the cause).
  */
 export function decodeFrame(frame: Uint8Array): DecodedFrame {
   if (frame.byteLength < FRAME_HEADER_BYTES) {
@@ -93,11 +94,16 @@ export function decodeFrame(frame: Uint8Array): DecodedFrame {
   }
   let parameters = EMPTY_PARAMETERS;
   if (paramBytes > 0) {
+    let parsed: unknown;
     try {
-      parameters = JSON.parse(decoder.decode(frame.subarray(FRAME_HEADER_BYTES, FRAME_HEADER_BYTES + paramBytes))) as Record<string, Parameter>;
+      parsed = JSON.parse(decoder.decode(frame.subarray(FRAME_HEADER_BYTES, FRAME_HEADER_BYTES + paramBytes)));
     } catch (cause) {
-      throw Object.assign(new FrameDecodeError("frame parameters are not valid JSON", FRAME_HEADER_BYTES), { cause });
+      throw new FrameDecodeError("frame parameters are not valid JSON", FRAME_HEADER_BYTES, { cause });
     }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      throw new FrameDecodeError("frame parameters are not a JSON object", FRAME_HEADER_BYTES);
+    }
+    parameters = parsed as Record<string, Parameter>;
   }
   return {
     encoding: encoding as PayloadEncoding,

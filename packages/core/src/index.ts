@@ -17,6 +17,8 @@ export * from "./frame-codec.js";
 export * from "./arrow-codec.js";
 export * from "./bounded-queue.js";
 export * from "./queued-iterator.js";
+export * from "./subscriber-outbox.js";
+export * from "./wait-for.js";
 export * from "./wire-frame.js";
 export * from "./json-socket.js";
 export * from "./transport.js";

@@ -1,4 +1,5 @@
 import { RivuletError, abortErrorFrom } from "./errors.js";
+import { waitFor } from "./wait-for.js";
 
 /** Where a QueuedIterator takes its items from; the owner pushes and then calls `notify()`. */
 export interface ItemSource<T> {
@@ -67,12 +68,11 @@ export class QueuedIterator<T> implements AsyncIterableIterator<T> {
     const waiter = this.#waiter;
     if (!waiter) return;
     const item = this.source.shift();
+    // `deliver` and `reject` detach the waiter (the cleanup of its waitFor) before resolving.
     if (item !== undefined) {
       this.#processed++;
-      this.#settle(waiter);
       waiter.deliver(item);
     } else if (this.#ended) {
-      this.#settle(waiter);
       if (this.#error) waiter.reject(this.#error);
       else waiter.deliver(null);
     }
@@ -102,7 +102,10 @@ export class QueuedIterator<T> implements AsyncIterableIterator<T> {
       return Promise.resolve(item);
     }
     if (this.#ended) return this.#error ? Promise.reject(this.#error) : Promise.resolve(null);
-    return this.#wait(options, (resolve) => resolve, true);
+    if (this.#waiter) return Promise.reject(new ConcurrentPullError());
+    if (options.signal?.aborted) return Promise.reject(abortErrorFrom(options.signal));
+    if (options.timeout !== undefined && options.timeout <= 0) return Promise.resolve(null);
+    return this.#wait<T | null>(options, (resolve) => resolve, true, null);
   }
 
   next(): Promise<IteratorResult<T>> {
@@ -149,49 +152,28 @@ export class QueuedIterator<T> implements AsyncIterableIterator<T> {
 
   /**
    * Waits for an item. `toDeliver` adapts the promise's resolve to what the caller returns;
-   * `signals` says whether this wait itself counts as waiting for `onWaiting`.
+   * `signals` says whether this wait itself counts as waiting for `onWaiting`; `timedOut` is
+   * what the wait resolves to when `timeout` passes.
    */
-  #wait<R>({ timeout, signal }: PullOptions, toDeliver: (resolve: (value: R) => void) => (item: T | null) => void, signals: boolean): Promise<R> {
+  #wait<R>({ timeout, signal }: PullOptions, toDeliver: (resolve: (value: R) => void) => (item: T | null) => void, signals: boolean, timedOut?: R): Promise<R> {
     if (this.#waiter) return Promise.reject(new ConcurrentPullError());
-    if (signal?.aborted) return Promise.reject(abortErrorFrom(signal));
-    if (timeout !== undefined && timeout <= 0) return new Promise<R>((resolve) => toDeliver(resolve)(null));
-    return new Promise<R>((resolve, reject) => {
-      const deliver = toDeliver(resolve);
-      const waiter: Waiter<T> = { deliver, reject, signal, signals };
-      if (timeout !== undefined) {
-        waiter.timer = setTimeout(() => {
-          this.#settle(waiter);
-          deliver(null);
-        }, timeout);
-      }
-      if (signal) {
-        waiter.onAbort = () => {
-          this.#settle(waiter);
-          reject(abortErrorFrom(signal));
+    return waitFor<R>(
+      (resolve, reject) => {
+        const waiter: Waiter<T> = { deliver: toDeliver(resolve), reject };
+        this.#waiter = waiter;
+        if (signals) this.onWaiting(true);
+        // Runs however the wait ends: an item, the end, the timeout or an abort.
+        return () => {
+          if (this.#waiter === waiter) this.#waiter = undefined;
+          if (signals) this.onWaiting(false);
         };
-        signal.addEventListener("abort", waiter.onAbort, { once: true });
-      }
-      this.#waiter = waiter;
-      if (signals) this.onWaiting(true);
-    });
-  }
-
-  /** Detaches a waiter before it is resolved (by an item, the end, a timeout or an abort). */
-  #settle(waiter: Waiter<T>): void {
-    if (this.#waiter !== waiter) return;
-    this.#waiter = undefined;
-    if (waiter.timer) clearTimeout(waiter.timer);
-    if (waiter.onAbort) waiter.signal!.removeEventListener("abort", waiter.onAbort);
-    if (waiter.signals) this.onWaiting(false);
+      },
+      { signal, timeout: timeout === undefined ? undefined : { ms: timeout, value: timedOut as R } },
+    );
   }
 }
 
 interface Waiter<T> {
   deliver: (item: T | null) => void;
   reject: (error: Error) => void;
-  signal: AbortSignal | undefined;
-  /** Whether this wait reported `onWaiting(true)` (recv) or the loop did (for await). */
-  signals: boolean;
-  timer?: NodeJS.Timeout;
-  onAbort?: () => void;
 }

@@ -74,9 +74,12 @@ export interface SubscribeOptions {
   subscriberId: string;
   /**
    * When true, the publisher's `send` waits while this subscriber is paused or slow (flow
-   * control); when false, the publisher drops frames for a subscriber that falls behind.
+   * control); when false (drop_oldest), the publisher keeps the newest `queueSize` frames for
+   * a subscriber that falls behind and drops its oldest.
    */
   flowControl: boolean;
+  /** The input's `queue_size`: how many frames the publisher keeps for it; default 10. */
+  queueSize?: number;
   /** Called for every frame, in order. The bytes stay valid after the call. */
   onFrame: (frame: Uint8Array) => void;
   /**
@@ -101,8 +104,17 @@ export interface Publisher {
    * @throws ClosedError after `close()`.
    */
   send(chunks: readonly Uint8Array[], options?: SendOptions): Promise<void> | undefined;
-  /** Frames dropped for subscribers that fell behind (not flow-controlled). */
+  /**
+   * Frames dropped for subscribers that fell behind (drop_oldest), summed over subscribers:
+   * always the oldest frames a subscriber had not received yet. Counted when the drop happens.
+   */
   readonly drops: number;
+  /**
+   * Bytes the publisher holds for its subscribers and has not handed to the OS or broker yet,
+   * summed over subscribers (a frame shared by two subscribers counts twice). Bounded per
+   * subscriber by about `queueSize` frames plus a fixed watermark.
+   */
+  readonly bufferedBytes: number;
   /** Subscribers currently attached. */
   readonly subscriberCount: number;
   /** Flushes, tells subscribers the channel ended, and releases resources. Idempotent. */
@@ -111,8 +123,13 @@ export interface Publisher {
 
 /** The receiving side of one channel. */
 export interface Subscription {
-  /** Stops reading (the publisher sees flow control or drops, per `flowControl`). */
+  /**
+   * Stops delivering: no `onFrame` call happens between `pause()` and `resume()`, even for
+   * frames already read; the publisher sees flow control or drops, per `flowControl`. A close
+   * of the channel that arrives while paused is reported after the frames before it.
+   */
   pause(): void;
+  /** Delivers what was held while paused, in order, then reads on. */
   resume(): void;
   /** Detaches without waiting for the publisher. Idempotent. */
   close(): Promise<void>;

@@ -21,6 +21,6 @@ describe("BoundedQueue", () => {
   });
 
   it("rejects a capacity below 1", () => {
-    expect(() => new BoundedQueue(0)).toThrow(RangeError);
+    expect(() => new BoundedQueue(0)).toThrow(expect.objectContaining({ name: "QueueCapacityError", capacity: 0 }));
   });
 });

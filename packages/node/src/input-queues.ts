@@ -1,4 +1,4 @@
-import type { ItemSource, NodeEvent, QueuePolicy } from "@rivulet/core";
+import { BoundedQueue, type ItemSource, type NodeEvent, type QueuePolicy } from "@rivulet/core";
 
 interface Entry {
   seq: number;
@@ -13,60 +13,17 @@ export interface InputStats {
 }
 
 /**
- * One input's queue, a FIFO with a capacity. Drop-oldest queues may overrun the capacity while
- * one read of the socket is being unpacked; `trim()` (run at the end of that event-loop turn,
- * after the consumer has had its chance to drain) drops the oldest beyond the capacity and
- * counts them. Backpressure queues never drop; the owner pauses the input instead.
+ * One input's queue. Drop-oldest queues may overrun the capacity while one read of the socket
+ * is being unpacked; `trim()` (run at the end of that event-loop turn, after the consumer has
+ * had its chance to drain) drops the oldest beyond the capacity and counts them. Backpressure
+ * queues never reach past the capacity: the owner pauses the input when it is full, and a
+ * paused subscription delivers nothing more (see Subscription.pause).
  */
-class InputQueue {
-  readonly #items: (Entry | undefined)[] = [];
-  #head = 0;
-  received = 0;
-  drops = 0;
-
-  constructor(
-    readonly id: string,
-    readonly capacity: number,
-    readonly policy: QueuePolicy,
-  ) {}
-
-  get length(): number {
-    return this.#items.length - this.#head;
-  }
-
-  push(entry: Entry): void {
-    this.received++;
-    this.#items.push(entry);
-  }
-
-  peek(): Entry | undefined {
-    return this.#items[this.#head];
-  }
-
-  shift(): Entry | undefined {
-    const entry = this.#items[this.#head];
-    if (entry === undefined) return undefined;
-    this.#items[this.#head++] = undefined;
-    if (this.#head === this.#items.length) {
-      this.#items.length = 0;
-      this.#head = 0;
-    } else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-      this.#items.splice(0, this.#head);
-      this.#head = 0;
-    }
-    return entry;
-  }
-
-  /** Drops the oldest entries beyond the capacity; returns how many. */
-  trim(): number {
-    let dropped = 0;
-    while (this.length > this.capacity) {
-      this.shift();
-      dropped++;
-    }
-    this.drops += dropped;
-    return dropped;
-  }
+interface InputQueue {
+  readonly id: string;
+  readonly policy: QueuePolicy;
+  readonly entries: BoundedQueue<Entry>;
+  received: number;
 }
 
 /**
@@ -86,7 +43,7 @@ export class InputQueues implements ItemSource<NodeEvent> {
   constructor(private readonly hooks: { onFull?: (inputId: string) => void; onSpace?: (inputId: string) => void } = {}) {}
 
   addInput(id: string, capacity: number, policy: QueuePolicy): void {
-    this.#inputs.set(id, new InputQueue(id, capacity, policy));
+    this.#inputs.set(id, { id, policy, entries: new BoundedQueue<Entry>(capacity), received: 0 });
   }
 
   get length(): number {
@@ -97,12 +54,13 @@ export class InputQueues implements ItemSource<NodeEvent> {
   pushInput(id: string, event: NodeEvent): void {
     const queue = this.#inputs.get(id);
     if (!queue) return;
-    const before = queue.length;
-    queue.push({ seq: this.#seq++, event });
-    this.#length += queue.length - before;
-    if (queue.length < queue.capacity) return;
+    const entries = queue.entries;
+    queue.received++;
+    entries.append({ seq: this.#seq++, event });
+    this.#length++;
+    if (entries.length < entries.capacity) return;
     if (queue.policy === "backpressure") this.hooks.onFull?.(id);
-    else if (queue.length > queue.capacity && !this.#trimScheduled) {
+    else if (entries.length > entries.capacity && !this.#trimScheduled) {
       this.#trimScheduled = true;
       setImmediate(() => this.trim());
     }
@@ -111,7 +69,7 @@ export class InputQueues implements ItemSource<NodeEvent> {
   /** Applies drop-oldest bounds now (normally run at the end of the turn that overran them). */
   trim(): void {
     this.#trimScheduled = false;
-    for (const queue of this.#inputs.values()) if (queue.policy === "drop_oldest") this.#length -= queue.trim();
+    for (const queue of this.#inputs.values()) if (queue.policy === "drop_oldest") this.#length -= queue.entries.trim();
   }
 
   /** Queues a control event; these are never dropped. */
@@ -125,7 +83,7 @@ export class InputQueues implements ItemSource<NodeEvent> {
     let best: InputQueue | undefined;
     let bestSeq = this.#control.length > 0 ? this.#control[0]!.seq : Infinity;
     for (const queue of this.#inputs.values()) {
-      const head = queue.peek();
+      const head = queue.entries.peek();
       if (head && head.seq < bestSeq) {
         best = queue;
         bestSeq = head.seq;
@@ -133,14 +91,14 @@ export class InputQueues implements ItemSource<NodeEvent> {
     }
     this.#length--;
     if (!best) return this.#control.shift()!.event;
-    const entry = best.shift()!;
-    if (best.policy === "backpressure" && best.length === best.capacity - 1) this.hooks.onSpace?.(best.id);
+    const entry = best.entries.shift()!;
+    if (best.policy === "backpressure" && best.entries.length === best.entries.capacity - 1) this.hooks.onSpace?.(best.id);
     return entry.event;
   }
 
   stats(): Record<string, InputStats> {
     const stats: Record<string, InputStats> = {};
-    for (const [id, queue] of this.#inputs) stats[id] = { received: queue.received, dropped: queue.drops, pending: queue.length };
+    for (const [id, queue] of this.#inputs) stats[id] = { received: queue.received, dropped: queue.entries.drops, pending: queue.entries.length };
     return stats;
   }
 }

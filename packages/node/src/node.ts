@@ -243,6 +243,7 @@ export class Node implements AsyncIterable<NodeEvent> {
       const subscription = await (await this.#transport(channel)).subscribe(channel, {
         subscriberId: this.id,
         flowControl: input.queuePolicy === "backpressure",
+        queueSize: input.queueSize,
         signal,
         onFrame: (frame) => this.#onFrame(input.id, frame),
         onClose: (reason, error) => {

@@ -1,4 +1,4 @@
-import { UnixPublisher } from "@rivulet/transport-unix";
+import { UnixPublisher, unixConnection } from "@rivulet/transport-unix";
 import { Struct, vectorFromArray } from "apache-arrow";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Node, type NodeEvent } from "../src/index.js";
@@ -187,8 +187,7 @@ describe("Node", () => {
 
   it("reports a corrupt frame as an ERROR event naming the input, and keeps going", async () => {
     const channel = daemon.channel("a/out");
-    const path = (channel.connection as { path: string }).path;
-    const rogue = await UnixPublisher.listen({ channel: "a/out", path });
+    const rogue = await UnixPublisher.listen({ channel: "a/out", ...unixConnection(channel) });
     const consumer = track(new Node({ config: daemon.config("b", { inputs: [{ id: "in", channel }] }) }));
     await daemon.barrier("b");
     rogue.send([Uint8Array.of(1, 2, 3)]); // not a frame

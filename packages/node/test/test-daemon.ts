@@ -5,6 +5,7 @@ import { join } from "node:path";
 import {
   type DaemonToNode,
   type InputConfig,
+  type Json,
   JsonSocket,
   type NodeConfig,
   type NodeToDaemon,
@@ -55,15 +56,16 @@ export class TestDaemon {
     return daemon;
   }
 
-  /** A planned Unix channel for `producer/output`. */
-  channel(name: string): PlannedChannel {
+  /** A planned Unix channel for `producer/output` that `subscribers` may subscribe to. */
+  channel(name: string, subscribers: string[] = ["b"]): PlannedChannel {
     const [planned] = unix().plan({
       dataflowId: "df",
       runDir: this.dir,
       options: {},
-      channels: [{ channel: name, producer: name.split("/")[0]!, output: name.split("/")[1]!, subscribers: [] }],
+      channels: [{ channel: name, producer: name.split("/")[0]!, output: name.split("/")[1]!, subscribers }],
     });
-    return { ...planned!, connection: { path: join(this.dir, `c${this.#channel++}.sock`) } };
+    // Every call plans "u0.sock"; give each channel its own file.
+    return { ...planned!, connection: { ...(planned!.connection as Record<string, Json>), path: join(this.dir, `c${this.#channel++}.sock`) } };
   }
 
   config(nodeId: string, init: { inputs?: (Partial<InputConfig> & { id: string; channel?: PlannedChannel })[]; outputs?: { id: string; channels: PlannedChannel[] }[] } = {}): NodeConfig {

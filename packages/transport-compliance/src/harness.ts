@@ -9,17 +9,37 @@ export interface ComplianceSetup {
   options?: Record<string, never> | Record<string, unknown>;
   /** Largest frame to test; default 40 MB. */
   maxFrameBytes?: number;
+  /**
+   * Bytes a publisher may hold for one subscriber beyond its `queue_size` frames (watermarks,
+   * the frame being written); default 4 MB.
+   */
+  fixedOverheadBytes?: number;
 }
 
 /** A subscriber that records what it receives. */
 export interface Recorder {
+  /** The frames received, or their first `keepBytes` bytes when that option was given. */
   frames: Uint8Array[];
+  /** The full size of each received frame. */
+  sizes: number[];
   closed: { reason: "end" | "lost"; error?: Error } | undefined;
   subscription: Subscription;
   /** Resolves when `n` frames have arrived. */
   received(n: number, timeoutMs?: number): Promise<void>;
   /** Resolves when the channel closed. */
   ended(timeoutMs?: number): Promise<void>;
+}
+
+/** Options of `record`. */
+export interface RecordOptions {
+  flowControl?: boolean;
+  /** The subscriber's queue_size (default: the transport's default). */
+  queueSize?: number;
+  signal?: AbortSignal;
+  /** Keep only the first bytes of each frame (a sequence number), so big runs stay small. */
+  keepBytes?: number;
+  /** Called for every frame after it is recorded (to pause from inside delivery, say). */
+  onFrame?: (frame: Uint8Array) => void;
 }
 
 /** Plans one channel with `subscribers` and gives transports for each side. */
@@ -33,13 +53,15 @@ export function planChannel(setup: ComplianceSetup, name: string, subscribers: s
   return channel!;
 }
 
-export async function record(transport: Transport, channel: PlannedChannel, subscriberId: string, options: { flowControl?: boolean; signal?: AbortSignal } = {}): Promise<Recorder> {
+/** Subscribes `subscriberId` to `channel` and records what arrives. */
+export async function record(transport: Transport, channel: PlannedChannel, subscriberId: string, options: RecordOptions = {}): Promise<Recorder> {
   const waiters: (() => void)[] = [];
   const wake = (): void => {
     for (const w of waiters.splice(0)) w();
   };
   const recorder = {
     frames: [] as Uint8Array[],
+    sizes: [] as number[],
     closed: undefined as Recorder["closed"],
   } as Recorder;
   const until = (done: () => boolean, what: string, timeoutMs: number): Promise<void> =>
@@ -58,9 +80,12 @@ export async function record(transport: Transport, channel: PlannedChannel, subs
   recorder.subscription = await transport.subscribe(channel, {
     subscriberId,
     flowControl: options.flowControl ?? false,
+    queueSize: options.queueSize,
     signal: options.signal,
     onFrame: (frame) => {
-      recorder.frames.push(frame);
+      recorder.frames.push(options.keepBytes === undefined ? frame : frame.slice(0, options.keepBytes));
+      recorder.sizes.push(frame.byteLength);
+      options.onFrame?.(frame);
       wake();
     },
     onClose: (reason, error) => {
@@ -77,6 +102,30 @@ export function patterned(size: number, seed: number): Uint8Array {
   for (let i = 0; i < size; i += 4096) bytes[i] = (i / 4096 + seed) & 0xff;
   if (size > 0) bytes[size - 1] = seed & 0xff;
   return bytes;
+}
+
+/** An 8-byte chunk holding `seq`, sent before a shared payload so each frame is identifiable. */
+export function seqChunk(seq: number): Uint8Array {
+  const chunk = new Uint8Array(8);
+  new DataView(chunk.buffer).setFloat64(0, seq, true);
+  return chunk;
+}
+
+/** The sequence number at the start of a frame sent as `[seqChunk(n), ...]`. */
+export function seqOf(frame: Uint8Array): number {
+  return new DataView(frame.buffer, frame.byteOffset, 8).getFloat64(0, true);
+}
+
+/**
+ * Resolves when `condition()` holds, checking after every event-loop turn; rejects with what
+ * it waited for after `timeoutMs` (a bound on a hang, not a measured duration).
+ */
+export async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
 }
 
 /** Sockets and servers open in this process, by kind (timers and file requests left out). */

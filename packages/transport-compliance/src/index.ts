@@ -8,4 +8,4 @@
  * ```
  */
 export { transportCompliance } from "./transport-compliance.js";
-export { type ComplianceSetup, type Recorder, planChannel, record, patterned, openHandles } from "./harness.js";
+export { type ComplianceSetup, type Recorder, type RecordOptions, planChannel, record, patterned, openHandles, seqChunk, seqOf, until } from "./harness.js";

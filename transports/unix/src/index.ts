@@ -10,6 +10,6 @@
  * ```
  */
 export { unix, unix as default, type UnixTransportInit } from "./unix-plugin.js";
-export { UnixTransport, type UnixConnection } from "./unix-transport.js";
+export { UnixTransport, type UnixConnection, type UnixTransportTuning, unixConnection } from "./unix-transport.js";
 export { UnixPublisher, type UnixPublisherInit } from "./unix-publisher.js";
 export { UnixSubscription } from "./unix-subscription.js";

@@ -1,22 +1,28 @@
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { InvalidTransportOptionsError, type Json, type PlanRequest, type PlannedChannel, type TransportOptionIssue, type TransportPlugin } from "@rivulet/core";
-import { UnixTransport } from "./unix-transport.js";
+import { type UnixConnection, UnixTransport, type UnixTransportTuning } from "./unix-transport.js";
 
 /** Options of the Unix transport (none yet; `transports.<name>` may only give `kind: unix`). */
 export type UnixTransportInit = Record<string, never>;
 
 /** Longest socket path Linux accepts (sun_path is 108 bytes including the NUL). */
 const MAX_SOCKET_PATH = 107;
+/** Bytes of randomness in a channel secret. */
+const SECRET_BYTES = 32;
 
 /**
  * The Unix-socket transport plugin: one listening socket per channel in the run folder,
- * subscribers connect to it. No broker; node to node.
+ * subscribers connect to it. No broker; node to node. Each planned channel carries a fresh
+ * secret and the ids of its subscribers: the publisher accepts only those, with that secret.
  *
  * ```ts
  * const plugins = { unix: unix() };
  * ```
+ *
+ * @param tuning time limits for tests and embedders; nodes started by `rivulet run` use the defaults.
  */
-export function unix(): TransportPlugin {
+export function unix(tuning: UnixTransportTuning = {}): TransportPlugin {
   return {
     kind: "unix",
     plan(request: PlanRequest): PlannedChannel[] {
@@ -27,11 +33,12 @@ export function unix(): TransportPlugin {
         if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
           throw new RangeError(`socket path ${path} is longer than ${MAX_SOCKET_PATH} bytes; use a shorter run folder`);
         }
-        return { channel: channel.channel, kind: "unix", connection: { path } };
+        const connection: UnixConnection = { path, secret: randomBytes(SECRET_BYTES).toString("base64url"), subscribers: [...channel.subscribers] };
+        return { channel: channel.channel, kind: "unix", connection: { ...connection } };
       });
     },
     validate,
-    create: () => new UnixTransport(),
+    create: () => new UnixTransport(tuning),
   };
 }
 

@@ -1,10 +1,13 @@
-import { unlinkSync } from "node:fs";
+import { chmodSync, unlinkSync } from "node:fs";
 import { type Server, type Socket, createServer } from "node:net";
 import {
   ClosedError,
-  DEFAULT_PUBLISHER_BUFFER_BYTES,
+  DATA_HELLO_TIMEOUT_MS,
+  MAX_HELLO_BYTES,
+  PUBLISHER_WATERMARK_BYTES,
   type Publisher,
   type SendOptions,
+  SubscriberOutbox,
   TransportError,
   WIRE_HEAD_BYTES,
   WireFrameReader,
@@ -12,37 +15,52 @@ import {
   encodeWireHead,
   writeWireHead,
 } from "@rivulet/core";
+import { type Hello, checkHello } from "./hello.js";
 import { PACK_LIMIT_BYTES, WireKind } from "./wire-kinds.js";
 
-const decoder = new TextDecoder();
+/** One frame as it goes on the wire: its wire head and body chunks, or one packed buffer. */
+interface WireEntry {
+  parts: readonly Uint8Array[];
+  bytes: number;
+}
 
 interface Subscriber {
   socket: Socket;
-  id: string;
-  flowControl: boolean;
+  hello: Hello;
+  outbox: SubscriberOutbox<WireEntry>;
 }
 
 /** Options of a Unix publisher. */
 export interface UnixPublisherInit {
   channel: string;
   path: string;
-  /** Bytes queued for one lagging (not flow-controlled) subscriber before frames are dropped for it. */
-  bufferBytes?: number;
+  /** The channel's secret from the plan; a HELLO without it is refused. */
+  secret: string;
+  /** Node ids the plan allows to subscribe; any other id is refused. */
+  subscribers: readonly string[];
+  /** How long a connection may take to say HELLO before it is closed; default DATA_HELLO_TIMEOUT_MS. */
+  helloTimeoutMs?: number;
+  /** How long a send waits for a full drop_oldest subscriber; default DEFAULT_SUBSCRIBER_STALL_MS. */
+  stallMs?: number;
 }
 
 /**
- * Publishes one channel on a listening Unix socket. Subscribers connect, say HELLO, and get an
- * ACK once they are in the fan-out set. Small frames are packed with their wire head into one
- * buffer. The first frame of a tick is written at once; later frames of the same tick are
- * corked and leave together in one `writev` on the next tick, so back-to-back sends are batched
- * without delaying a lone send.
+ * Publishes one channel on a listening Unix socket (mode 0600). A connection must say HELLO,
+ * with the channel's secret and a subscriber id from the plan, within `helloTimeoutMs`;
+ * anything else is closed without a byte written to it. Accepted subscribers get an ACK and
+ * then every frame, through a SubscriberOutbox that applies their queue policy (drop_oldest
+ * keeps their newest `queue_size` frames; backpressure makes `send` wait).
+ *
+ * Small frames are packed with their wire head into one buffer. The first frame of a tick is
+ * written at once; later frames of the same tick are corked and leave together in one `writev`
+ * on the next tick, so back-to-back sends are batched without delaying a lone send.
  */
 export class UnixPublisher implements Publisher {
   readonly #server: Server;
   readonly #subscribers = new Set<Subscriber>();
   readonly #corked = new Set<Socket>();
-  readonly #bufferBytes: number;
-  #drops = 0;
+  readonly #planned: ReadonlySet<string>;
+  #dropsOfGone = 0;
   #closed: Promise<void> | undefined;
 
   private constructor(
@@ -50,11 +68,15 @@ export class UnixPublisher implements Publisher {
     server: Server,
   ) {
     this.#server = server;
-    this.#bufferBytes = init.bufferBytes ?? DEFAULT_PUBLISHER_BUFFER_BYTES;
+    this.#planned = new Set(init.subscribers);
     server.on("connection", (socket) => this.#accept(socket));
   }
 
-  /** Starts listening on `init.path` (a stale file there is replaced). */
+  /**
+   * Starts listening on `init.path` (a stale file there is replaced) and makes the socket file
+   * 0600.
+   * @throws TransportError when the path cannot be listened on; AbortError when `signal` fired.
+   */
   static async listen(init: UnixPublisherInit, signal?: AbortSignal): Promise<UnixPublisher> {
     if (signal?.aborted) throw abortErrorFrom(signal);
     removeStale(init.path);
@@ -63,12 +85,23 @@ export class UnixPublisher implements Publisher {
       server.once("error", (cause) => reject(new TransportError(`cannot listen on ${init.path} for channel '${init.channel}'`, init.channel, { cause })));
       server.listen(init.path, () => resolve());
     });
+    // Other users are already kept out by the run folder (0700); this holds for a socket
+    // placed elsewhere too. Same-user processes are kept out by the HELLO secret.
+    chmodSync(init.path, 0o600);
     server.unref();
     return new UnixPublisher(init, server);
   }
 
   get drops(): number {
-    return this.#drops;
+    let drops = this.#dropsOfGone;
+    for (const sub of this.#subscribers) drops += sub.outbox.drops;
+    return drops;
+  }
+
+  get bufferedBytes(): number {
+    let bytes = 0;
+    for (const sub of this.#subscribers) bytes += sub.outbox.queuedBytes + sub.socket.writableLength;
+    return bytes;
   }
 
   get subscriberCount(): number {
@@ -80,25 +113,14 @@ export class UnixPublisher implements Publisher {
     if (this.#subscribers.size === 0) return undefined;
     let length = 0;
     for (const chunk of chunks) length += chunk.byteLength;
-    const packed = length <= PACK_LIMIT_BYTES ? pack(chunks, length) : undefined;
-    const head = packed ? undefined : encodeWireHead(WireKind.DATA, length);
+    const entry: WireEntry = {
+      parts: length <= PACK_LIMIT_BYTES ? [pack(chunks, length)] : [encodeWireHead(WireKind.DATA, length), ...chunks],
+      bytes: WIRE_HEAD_BYTES + length,
+    };
     let waits: Promise<void>[] | undefined;
     for (const sub of this.#subscribers) {
-      const socket = sub.socket;
-      if (!sub.flowControl && socket.writableLength > 0 && socket.writableLength + length > this.#bufferBytes) {
-        this.#drops++;
-        continue;
-      }
-      if (this.#cork(socket) && socket.writableCorked === 0) socket.cork();
-      let ok: boolean;
-      if (packed) {
-        ok = socket.write(packed);
-      } else {
-        socket.write(head!);
-        for (let i = 0; i < chunks.length - 1; i++) socket.write(chunks[i]!);
-        ok = chunks.length > 0 ? socket.write(chunks[chunks.length - 1]!) : true;
-      }
-      if (!ok && sub.flowControl) (waits ??= []).push(drained(socket, options?.signal));
+      const wait = sub.outbox.offer(entry, options?.signal);
+      if (wait) (waits ??= []).push(wait);
     }
     if (!waits) return undefined;
     return waits.length === 1 ? waits[0] : Promise.all(waits).then(() => undefined);
@@ -113,6 +135,7 @@ export class UnixPublisher implements Publisher {
     const ends = [...this.#subscribers].map(
       (sub) =>
         new Promise<void>((resolve) => {
+          sub.outbox.close(true);
           // Resolve once our side is flushed; the subscriber's own close does not matter here.
           // Until then the socket keeps the process alive, so no frame is lost on exit.
           sub.socket.ref();
@@ -120,9 +143,10 @@ export class UnixPublisher implements Publisher {
           sub.socket.end(encodeWireHead(WireKind.END, 0), () => resolve());
         }),
     );
-    this.#subscribers.clear();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
     await Promise.all(ends);
+    for (const sub of this.#subscribers) this.#dropsOfGone += sub.outbox.drops;
+    this.#subscribers.clear();
     removeStale(this.init.path);
   }
 
@@ -130,41 +154,70 @@ export class UnixPublisher implements Publisher {
    * The first frame of a tick goes out at once (a lone send is not delayed); the socket is
    * then corked until the next tick, so the rest of a burst leaves in one writev.
    */
-  #cork(socket: Socket): boolean {
-    if (this.#corked.has(socket)) return true;
-    this.#corked.add(socket);
-    process.nextTick(() => {
-      this.#corked.delete(socket);
-      if (socket.writableCorked > 0) socket.uncork();
-    });
-    return false;
+  #write(socket: Socket, entry: WireEntry): void {
+    if (this.#corked.has(socket)) {
+      if (socket.writableCorked === 0) socket.cork();
+    } else {
+      this.#corked.add(socket);
+      process.nextTick(() => {
+        this.#corked.delete(socket);
+        if (socket.writableCorked > 0) socket.uncork();
+      });
+    }
+    for (const part of entry.parts) socket.write(part);
   }
 
   #accept(socket: Socket): void {
-    // Subscribers must not keep the publishing process alive; pending writes still do.
+    // Connections must not keep the publishing process alive; pending writes still do.
     socket.unref();
     let sub: Subscriber | undefined;
+    // A connection that never says HELLO (or says it slowly) is closed: it holds no data.
+    const helloTimer = setTimeout(() => socket.destroy(), this.init.helloTimeoutMs ?? DATA_HELLO_TIMEOUT_MS);
+    helloTimer.unref();
     const reader = new WireFrameReader((kind, body) => {
-      if (kind !== WireKind.HELLO || sub) return;
-      const hello = JSON.parse(decoder.decode(body)) as { subscriberId: string; flowControl: boolean };
-      sub = { socket, id: String(hello.subscriberId), flowControl: hello.flowControl === true };
+      if (socket.destroyed) return;
+      // A subscriber says HELLO once and then nothing; anything else is not our protocol.
+      const hello = kind === WireKind.HELLO && !sub ? checkHello(body, this.init.secret, this.#planned) : undefined;
+      if (!hello) {
+        socket.destroy();
+        return;
+      }
+      clearTimeout(helloTimer);
       if (this.#closed) {
         socket.end(encodeWireHead(WireKind.END, 0));
         return;
       }
+      const outbox = new SubscriberOutbox<WireEntry>({
+        sink: {
+          get writable() {
+            return !socket.destroyed && socket.writableLength < PUBLISHER_WATERMARK_BYTES;
+          },
+          write: (entry) => this.#write(socket, entry),
+        },
+        capacity: hello.queueSize,
+        flowControl: hello.flowControl,
+        stallMs: this.init.stallMs,
+        sizeOf: (entry) => entry.bytes,
+      });
+      sub = { socket, hello, outbox };
+      socket.on("drain", () => outbox.drained());
       this.#subscribers.add(sub);
       socket.write(encodeWireHead(WireKind.ACK, 0));
-    }, 64 * 1024);
+    }, MAX_HELLO_BYTES);
     socket.on("data", (chunk: Buffer) => {
       try {
         reader.push(chunk);
       } catch {
-        // A subscriber that sends garbage is dropped; the other subscribers are unaffected.
+        // A connection that sends garbage (a FrameDecodeError) is closed; the others are unaffected.
         socket.destroy();
       }
     });
     socket.on("close", () => {
-      if (sub) this.#subscribers.delete(sub);
+      clearTimeout(helloTimer);
+      if (sub && this.#subscribers.delete(sub)) {
+        sub.outbox.close(false);
+        this.#dropsOfGone += sub.outbox.drops;
+      }
     });
     // Errors on one subscriber's socket (EPIPE after it crashed) end that subscriber only;
     // the 'close' handler above removes it from the fan-out set.
@@ -181,26 +234,6 @@ function pack(chunks: readonly Uint8Array[], length: number): Uint8Array {
     at += chunk.byteLength;
   }
   return packed;
-}
-
-function drained(socket: Socket, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(abortErrorFrom(signal));
-    const done = (): void => {
-      socket.off("drain", done);
-      socket.off("close", done);
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    };
-    const onAbort = (): void => {
-      socket.off("drain", done);
-      socket.off("close", done);
-      reject(abortErrorFrom(signal!));
-    };
-    socket.on("drain", done);
-    socket.on("close", done);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 function removeStale(path: string): void {

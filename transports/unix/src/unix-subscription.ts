@@ -1,13 +1,19 @@
 import { type Socket, createConnection } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
+  ChannelLostError,
+  DEFAULT_QUEUE_SIZE,
+  FrameDecodeError,
   type SubscribeOptions,
   type Subscription,
-  TransportError,
+  TransportConnectError,
   WireFrameReader,
   abortErrorFrom,
   encodeWireHead,
+  waitFor,
 } from "@rivulet/core";
+import type { Hello } from "./hello.js";
+import type { UnixConnection } from "./unix-transport.js";
 import { WireKind } from "./wire-kinds.js";
 
 const encoder = new TextEncoder();
@@ -15,32 +21,47 @@ const RETRY_FIRST_MS = 2;
 const RETRY_CAP_MS = 100;
 const READ_BUFFER_BYTES = 64 * 1024;
 
+/** Connect errors that mean "no publisher listens yet": worth retrying. */
+const NOT_LISTENING = new Set(["ENOENT", "ECONNREFUSED"]);
+
 /**
  * Subscribes to a Unix publisher: connects (retrying with capped exponential backoff and jitter
- * while the publisher is not listening yet), says HELLO, and resolves on the ACK. Data frames
- * go to `onFrame`; END or a broken connection go to `onClose` once.
+ * while the publisher is not listening yet), says HELLO with the channel's secret, and resolves
+ * on the ACK. Data frames go to `onFrame`; END or a broken connection go to `onClose` once,
+ * after every frame before them.
+ *
+ * `pause()` is exact: frames already read from the socket are held, not delivered, until
+ * `resume()`; at most one read (64 KB of frames, or one frame larger than that) is held.
  */
 export class UnixSubscription implements Subscription {
   #closed = false;
   #ended = false;
+  #paused = false;
+  /** Frames read while paused, delivered first on resume. */
+  #held: Uint8Array[] = [];
+  #heldAt = 0;
+  /** The channel's end (or loss) when it arrived while frames were held. */
+  #heldClose: (() => void) | undefined;
 
   private constructor(
     private readonly socket: Socket,
+    private readonly channel: string,
     private readonly options: SubscribeOptions,
   ) {}
 
-  static async connect(channel: string, path: string, options: SubscribeOptions): Promise<UnixSubscription> {
+  /**
+   * Subscribes; resolves once the publisher accepted.
+   * @throws TransportConnectError when the publisher refused the subscriber (`refused`),
+   *   ended before accepting it (`closed`), sent bytes that are not the protocol (`corrupt`),
+   *   or the socket failed for a reason other than "nobody listens yet" (`unreachable`).
+   * @throws AbortError when `options.signal` fires first.
+   */
+  static async connect(channel: string, connection: UnixConnection, options: SubscribeOptions): Promise<UnixSubscription> {
     const { signal } = options;
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw abortErrorFrom(signal);
-      try {
-        return await UnixSubscription.#attempt(channel, path, options);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code !== "ENOENT" && code !== "ECONNREFUSED") {
-          throw new TransportError(`cannot subscribe to channel '${channel}' at ${path}`, channel, { cause: error });
-        }
-      }
+      const subscription = await UnixSubscription.#attempt(channel, connection, options);
+      if (subscription) return subscription;
       const backoff = Math.min(RETRY_CAP_MS, RETRY_FIRST_MS * 2 ** attempt);
       await sleep(backoff / 2 + Math.random() * (backoff / 2), undefined, { signal }).catch(() => {
         throw abortErrorFrom(signal!);
@@ -48,76 +69,104 @@ export class UnixSubscription implements Subscription {
     }
   }
 
-  static #attempt(channel: string, path: string, options: SubscribeOptions): Promise<UnixSubscription> {
-    return new Promise((resolve, reject) => {
-      // Reads go straight into one reusable buffer (no Readable-stream machinery per read);
-      // the frame reader copies bodies out of it.
-      const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
-      const socket = createConnection({
-        path,
-        onread: {
-          buffer: readBuffer,
-          callback: (bytes: number) => {
-            try {
-              reader.push(readBuffer.subarray(0, bytes));
-            } catch (error) {
-              const lost = new TransportError(`corrupt data on channel '${channel}'`, channel, { cause: error });
-              if (subscription) subscription.#finish("lost", lost);
-              socket.destroy();
+  /** One connection attempt: the subscription, or `undefined` when nobody listens yet (retry). */
+  static #attempt(channel: string, connection: UnixConnection, options: SubscribeOptions): Promise<UnixSubscription | undefined> {
+    const { path } = connection;
+    return waitFor<UnixSubscription | undefined>(
+      (resolve, reject) => {
+        let subscription: UnixSubscription | undefined;
+        let connected = false;
+        const refuse = (reason: TransportConnectError["reason"], what: string, cause?: unknown): void =>
+          reject(new TransportConnectError(`cannot subscribe to channel '${channel}' at ${path}: ${what}`, channel, reason, { cause }));
+        const reader: WireFrameReader = new WireFrameReader(
+          (kind, body) => {
+            if (subscription) return subscription.#onWire(kind, body);
+            if (kind === WireKind.ACK) {
+              // Once subscribed, an idle input must not keep the process alive (the SDK decides that).
+              socket.unref();
+              subscription = new UnixSubscription(socket, channel, options);
+              resolve(subscription);
+            } else if (kind === WireKind.END) {
+              refuse("closed", "the channel ended before accepting the subscription");
+              socket.end();
+            } else {
+              throw new FrameDecodeError(`unexpected wire kind ${kind} before the subscription was accepted`);
             }
-            return true;
           },
-        },
-      });
-      let subscription: UnixSubscription | undefined;
-      const onAbort = (): void => {
-        socket.destroy();
-        reject(abortErrorFrom(options.signal!));
-      };
-      options.signal?.addEventListener("abort", onAbort, { once: true });
-      const reader: WireFrameReader = new WireFrameReader((kind, body) => {
-        if (kind === WireKind.DATA) subscription?.options.onFrame(body);
-        else if (kind === WireKind.ACK && !subscription) {
-          options.signal?.removeEventListener("abort", onAbort);
-          // Once subscribed, an idle input must not keep the process alive (the SDK decides that).
-          socket.unref();
-          subscription = new UnixSubscription(socket, options);
-          resolve(subscription);
-        } else if (kind === WireKind.END) {
-          if (subscription) subscription.#finish("end");
-          else reject(new TransportError(`channel '${channel}' closed before the subscription was accepted`, channel));
-          socket.end();
-        }
-      }, undefined, true);
-      socket.on("connect", () => {
-        const hello = encoder.encode(JSON.stringify({ subscriberId: options.subscriberId, flowControl: options.flowControl }));
-        socket.write(encodeWireHead(WireKind.HELLO, hello.byteLength));
-        socket.write(hello);
-      });
-      socket.on("error", (error) => {
-        options.signal?.removeEventListener("abort", onAbort);
-        if (subscription) subscription.#finish("lost", new TransportError(`connection to channel '${channel}' failed`, channel, { cause: error }));
-        else reject(error);
-      });
-      socket.on("close", () => {
-        if (subscription) subscription.#finish("lost", new TransportError(`channel '${channel}' closed without an end marker (its publisher stopped abruptly)`, channel));
-        else reject(Object.assign(new Error("closed before ACK"), { code: "ECONNREFUSED" }));
-      });
-    });
+          undefined,
+          true,
+        );
+        // Reads go straight into one reusable buffer (no Readable-stream machinery per read);
+        // the frame reader copies bodies out of it.
+        const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+        const socket = createConnection({
+          path,
+          onread: {
+            buffer: readBuffer,
+            callback: (bytes: number) => {
+              try {
+                reader.push(readBuffer.subarray(0, bytes));
+              } catch (error) {
+                if (subscription) subscription.#lost("corrupt", `corrupt data on channel '${channel}'`, error);
+                else refuse("corrupt", "the publisher sent bytes that are not the protocol", error);
+                socket.destroy();
+              }
+              return true;
+            },
+          },
+        });
+        socket.on("connect", () => {
+          connected = true;
+          const hello: Hello = { subscriberId: options.subscriberId, secret: connection.secret, flowControl: options.flowControl, queueSize: options.queueSize ?? DEFAULT_QUEUE_SIZE };
+          const body = encoder.encode(JSON.stringify(hello));
+          socket.write(encodeWireHead(WireKind.HELLO, body.byteLength));
+          socket.write(body);
+        });
+        socket.on("error", (error: NodeJS.ErrnoException) => {
+          if (subscription) subscription.#lost("crashed", `connection to channel '${channel}' failed`, error);
+          // The retry decision: only "nobody listens on this path yet" is worth another attempt.
+          else if (!connected && NOT_LISTENING.has(error.code ?? "")) resolve(undefined);
+          else refuse("unreachable", error.message, error);
+        });
+        socket.on("close", () => {
+          if (subscription) subscription.#lost("crashed", `channel '${channel}' closed without an end marker (its publisher stopped abruptly)`);
+          // Closed after connecting, before any ACK: the publisher refused our HELLO.
+          else if (connected) refuse("refused", "the publisher closed the connection (wrong secret, or a subscriber the plan does not list)");
+        });
+        return () => {
+          if (!subscription) socket.destroy();
+        };
+      },
+      { signal: options.signal },
+    );
   }
 
   pause(): void {
+    this.#paused = true;
     this.socket.pause();
   }
 
   resume(): void {
-    this.socket.resume();
+    this.#paused = false;
+    while (!this.#paused && this.#heldAt < this.#held.length) {
+      const frame = this.#held[this.#heldAt]!;
+      this.#held[this.#heldAt++] = undefined as unknown as Uint8Array;
+      this.options.onFrame(frame);
+    }
+    if (this.#paused) return;
+    this.#held = [];
+    this.#heldAt = 0;
+    const close = this.#heldClose;
+    this.#heldClose = undefined;
+    if (close) close();
+    else if (!this.socket.destroyed) this.socket.resume();
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#ended = true;
+    this.#held = [];
     await new Promise<void>((resolve) => {
       if (this.socket.destroyed) return resolve();
       this.socket.once("close", () => resolve());
@@ -125,9 +174,29 @@ export class UnixSubscription implements Subscription {
     });
   }
 
+  /** A wire frame after the ACK. */
+  #onWire(kind: number, body: Uint8Array): void {
+    if (kind === WireKind.DATA) {
+      if (this.#paused || this.#heldAt < this.#held.length) this.#held.push(body);
+      else this.options.onFrame(body);
+    } else if (kind === WireKind.END) {
+      this.#finish("end");
+      this.socket.end();
+    } else {
+      throw new FrameDecodeError(`unexpected wire kind ${kind} on an accepted subscription`);
+    }
+  }
+
+  #lost(reason: ChannelLostError["reason"], message: string, cause?: unknown): void {
+    this.#finish("lost", new ChannelLostError(message, this.channel, reason, { cause }));
+  }
+
+  /** Reports the end once, after any frames still held by a pause. */
   #finish(reason: "end" | "lost", error?: Error): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.options.onClose(reason, error);
+    const report = (): void => this.options.onClose(reason, error);
+    if (this.#paused || this.#heldAt < this.#held.length) this.#heldClose = report;
+    else report();
   }
 }

@@ -12,21 +12,37 @@ import { UnixSubscription } from "./unix-subscription.js";
 
 /** Connection info the Unix plugin plans for a channel. */
 export interface UnixConnection {
+  /** The channel's listening socket. */
   path: string;
+  /** Per-channel secret every subscriber presents in its HELLO (random, base64url). */
+  secret: string;
+  /** Node ids allowed to subscribe. */
+  subscribers: string[];
+}
+
+/** Test and embedding knobs of the Unix transport in a node process (the YAML sets none). */
+export interface UnixTransportTuning {
+  /** How long a data connection may take to say HELLO; default DATA_HELLO_TIMEOUT_MS. */
+  helloTimeoutMs?: number;
+  /** How long a send waits for a full drop_oldest subscriber; default DEFAULT_SUBSCRIBER_STALL_MS. */
+  stallMs?: number;
 }
 
 /** The Unix-socket transport in one node process. */
 export class UnixTransport implements Transport {
   readonly #open = new Set<Publisher | Subscription>();
 
+  constructor(private readonly tuning: UnixTransportTuning = {}) {}
+
   async publish(channel: PlannedChannel, options?: PublishOptions): Promise<Publisher> {
-    const publisher = await UnixPublisher.listen({ channel: channel.channel, path: connectionPath(channel) }, options?.signal);
+    const { path, secret, subscribers } = unixConnection(channel);
+    const publisher = await UnixPublisher.listen({ channel: channel.channel, path, secret, subscribers, ...this.tuning }, options?.signal);
     this.#open.add(publisher);
     return publisher;
   }
 
   async subscribe(channel: PlannedChannel, options: SubscribeOptions): Promise<Subscription> {
-    const subscription = await UnixSubscription.connect(channel.channel, connectionPath(channel), options);
+    const subscription = await UnixSubscription.connect(channel.channel, unixConnection(channel), options);
     this.#open.add(subscription);
     return subscription;
   }
@@ -38,8 +54,17 @@ export class UnixTransport implements Transport {
   }
 }
 
-function connectionPath(channel: PlannedChannel): string {
-  const path = (channel.connection as Partial<UnixConnection> | null)?.path;
-  if (typeof path !== "string") throw new TransportError(`channel '${channel.channel}' has no Unix socket path in its plan`, channel.channel);
-  return path;
+/**
+ * The Unix connection info of a planned channel.
+ * @throws TransportError when the plan lacks the path, the secret or the subscriber list.
+ */
+export function unixConnection(channel: PlannedChannel): UnixConnection {
+  const connection = channel.connection as Partial<UnixConnection> | null;
+  const path = connection?.path;
+  const secret = connection?.secret;
+  const subscribers = connection?.subscribers;
+  if (typeof path !== "string" || typeof secret !== "string" || !Array.isArray(subscribers) || !subscribers.every((s) => typeof s === "string")) {
+    throw new TransportError(`channel '${channel.channel}' has no Unix socket path, secret and subscriber list in its plan`, channel.channel);
+  }
+  return { path, secret, subscribers };
 }

@@ -2,7 +2,10 @@
 export const WireKind = {
   /** Publisher to subscriber: one data frame. */
   DATA: 1,
-  /** Subscriber to publisher, first frame: JSON `{ subscriberId, flowControl }`. */
+  /**
+   * Subscriber to publisher, first and only frame: JSON `{ subscriberId, secret, flowControl,
+   * queueSize }` (see hello.ts). A connection that sends anything else is closed.
+   */
   HELLO: 2,
   /** Publisher to subscriber: the subscription is in place; frames sent from now on arrive. */
   ACK: 3,

@@ -30,7 +30,7 @@ describe("unix transport", () => {
       child.kill("SIGKILL");
       await recorder.ended();
       expect(recorder.closed?.reason).toBe("lost");
-      expect(recorder.closed?.error?.name).toBe("TransportError");
+      expect(recorder.closed?.error).toMatchObject({ name: "ChannelLostError", channel: "a/out", reason: "crashed" });
       await transport.close();
     } finally {
       child.kill("SIGKILL");
@@ -53,12 +53,13 @@ describe("unix transport", () => {
     const recorder = await record(transport, channel, "b");
     await recorder.ended();
     expect(recorder.closed?.reason).toBe("lost");
+    expect(recorder.closed?.error).toMatchObject({ name: "ChannelLostError", reason: "corrupt" });
     expect((recorder.closed?.error?.cause as Error).name).toBe("FrameDecodeError");
     await transport.close();
     await new Promise((resolve) => server.close(resolve));
   });
 
-  it("plans one socket per channel in the run folder and rejects options", () => {
+  it("plans one socket, a fresh secret and the subscriber ids per channel, and rejects options", () => {
     const plugin = unix();
     const planned = plugin.plan({
       dataflowId: "x",
@@ -69,7 +70,12 @@ describe("unix transport", () => {
         { channel: "a/y", producer: "a", output: "y", subscribers: ["b"] },
       ],
     });
-    expect(planned.map((c) => c.connection)).toEqual([{ path: join(runDir, "u0.sock") }, { path: join(runDir, "u1.sock") }]);
+    expect(planned.map((c) => c.connection)).toEqual([
+      { path: join(runDir, "u0.sock"), secret: expect.stringMatching(/^[\w-]{43}$/), subscribers: ["b"] },
+      { path: join(runDir, "u1.sock"), secret: expect.stringMatching(/^[\w-]{43}$/), subscribers: ["b"] },
+    ]);
+    const [first, second] = planned.map((c) => (c.connection as { secret: string }).secret);
+    expect(first).not.toBe(second);
     expect(() => plugin.plan({ dataflowId: "x", runDir, options: { qos: 1 }, channels: [] })).toThrow(
       expect.objectContaining({ name: "InvalidTransportOptionsError", kind: "unix", issues: [expect.objectContaining({ path: ["qos"] })] }),
     );

@@ -1,0 +1,165 @@
+import { BoundedQueue } from "./bounded-queue.js";
+import { DEFAULT_SUBSCRIBER_STALL_MS } from "./constants.js";
+import { waitFor } from "./wait-for.js";
+
+/** Where an outbox hands frames over: a socket, a broker client, a shared-memory ring. */
+export interface OutboxSink<F> {
+  /**
+   * True while the sink takes another frame without going over its watermark. When it turns
+   * false, the sink's owner must call `drained()` once it is below the watermark again.
+   */
+  readonly writable: boolean;
+  /** Hands one frame over; the sink keeps it until it has left the process. */
+  write(frame: F): void;
+}
+
+/** Options of a SubscriberOutbox. */
+export interface SubscriberOutboxInit<F> {
+  sink: OutboxSink<F>;
+  /** The subscriber's `queue_size`: frames kept for it while its sink is behind; at least 1. */
+  capacity: number;
+  /** True for a `backpressure` subscriber: nothing is dropped and sends wait for it. */
+  flowControl: boolean;
+  /** How long a send waits before a full drop_oldest subscriber counts as stalled. */
+  stallMs?: number;
+  /** Bytes of a frame, for `queuedBytes`. */
+  sizeOf: (frame: F) => number;
+}
+
+/**
+ * The queue policy of one subscriber on the publishing side, shared by every transport that
+ * knows its subscribers: frames go straight to the sink while it is under its watermark, and
+ * wait in a queue of `queue_size` frames while it is not.
+ *
+ * drop_oldest, the contract: a subscriber that does not read ends up with the newest
+ * `queue_size` frames (plus those already handed to the sink), its older ones dropped and
+ * counted here; a subscriber that reads as fast as it can loses nothing, even in a burst far
+ * larger than any buffer. The second half needs the producer to yield: a loop of
+ * `await send()` whose promises are already resolved never lets the event loop run, so no byte
+ * would leave. Hence, when the queue becomes full, `offer` returns a promise that resolves at
+ * the subscriber's next drain, so a live reader paces the producer and loses nothing. That wait
+ * is bounded by `stallMs`: a subscriber that does not drain in time is stalled, and from then on
+ * its oldest frames are dropped without making the producer wait, until it drains again.
+ * Memory per subscriber stays below `queue_size` frames plus the sink's watermark plus one frame.
+ *
+ * backpressure: frames always go to the sink (never dropped), and `offer` returns a promise
+ * while the sink is over its watermark; a producer that ignores that promise grows the sink.
+ */
+export class SubscriberOutbox<F> {
+  readonly #sink: OutboxSink<F>;
+  readonly #queue: BoundedQueue<F>;
+  readonly #flowControl: boolean;
+  readonly #stallMs: number;
+  readonly #sizeOf: (frame: F) => number;
+  readonly #waiters = new Set<() => void>();
+  #queuedBytes = 0;
+  #stalled = false;
+  #stallTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(init: SubscriberOutboxInit<F>) {
+    this.#sink = init.sink;
+    this.#queue = new BoundedQueue<F>(init.capacity);
+    this.#flowControl = init.flowControl;
+    this.#stallMs = init.stallMs ?? DEFAULT_SUBSCRIBER_STALL_MS;
+    this.#sizeOf = init.sizeOf;
+  }
+
+  /** Frames dropped for this subscriber (always 0 with flow control). */
+  get drops(): number {
+    return this.#queue.drops;
+  }
+
+  /** Bytes of the frames waiting in the queue (the sink's own buffer is not counted). */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
+  }
+
+  /** True while a send waits for this subscriber. */
+  get waiting(): boolean {
+    return this.#waiters.size > 0;
+  }
+
+  /** True after a drop_oldest wait timed out, until the subscriber drains again. */
+  get stalled(): boolean {
+    return this.#stalled;
+  }
+
+  /**
+   * Queues or writes one frame. Returns `undefined` when the caller may go on at once, or a
+   * promise when it should wait: it resolves when the subscriber drains, stalls (drop_oldest,
+   * after `stallMs`) or the outbox closes.
+   * @throws AbortError (through the promise) when `signal` fires first.
+   */
+  offer(frame: F, signal?: AbortSignal): Promise<void> | undefined {
+    if (this.#closed) return undefined;
+    if (this.#flowControl) {
+      this.#sink.write(frame);
+      return this.#sink.writable ? undefined : this.#wait(signal);
+    }
+    if (this.#queue.length === 0 && this.#sink.writable) {
+      this.#sink.write(frame);
+      return undefined;
+    }
+    const dropped = this.#queue.push(frame);
+    this.#queuedBytes += this.#sizeOf(frame);
+    if (dropped !== undefined) this.#queuedBytes -= this.#sizeOf(dropped);
+    this.#flush();
+    return this.#queue.isFull && !this.#stalled ? this.#wait(signal) : undefined;
+  }
+
+  /** The sink went below its watermark: refills it from the queue and wakes waiting sends. */
+  drained(): void {
+    this.#stalled = false;
+    this.#flush();
+    if (this.#flowControl ? this.#sink.writable : !this.#queue.isFull) this.#wake();
+  }
+
+  /**
+   * Ends the outbox and wakes waiting sends. With `flush`, every queued frame is written to
+   * the sink regardless of its watermark (a clean close delivers what was sent); without, they
+   * are discarded (the subscriber left).
+   */
+  close(flush: boolean): void {
+    this.#closed = true;
+    while (this.#queue.length > 0) {
+      const frame = this.#queue.shift()!;
+      if (flush) this.#sink.write(frame);
+    }
+    this.#queuedBytes = 0;
+    this.#wake();
+  }
+
+  #flush(): void {
+    while (this.#queue.length > 0 && this.#sink.writable) {
+      const frame = this.#queue.shift()!;
+      this.#queuedBytes -= this.#sizeOf(frame);
+      this.#sink.write(frame);
+    }
+  }
+
+  #wait(signal: AbortSignal | undefined): Promise<void> {
+    if (!this.#flowControl && !this.#stallTimer) {
+      this.#stallTimer = setTimeout(() => {
+        this.#stallTimer = undefined;
+        this.#stalled = true;
+        this.#wake();
+      }, this.#stallMs);
+    }
+    return waitFor<void>(
+      (resolve) => {
+        this.#waiters.add(resolve);
+        return () => this.#waiters.delete(resolve);
+      },
+      { signal },
+    );
+  }
+
+  #wake(): void {
+    if (this.#stallTimer) {
+      clearTimeout(this.#stallTimer);
+      this.#stallTimer = undefined;
+    }
+    for (const resolve of [...this.#waiters]) resolve();
+  }
+}

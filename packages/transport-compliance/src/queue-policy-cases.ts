@@ -1,0 +1,163 @@
+import { expect, it } from "vitest";
+import type { Publisher, Transport } from "@rivulet/core";
+import { type ComplianceSetup, type Recorder, planChannel, record, seqChunk, seqOf } from "./harness.js";
+
+/** Runs one test with a fresh setup and closes every transport it made. */
+export type WithTransports = (test: (setup: ComplianceSetup, make: () => Transport) => Promise<void>) => Promise<void>;
+
+const QUEUE_SIZE = 10;
+const MB = 1024 * 1024;
+const DEFAULT_FIXED_OVERHEAD_BYTES = 4 * MB;
+/** The probes of issue 6: a few huge frames, some large ones, many small ones. */
+const BURSTS = [
+  { count: 5, size: 40 * MB },
+  { count: 20, size: 8 * MB },
+  { count: 100_000, size: 1024 },
+];
+
+const label = (size: number): string => (size >= MB ? `${size / MB} MB` : `${size / 1024} KB`);
+const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
+
+/**
+ * Sends `count` frames of `size` bytes (a sequence number, then one shared payload) the way a
+ * producer loop does (`await` each send), and returns the peak of `publisher.bufferedBytes`.
+ */
+async function burst(publisher: Publisher, count: number, size: number): Promise<number> {
+  const payload = new Uint8Array(size - 8);
+  let peak = 0;
+  for (let i = 0; i < count; i++) {
+    const wait = publisher.send([seqChunk(i), payload]);
+    peak = Math.max(peak, publisher.bufferedBytes);
+    if (wait) await wait;
+  }
+  return peak;
+}
+
+/** What a publisher may hold for one subscriber: its queue_size frames, one being written, a fixed overhead. */
+function memoryBound(setup: ComplianceSetup, size: number): number {
+  return (QUEUE_SIZE + 1) * (size + 64) + (setup.fixedOverheadBytes ?? DEFAULT_FIXED_OVERHEAD_BYTES);
+}
+
+/**
+ * The queue-policy cases of the compliance suite: drop_oldest keeps the newest frames of a
+ * subscriber that does not read and loses nothing for one that reads, with bounded memory;
+ * pause is exact; backpressure makes the sender wait and loses nothing.
+ */
+export function queuePolicyCases(withTransports: WithTransports): void {
+  for (const { count, size } of BURSTS) {
+    it(`drop_oldest: a subscriber that does not read ends with the newest ${QUEUE_SIZE} of ${count} x ${label(size)}, the rest dropped oldest-first and counted, memory bounded`, () =>
+      withTransports(async (setup, make) => {
+        const channel = planChannel(setup, "a/out", ["b"]);
+        const publisher = await make().publish(channel);
+        const recorder = await record(make(), channel, "b", { queueSize: QUEUE_SIZE, keepBytes: 8 });
+        recorder.subscription.pause();
+        const peak = await burst(publisher, count, size);
+        const drops = publisher.drops;
+        recorder.subscription.resume();
+        await publisher.close();
+        await recorder.ended(120_000);
+        const seqs = recorder.frames.map(seqOf);
+        const kept = Math.min(QUEUE_SIZE, count);
+        // The newest queue_size arrive; before them only frames that had already left the
+        // publisher when the subscriber stopped reading, which are the oldest ones.
+        expect(seqs.slice(-kept)).toEqual(range(count - kept, count));
+        expect(seqs.slice(0, -kept)).toEqual(range(0, seqs.length - kept));
+        expect(seqs.length + drops).toBe(count);
+        expect(recorder.sizes.every((s) => s === size)).toBe(true);
+        expect(peak).toBeLessThanOrEqual(memoryBound(setup, size));
+      }));
+  }
+
+  for (const { count, size } of [BURSTS[2]!, BURSTS[1]!]) {
+    it(`drop_oldest: a subscriber that reads as fast as it can gets all of a ${count} x ${label(size)} burst, in order, with bounded memory`, () =>
+      withTransports(async (setup, make) => {
+        const channel = planChannel(setup, "a/out", ["b"]);
+        const publisher = await make().publish(channel);
+        const recorder = await record(make(), channel, "b", { queueSize: QUEUE_SIZE, keepBytes: 8 });
+        const peak = await burst(publisher, count, size);
+        await recorder.received(count, 120_000);
+        expect(recorder.frames.map(seqOf)).toEqual(range(0, count));
+        expect(publisher.drops).toBe(0);
+        expect(peak).toBeLessThanOrEqual(memoryBound(setup, size));
+      }));
+  }
+
+  it("delivers nothing between pause() and resume(), not even frames already read", () =>
+    withTransports(async (setup, make) => {
+      const channel = planChannel(setup, "a/out", ["b"]);
+      const publisher = await make().publish(channel);
+      let paused = false;
+      let deliveredWhilePaused = 0;
+      const recorder: Recorder = await record(make(), channel, "b", {
+        keepBytes: 8,
+        onFrame: () => {
+          if (paused) deliveredWhilePaused++;
+          else if (recorder.frames.length === 1) {
+            paused = true;
+            recorder.subscription.pause();
+          }
+        },
+      });
+      // Sent in one go, so the subscriber reads many frames at once and pauses at the first.
+      for (let i = 0; i < 100; i++) void publisher.send([seqChunk(i)]);
+      await recorder.received(1);
+      expect(deliveredWhilePaused).toBe(0);
+      // The end of the channel, too, waits behind the held frames.
+      const closing = publisher.close();
+      paused = false;
+      recorder.subscription.resume();
+      await closing;
+      await recorder.ended();
+      expect(recorder.frames.map(seqOf)).toEqual(range(0, 100));
+      expect(recorder.closed?.reason).toBe("end");
+    }));
+
+  it("drops and counts frames for a subscriber that stops reading without flow control, while a flow-controlled one gets everything", () =>
+    withTransports(async (setup, make) => {
+      const channel = planChannel(setup, "a/out", ["b", "c"]);
+      const publisher = await make().publish(channel);
+      const stalled = await record(make(), channel, "b", { keepBytes: 8 });
+      // The healthy subscriber uses flow control, so it paces the sender and never loses a frame.
+      const healthy = await record(make(), channel, "c", { flowControl: true, keepBytes: 8 });
+      stalled.subscription.pause();
+      const frame = new Uint8Array(256 * 1024);
+      const total = 600; // 150 MB: more than the kernel and any publisher buffer hold
+      for (let i = 0; i < total; i++) await publisher.send([seqChunk(i), frame]);
+      await healthy.received(total, 60_000);
+      expect(publisher.drops).toBeGreaterThan(0);
+      stalled.subscription.resume();
+      await publisher.close();
+      await stalled.ended(60_000);
+      expect(stalled.frames.length + publisher.drops).toBe(total);
+      expect(stalled.frames.map(seqOf).slice(-10)).toEqual(range(total - 10, total));
+      expect(healthy.frames.map(seqOf)).toEqual(range(0, total));
+    }));
+
+  it("makes the sender wait for a paused flow-controlled subscriber, losing nothing", () =>
+    withTransports(async (setup, make) => {
+      const channel = planChannel(setup, "a/out", ["b"]);
+      const publisher = await make().publish(channel);
+      const recorder = await record(make(), channel, "b", { flowControl: true, keepBytes: 8 });
+      recorder.subscription.pause();
+      const frame = new Uint8Array(64 * 1024);
+      const total = 1000; // 64 MB
+      let sent = 0;
+      let wait: Promise<void> | undefined;
+      while (sent < total && !wait) wait = publisher.send([seqChunk(sent++), frame]);
+      // Asked to wait after a bounded amount, not after buffering everything.
+      expect(wait).toBeInstanceOf(Promise);
+      expect(sent).toBeLessThan(total / 2);
+      let settled = false;
+      void wait!.then(() => (settled = true));
+      // Many event-loop turns give a paused subscriber every chance to (wrongly) drain.
+      for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(settled).toBe(false);
+      expect(recorder.frames).toHaveLength(0);
+      recorder.subscription.resume();
+      await wait;
+      for (; sent < total; sent++) await publisher.send([seqChunk(sent), frame]);
+      await recorder.received(total, 60_000);
+      expect(recorder.frames.map(seqOf)).toEqual(range(0, total));
+      expect(publisher.drops).toBe(0);
+    }));
+}
