@@ -24,3 +24,5 @@ export * from "./control-protocol.js";
 export * from "./transport-loader.js";
 export * from "./transport-errors.js";
 export * from "./resolve-package.js";
+export * from "./subscriber-outbox.js";
+export * from "./wait-for.js";
