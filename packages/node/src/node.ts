@@ -1,5 +1,7 @@
 import {
   type DaemonToNode,
+  DROP_REPORT_INTERVAL_MS,
+  type DropCounts,
   HybridClock,
   type InputConfig,
   type LogLevel,
@@ -8,6 +10,7 @@ import {
   type NodeEvent,
   type NodeStatus,
   type Parameter,
+  PRODUCER_VERDICT_WAIT_MS,
   PayloadEncoding,
   type PlannedChannel,
   type PullOptions,
@@ -53,6 +56,23 @@ export interface NodeStats {
 const EMPTY_FRAME = { encoding: PayloadEncoding.EMPTY, payload: new Uint8Array(0) };
 
 /**
+ * Nodes not closed yet, closed when the program has nothing left to do. 'beforeExit' is
+ * process-wide, so one listener serves every node of the process (a listener per node would
+ * pile up in a test that creates many), installed while at least one node is open.
+ */
+const openNodes = new Set<Node>();
+const closeOpenNodes = (): void => {
+  for (const node of openNodes) void node.close();
+};
+function trackOpen(node: Node): void {
+  if (openNodes.size === 0) process.on("beforeExit", closeOpenNodes);
+  openNodes.add(node);
+}
+function untrackOpen(node: Node): void {
+  if (openNodes.delete(node) && openNodes.size === 0) process.off("beforeExit", closeOpenNodes);
+}
+
+/**
  * A Rivulet node: the events of its inputs as an async iterable, and its outputs.
  *
  * The node connects to the daemon as soon as it is constructed, subscribes to its inputs and
@@ -75,6 +95,10 @@ export class Node implements AsyncIterable<NodeEvent> {
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #pending = new Map<string, AbortController>();
   readonly #openInputs = new Set<string>();
+  /** Inputs whose connection broke, waiting (bounded) for the daemon's word on their producer. */
+  readonly #awaitingVerdict = new Map<string, NodeJS.Timeout>();
+  /** Inputs whose producer the daemon said has ended (failed or finished). */
+  readonly #producerEnded = new Set<string>();
   /** Aborts every wait of the node (subscriptions still connecting) on STOP or close. */
   readonly #shutdown = new AbortController();
   readonly #started: Promise<void>;
@@ -83,6 +107,8 @@ export class Node implements AsyncIterable<NodeEvent> {
   #isReady = false;
   #stopped = false;
   #closed: Promise<void> | undefined;
+  #dropReporter: NodeJS.Timeout | undefined;
+  #reportedDrops = "";
 
   constructor(init: NodeInit = {}) {
     this.config = init.config ?? readNodeConfig();
@@ -112,7 +138,7 @@ export class Node implements AsyncIterable<NodeEvent> {
       this.#events.fail(error);
       this.#resolveReady();
     });
-    process.once("beforeExit", () => void this.close());
+    trackOpen(this);
   }
 
   /** This node's id in the dataflow. */
@@ -193,6 +219,7 @@ export class Node implements AsyncIterable<NodeEvent> {
    * Idempotent.
    */
   close(): Promise<void> {
+    untrackOpen(this);
     // Held so the process stays alive until every output is flushed to its consumers.
     this.#closed ??= this.#control.holding(this.#close());
     return this.#closed;
@@ -202,12 +229,10 @@ export class Node implements AsyncIterable<NodeEvent> {
     this.#shutdown.abort();
     await this.#started.catch(() => {});
     await Promise.all([...this.#outputs.values()].map((o) => o.close()));
-    const stats = this.stats();
-    const drops: Record<string, number> = {};
-    for (const [id, s] of Object.entries(stats.inputs)) if (s.dropped > 0) drops[`input:${id}`] = s.dropped;
-    for (const [id, s] of Object.entries(stats.outputs)) if (s.dropped > 0) drops[`output:${id}`] = s.dropped;
-    this.#control.send({ t: "outputs_closed", drops });
+    clearInterval(this.#dropReporter);
+    this.#control.send({ t: "outputs_closed", drops: this.#dropCounts() });
     this.#stopped = true;
+    this.#clearVerdictWaits();
     this.#events.end();
     await Promise.all([...this.#transports.values()].map((t) => t.close()));
     await this.#control.close();
@@ -221,15 +246,44 @@ export class Node implements AsyncIterable<NodeEvent> {
   }
 
   async #start(): Promise<void> {
+    // Not aborted by close(): a node closed while joining still joins, then ends cleanly.
     await this.#control.connect();
+    const stallHooks = {
+      onStall: (output: string, waitedMs: number) => this.#control.send({ t: "output_stalled", output, waitedMs }),
+      onResume: (output: string, waitedMs: number) => this.#control.send({ t: "output_resumed", output, waitedMs }),
+    };
     await Promise.all(
       this.config.outputs.map(async (output) => {
         const publishers = await Promise.all(output.channels.map(async (channel) => (await this.#transport(channel)).publish(channel)));
-        this.#outputs.set(output.id, new OutputChannel(output, publishers, this.#clock));
+        this.#outputs.set(output.id, new OutputChannel(output, publishers, this.#clock, stallHooks, this.config.stallReportMs));
       }),
     );
     await Promise.all(this.config.inputs.filter((input) => input.channel).map((input) => this.#subscribe(input)));
     this.#control.send({ t: "subscribed" });
+    if (!this.#closed) {
+      // Drops are reported while the run goes on, not only at close; unref'd: it must not keep
+      // a finished program alive.
+      this.#dropReporter = setInterval(() => this.#reportDrops(), DROP_REPORT_INTERVAL_MS);
+      this.#dropReporter.unref();
+    }
+  }
+
+  /** Drop totals by input and output (only those with drops). */
+  #dropCounts(): DropCounts {
+    const stats = this.stats();
+    const drops: DropCounts = { inputs: {}, outputs: {} };
+    for (const [id, s] of Object.entries(stats.inputs)) if (s.dropped > 0) drops.inputs[id] = s.dropped;
+    for (const [id, s] of Object.entries(stats.outputs)) if (s.dropped > 0) drops.outputs[id] = s.dropped;
+    return drops;
+  }
+
+  /** Sends the drop totals when they changed since the last report. */
+  #reportDrops(): void {
+    const drops = this.#dropCounts();
+    const key = JSON.stringify(drops);
+    if (key === this.#reportedDrops) return;
+    this.#reportedDrops = key;
+    this.#control.send({ t: "drops", drops });
   }
 
   async #subscribe(input: InputConfig): Promise<void> {
@@ -246,8 +300,8 @@ export class Node implements AsyncIterable<NodeEvent> {
         signal,
         onFrame: (frame) => this.#onFrame(input.id, frame),
         onClose: (reason, error) => {
-          if (reason === "lost" && error && !this.#stopped) this.#queues.pushControl({ type: "ERROR", id: input.id, error, metadata: this.#meta() });
-          this.#closeInput(input.id);
+          if (reason === "lost" && !this.#stopped && !this.#producerEnded.has(input.id)) this.#awaitVerdict(input.id, error);
+          else this.#closeInput(input.id);
         },
       });
       this.#subscriptions.set(input.id, subscription);
@@ -317,12 +371,43 @@ export class Node implements AsyncIterable<NodeEvent> {
 
   /**
    * The daemon says an input's producer ended. A subscribed input hears it from its transport
-   * after the last data (so nothing in flight is lost); only inputs still connecting close here.
+   * after the last data (so nothing in flight is lost); inputs still connecting close here, and
+   * so do inputs whose connection broke and were waiting for this word.
    */
   #producerGone(id: string): void {
+    this.#producerEnded.add(id);
+    const waiting = this.#awaitingVerdict.get(id);
+    if (waiting) {
+      clearTimeout(waiting);
+      this.#awaitingVerdict.delete(id);
+      this.#closeInput(id);
+      return;
+    }
     if (this.#subscriptions.has(id)) return;
     this.#pending.get(id)?.abort();
     this.#closeInput(id);
+  }
+
+  /**
+   * An input's connection broke without an end marker: its producer probably crashed, and the
+   * daemon will say so (NODE_FAILED) once it sees the exit. The input stays open until then,
+   * so that NODE_FAILED comes before INPUT_CLOSED and STOP even when this was the last input;
+   * without word within PRODUCER_VERDICT_WAIT_MS it closes with the transport's ERROR.
+   */
+  #awaitVerdict(id: string, error: Error | undefined): void {
+    const timer = setTimeout(() => {
+      this.#awaitingVerdict.delete(id);
+      if (error && !this.#stopped) this.#queues.pushControl({ type: "ERROR", id, error, metadata: this.#meta() });
+      this.#closeInput(id);
+    }, PRODUCER_VERDICT_WAIT_MS);
+    // A consumer that is waiting for events holds the process alive; nobody else needs this.
+    timer.unref();
+    this.#awaitingVerdict.set(id, timer);
+  }
+
+  #clearVerdictWaits(): void {
+    for (const timer of this.#awaitingVerdict.values()) clearTimeout(timer);
+    this.#awaitingVerdict.clear();
   }
 
   #closeInput(id: string): void {
@@ -336,6 +421,7 @@ export class Node implements AsyncIterable<NodeEvent> {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#shutdown.abort();
+    this.#clearVerdictWaits();
     this.#queues.pushControl({ type: "STOP", reason, metadata: this.#meta() });
     this.#events.end();
     this.#resolveReady();
