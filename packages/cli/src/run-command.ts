@@ -62,7 +62,30 @@ function showEvent(terminal: Terminal, event: RunEvent): void {
     case "warning":
       terminal.err(`rivulet: ${yellow(terminal, "warning")}: ${event.message}\n`);
       return;
+    case "drops": {
+      const messages = `${event.total} message${event.total === 1 ? "" : "s"}`;
+      const when = event.final ? "" : " so far";
+      terminal.err(`rivulet: ${yellow(terminal, "warning")}: node '${event.nodeId}' dropped ${messages} on ${event.port} '${event.portId}'${when} (queue full)\n`);
+      return;
+    }
+    case "stalled": {
+      const consumers = event.consumers.map((c) => `'${c.nodeId}' (input '${c.inputId}')`).join(", ") || "a flow-controlled subscriber";
+      terminal.err(
+        `rivulet: ${yellow(terminal, "warning")}: node '${event.nodeId}' output '${event.outputId}' has waited ${seconds(event.waitedMs)} for ${consumers}, which use backpressure and stopped reading\n`,
+      );
+      return;
+    }
+    case "resumed":
+      terminal.err(`rivulet: node '${event.nodeId}' output '${event.outputId}' resumed after ${seconds(event.waitedMs)}\n`);
+      return;
+    case "rejected":
+      terminal.err(`rivulet: ${yellow(terminal, "warning")}: closed a control connection: ${event.error.name}: ${event.error.message}\n`);
+      return;
   }
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 function summary(terminal: Terminal, result: RunResult): string {
