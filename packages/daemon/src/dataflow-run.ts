@@ -319,7 +319,8 @@ export class DataflowRun {
       }
     }
     this.#notifyConsumers(result);
-    if (result.failed && beforeStart) {
+    // A plain node (no inputs, no outputs) is not part of the start-up: its failure only counts.
+    if (result.failed && beforeStart && this.#barrier.joins(nodeId)) {
       this.#error ??= neverJoined ? new NodeNeverJoinedError(nodeId, exit.code, exit.signal) : new StartupFailureError(nodeId, reason!);
       this.stop(`node '${nodeId}' failed during start-up`);
     }
