@@ -100,10 +100,17 @@ export class ControlServer {
   #accept(socket: Socket): void {
     this.#sockets.add(socket);
     let nodeId: string | undefined;
-    let refused = false;
+    // Each connection is reported at most once: a refused peer that then stays silent is not
+    // reported again when the deadline closes it.
+    let reported = false;
+    const report = (error: ControlProtocolError | RegistrationRefusedError): void => {
+      if (reported) return;
+      reported = true;
+      this.handlers.onRejected?.(error);
+    };
     const reject = (error: ControlProtocolError | RegistrationRefusedError): void => {
       socket.destroy();
-      this.handlers.onRejected?.(error);
+      report(error);
     };
     const deadline = setTimeout(() => {
       reject(new ControlProtocolError(`a control connection did not register within ${this.#registerTimeoutMs} ms`, "register_timeout"));
@@ -114,16 +121,15 @@ export class ControlServer {
       (message) => {
         if (nodeId !== undefined) return this.handlers.onMessage(nodeId, message);
         // A refused peer gets nothing more; the deadline closes it if it does not hang up.
-        if (refused) return;
+        if (reported) return;
         if (message.t !== "register") {
           return reject(new ControlProtocolError(`the first control message must be 'register', got '${message.t}'`, "message"));
         }
         const refusal = this.#refusal(message);
         if (refusal) {
-          refused = true;
           json.send({ t: "refused", reason: refusal.message });
           socket.end();
-          this.handlers.onRejected?.(refusal);
+          report(refusal);
           return;
         }
         clearTimeout(deadline);
@@ -135,7 +141,7 @@ export class ControlServer {
       },
       (error) => {
         clearTimeout(deadline);
-        this.handlers.onRejected?.(nodeId === undefined ? error : new ControlProtocolError(error.message, error.violation, nodeId, { cause: error }));
+        report(nodeId === undefined ? error : new ControlProtocolError(error.message, error.violation, nodeId, { cause: error }));
       },
       { maxFrameBytes: MAX_UNREGISTERED_CONTROL_FRAME_BYTES },
     );
