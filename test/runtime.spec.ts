@@ -32,13 +32,13 @@ describe("nodes not written with the SDK", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("NodeNeverJoinedError: node 'listener' declares inputs or outputs but exited (code 0) without joining the dataflow");
     expect(result.stderr).toContain("rivulet: failed: node 'listener' exited without joining the dataflow");
-    expect(result.stdout).not.toContain("producer sent 1000 messages");
+    expect(result.stderr).toContain("rivulet: stopping (node 'listener' failed during start-up)");
   });
 
   it("a node that never joins and keeps running gets SIGTERM at stop, with no grace", async () => {
-    const result = await runCli(["run", fixture("never-joins"), "--start-timeout", "1500ms", "--grace", "30s"]);
+    const result = await runCli(["run", fixture("never-joins"), "--start-timeout", "5s", "--grace", "30s"]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("StartTimeoutError: node 'loner' did not join the dataflow within 1.5 s");
+    expect(result.stderr).toContain("StartTimeoutError: node 'loner' did not join the dataflow within 5 s");
     expect(result.stderr).toContain("rivulet: SIGTERM to 'loner'");
     // It exited on that first SIGTERM: nothing was escalated to SIGKILL after the 30 s grace.
     expect(result.stderr).not.toContain("SIGKILL");

@@ -164,7 +164,8 @@ export class DataflowRun {
     const startTimeout = setTimeout(() => {
       if (this.#barrier.isOpen || this.#stopping) return;
       this.#error ??= new StartTimeoutError(this.#barrier.missing(), startTimeoutMs);
-      this.stop("start-up timeout");
+      // Nodes that did not register in all that time will not: no grace for them.
+      this.#stop("start-up timeout", true);
     }, startTimeoutMs);
     startTimeout.unref();
     this.#timeouts.push(startTimeout);
@@ -173,11 +174,17 @@ export class DataflowRun {
   }
 
   /**
-   * Stops the dataflow: STOP to every registered node, SIGTERM at once to nodes that never
-   * registered (they cannot receive STOP), SIGTERM to the rest after the grace, SIGKILL after
-   * another. Calling it again while stopping skips straight to SIGKILL.
+   * Stops the dataflow: STOP to every registered node, SIGTERM at once to plain nodes (no
+   * inputs, no outputs: they never register, so cannot receive STOP), SIGTERM to the rest after
+   * the grace, SIGKILL after another. A node with inputs or outputs still starting gets STOP
+   * when it registers within the grace. Calling it again while stopping skips to SIGKILL.
    */
   stop(reason = "stop requested"): void {
+    this.#stop(reason, false);
+  }
+
+  /** `termUnregistered`: SIGTERM at once also nodes with inputs or outputs that never registered. */
+  #stop(reason: string, termUnregistered: boolean): void {
     if (this.#stopping) {
       this.#escalation.skip();
       return;
@@ -189,7 +196,7 @@ export class DataflowRun {
     const unregistered: string[] = [];
     for (const [id, member] of this.#members) {
       if (this.#barrier.registered(id)) this.#control?.send(id, { t: "stop" });
-      else if (member.process.running) unregistered.push(id);
+      else if (member.process.running && (termUnregistered || !this.#barrier.joins(id))) unregistered.push(id);
     }
     if (unregistered.length > 0) {
       this.emit({ type: "escalate", nodeIds: unregistered, signal: "SIGTERM" });
