@@ -39,7 +39,7 @@ describe("nodes not written with the SDK", () => {
     const result = await runCli(["run", fixture("never-joins"), "--start-timeout", "5s", "--grace", "30s"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("StartTimeoutError: node 'loner' did not join the dataflow within 5 s");
-    expect(result.stderr).toContain("rivulet: SIGTERM to 'loner'");
+    expect(result.stderr).toContain("rivulet: SIGTERM to 'loner' (never registered, so cannot receive STOP)");
     // It exited on that first SIGTERM: nothing was escalated to SIGKILL after the 30 s grace.
     expect(result.stderr).not.toContain("SIGKILL");
   });

@@ -54,7 +54,9 @@ function showEvent(terminal: Terminal, event: RunEvent): void {
       terminal.err(`rivulet: stopping (${event.reason})\n`);
       return;
     case "escalate":
-      terminal.err(`rivulet: ${event.signal} to ${event.nodeIds.map((id) => `'${id}'`).join(", ")} (still running after STOP)\n`);
+      terminal.err(
+        `rivulet: ${event.signal} to ${event.nodeIds.map((id) => `'${id}'`).join(", ")} (${event.unregistered ? "never registered, so cannot receive STOP" : "still running after STOP"})\n`,
+      );
       return;
     case "exit":
       if (event.result.failed) terminal.err(`rivulet: ${red(terminal, `node '${event.result.id}' ${event.result.reason}`)}\n`);

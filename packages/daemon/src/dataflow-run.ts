@@ -199,7 +199,7 @@ export class DataflowRun {
       else if (member.process.running && (termUnregistered || !this.#barrier.joins(id))) unregistered.push(id);
     }
     if (unregistered.length > 0) {
-      this.emit({ type: "escalate", nodeIds: unregistered, signal: "SIGTERM" });
+      this.emit({ type: "escalate", nodeIds: unregistered, signal: "SIGTERM", unregistered: true });
       for (const id of unregistered) {
         const member = this.#members.get(id)!;
         member.termAsStop = true;

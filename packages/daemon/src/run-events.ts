@@ -38,7 +38,11 @@ export type RunEvent =
   | { type: "status"; nodeId: string; status: NodeStatus }
   | { type: "ready"; nodeCount: number }
   | { type: "stopping"; reason: string }
-  | { type: "escalate"; nodeIds: string[]; signal: "SIGTERM" | "SIGKILL" }
+  /**
+   * Signals sent at stop: after the grace (`unregistered` false), or at once to nodes that never
+   * registered and so cannot receive STOP (`unregistered` true).
+   */
+  | { type: "escalate"; nodeIds: string[]; signal: "SIGTERM" | "SIGKILL"; unregistered?: boolean }
   | { type: "exit"; result: NodeResult }
   | { type: "warning"; message: string; nodeId?: string }
   /**
