@@ -14,6 +14,8 @@ export const STDERR_TAIL_LINES = 20;
 export const NODE_CONFIG_ENV = "RIVULET_NODE_CONFIG";
 /** Version of the frame format and control protocol; runner, SDK and transports share it. */
 export const PROTOCOL_VERSION = 1;
+/** Run folders `rivulet run` keeps under a dataflow's default `out/` folder (the newest ones). */
+export const DEFAULT_KEEP_RUN_LOGS = 10;
 /** Largest control frame the daemon reads from a connection that has not registered yet. */
 export const MAX_UNREGISTERED_CONTROL_FRAME_BYTES = 64 * 1024;
 /** Largest control frame on a registered connection, either way (logs, status, drop counts). */

@@ -66,14 +66,14 @@ export class TransportError extends RivuletError {
   }
 }
 
-/** A transport kind named in the plan has no plugin in the map given to the planner or node. */
+/** A bare transport kind with no plugin passed in and no `@rivulet/transport-<kind>` package installed. */
 export class UnknownTransportError extends RivuletError {
   constructor(
     readonly kind: string,
     readonly available: readonly string[],
   ) {
     super(
-      `transport '${kind}' is not available (available: ${available.join(", ")}); install @rivulet/transport-${kind} or name a module path`,
+      `transport '${kind}' is not installed: no package @rivulet/transport-${kind} was found${available.length > 0 ? ` (plugins passed in: ${available.join(", ")})` : ""}; install it (npm install @rivulet/transport-${kind}) or name a module path`,
     );
   }
 }

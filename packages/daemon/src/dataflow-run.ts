@@ -11,7 +11,6 @@ import {
   type TransportPlugins,
 } from "@rivulet/core";
 import { allInputs } from "@rivulet/descriptor";
-import { unix } from "@rivulet/transport-unix";
 import { runBuilds } from "./build-step.js";
 import { ControlServer } from "./control-server.js";
 import { NodeNeverJoinedError, StartTimeoutError, StartupFailureError } from "./daemon-errors.js";
@@ -38,7 +37,7 @@ export interface DataflowRunInit {
   startTimeoutMs?: number;
   /** Folder for per-node logs; default `<dataflow folder>/out/<dataflow id>`. */
   logDir?: string;
-  /** Transport plugins by kind, besides the built-in `unix`. */
+  /** Transport plugins by kind, used instead of importing `@rivulet/transport-<kind>` (nodes need them passed too). */
   transports?: TransportPlugins;
   /** Time a control connection has to register before it is closed (default 5 s). */
   registerTimeoutMs?: number;
@@ -52,6 +51,8 @@ interface Member {
   killedWith?: "SIGTERM" | "SIGKILL";
   /** Got SIGTERM at stop in place of STOP, having never registered. */
   termAsStop: boolean;
+  /** Set when a second stop request killed the node before its grace ran out. */
+  killedOn?: string;
   drops: DropCounts;
 }
 
@@ -64,7 +65,7 @@ interface Member {
  * @throws DescriptorValidationError, PreflightError, BuildError, PlanError before any node starts.
  */
 export async function startDataflow(init: DataflowRunInit): Promise<DataflowRun> {
-  const checked = await preflight(init.file);
+  const checked = await preflight(init.file, { transports: init.transports });
   const emit = init.onEvent ?? (() => {});
   for (const warning of checked.warnings) emit({ type: "warning", ...warning });
   await runBuilds(checked.graph.nodes, checked.baseDir, (nodeId, line) => emit({ type: "output", nodeId, stream: "stdout", line }));
@@ -91,6 +92,8 @@ export class DataflowRun {
   #removeRunDir: () => Promise<void> = async () => {};
   #stopping = false;
   #error: Error | undefined;
+  /** Why the grace was skipped (a second stop request), for the reason of the nodes it kills. */
+  #skipReason: string | undefined;
 
   constructor(
     private readonly init: DataflowRunInit,
@@ -131,8 +134,7 @@ export class DataflowRun {
         runDir: runDir.path,
         controlSocket,
         token,
-        plugins: { unix: unix(), ...this.init.transports },
-        baseDir: this.checked.baseDir,
+        transports: this.checked.transports,
       });
     } catch (error) {
       await this.#control.close();
@@ -177,18 +179,22 @@ export class DataflowRun {
    * Stops the dataflow: STOP to every registered node, SIGTERM at once to plain nodes (no
    * inputs, no outputs: they never register, so cannot receive STOP), SIGTERM to the rest after
    * the grace, SIGKILL after another. A node with inputs or outputs still starting gets STOP
-   * when it registers within the grace. Calling it again while stopping skips to SIGKILL.
+   * when it registers within the grace. Calling it again while stopping skips straight to
+   * SIGKILL; the nodes it kills fail with the reason "killed on <reason>" (default "second stop
+   * request").
    */
-  stop(reason = "stop requested"): void {
+  stop(reason?: string): void {
     this.#stop(reason, false);
   }
 
   /** `termUnregistered`: SIGTERM at once also nodes with inputs or outputs that never registered. */
-  #stop(reason: string, termUnregistered: boolean): void {
+  #stop(reason: string | undefined, termUnregistered: boolean): void {
     if (this.#stopping) {
+      this.#skipReason ??= reason ?? "second stop request";
       this.#escalation.skip();
       return;
     }
+    reason ??= "stop requested";
     this.#stopping = true;
     this.#barrier.cancel();
     this.#timers?.stop();
@@ -216,6 +222,7 @@ export class DataflowRun {
     this.emit({ type: "escalate", nodeIds: running.map(([id]) => id), signal });
     for (const [, member] of running) {
       if (member.killedWith !== "SIGKILL") member.killedWith = signal;
+      if (signal === "SIGKILL" && this.#skipReason !== undefined) member.killedOn ??= this.#skipReason;
       member.process.signal(signal);
     }
   }
@@ -350,6 +357,7 @@ export class DataflowRun {
 }
 
 function failureReason(exit: NodeExit, member: Member, graceMs: number): string | undefined {
+  if (member.killedOn !== undefined && (exit.signal || exit.code !== 0)) return `killed on ${member.killedOn}`;
   if (member.killedWith === "SIGKILL" && member.termAsStop && (exit.signal || exit.code !== 0)) {
     return `did not exit within ${graceMs / 1000} s of SIGTERM (sent in place of STOP: it never registered); killed with SIGKILL`;
   }

@@ -10,7 +10,9 @@
  * ```
  */
 export { startDataflow, DataflowRun, type DataflowRunInit } from "./dataflow-run.js";
-export { preflight, PreflightError, type Preflight } from "./preflight.js";
+export { preflight, PreflightError, type Preflight, type PreflightOptions } from "./preflight.js";
+export { checkDataflow } from "./check-dataflow.js";
+export { TransportUnavailableError, TransportOptionError, NodeModuleTypeError, UnresolvedImportError } from "./preflight-errors.js";
 export type { RunEvent, RunResult, NodeResult, StalledConsumer } from "./run-events.js";
 export type { NodeExit } from "./node-process.js";
 export {

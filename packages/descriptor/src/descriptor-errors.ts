@@ -23,10 +23,11 @@ export class DescriptorError extends RivuletError {
   constructor(
     readonly detail: string,
     init: DescriptorErrorInit,
+    options?: { cause?: unknown },
   ) {
     const where = `${init.file}:${init.line}:${init.column}`;
     const node = init.nodeId ? ` (node '${init.nodeId}')` : "";
-    super(`${where}: ${init.yamlPath || "<root>"}${node}: ${detail}`);
+    super(`${where}: ${init.yamlPath || "<root>"}${node}: ${detail}`, options);
     this.file = init.file;
     this.line = init.line;
     this.column = init.column;

@@ -21,6 +21,7 @@ import {
   type TransportPlugins,
   UndeclaredOutputError,
   decodeFrame,
+  importTransport,
   loadTransport,
   readNodeConfig,
 } from "@rivulet/core";
@@ -28,13 +29,12 @@ import { ControlClient } from "./control-client.js";
 import { LazyInputEvent } from "./input-event.js";
 import { type InputStats, InputQueues } from "./input-queues.js";
 import { OutputChannel, type OutputStats } from "./output-channels.js";
-import { unix } from "@rivulet/transport-unix";
 
 /** Options of `new Node()`. */
 export interface NodeInit {
   /** The node's configuration; read from RIVULET_NODE_CONFIG when omitted. */
   config?: NodeConfig;
-  /** Transport plugins to use besides (or instead of) the built-in ones, by kind. */
+  /** Transport plugins by kind, used instead of importing the module the plan names (tests; plugins given to the daemon directly). */
   transports?: TransportPlugins;
 }
 
@@ -112,7 +112,7 @@ export class Node implements AsyncIterable<NodeEvent> {
 
   constructor(init: NodeInit = {}) {
     this.config = init.config ?? readNodeConfig();
-    this.#plugins = { unix: unix(), ...init.transports };
+    this.#plugins = { ...init.transports };
     this.#queues = new InputQueues({
       onFull: (id) => this.#subscriptions.get(id)?.pause(),
       onSpace: (id) => this.#subscriptions.get(id)?.resume(),
@@ -313,12 +313,18 @@ export class Node implements AsyncIterable<NodeEvent> {
     }
   }
 
+  /**
+   * The transport of a planned channel: a plugin passed in for its kind, else the module the
+   * planner loaded (`channel.module`, so a custom plugin loads here exactly as in the daemon),
+   * else the installed package of its kind, found from this SDK's own package.
+   */
   async #transport(channel: PlannedChannel): Promise<Transport> {
-    let transport = this.#transports.get(channel.kind);
+    const key = this.#plugins[channel.kind] ? channel.kind : (channel.module ?? channel.kind);
+    let transport = this.#transports.get(key);
     if (!transport) {
-      const plugin = await loadTransport(channel.kind, this.#plugins);
-      transport = this.#transports.get(channel.kind) ?? plugin.create({ dataflowId: this.config.dataflowId, nodeId: this.id });
-      this.#transports.set(channel.kind, transport);
+      const plugin = this.#plugins[channel.kind] ?? (channel.module ? await importTransport(channel.kind, channel.module) : (await loadTransport(channel.kind, {}, { fallbacks: [import.meta.url] })).plugin);
+      transport = this.#transports.get(key) ?? plugin.create({ dataflowId: this.config.dataflowId, nodeId: this.id });
+      this.#transports.set(key, transport);
     }
     return transport;
   }

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { PlanRequest, PlannedChannel, TransportPlugin } from "@rivulet/core";
+import { InvalidTransportOptionsError, type Json, type PlanRequest, type PlannedChannel, type TransportOptionIssue, type TransportPlugin } from "@rivulet/core";
 import { UnixTransport } from "./unix-transport.js";
 
 /** Options of the Unix transport (none yet; `transports.<name>` may only give `kind: unix`). */
@@ -20,8 +20,8 @@ export function unix(): TransportPlugin {
   return {
     kind: "unix",
     plan(request: PlanRequest): PlannedChannel[] {
-      const unknown = Object.keys(request.options);
-      if (unknown.length > 0) throw new TypeError(`the unix transport takes no options, got: ${unknown.join(", ")}`);
+      const issues = validate(request.options);
+      if (issues.length > 0) throw new InvalidTransportOptionsError("unix", issues);
       return request.channels.map((channel, index) => {
         const path = join(request.runDir, `u${index}.sock`);
         if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
@@ -30,6 +30,12 @@ export function unix(): TransportPlugin {
         return { channel: channel.channel, kind: "unix", connection: { path } };
       });
     },
+    validate,
     create: () => new UnixTransport(),
   };
+}
+
+/** The unix transport takes no options: every key besides `kind` is an issue. */
+function validate(options: Record<string, Json>): TransportOptionIssue[] {
+  return Object.keys(options).map((key) => ({ path: [key], message: `unknown option '${key}': the unix transport takes no options` }));
 }

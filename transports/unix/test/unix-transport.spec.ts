@@ -70,7 +70,11 @@ describe("unix transport", () => {
       ],
     });
     expect(planned.map((c) => c.connection)).toEqual([{ path: join(runDir, "u0.sock") }, { path: join(runDir, "u1.sock") }]);
-    expect(() => plugin.plan({ dataflowId: "x", runDir, options: { qos: 1 }, channels: [] })).toThrow(TypeError);
+    expect(() => plugin.plan({ dataflowId: "x", runDir, options: { qos: 1 }, channels: [] })).toThrow(
+      expect.objectContaining({ name: "InvalidTransportOptionsError", kind: "unix", issues: [expect.objectContaining({ path: ["qos"] })] }),
+    );
+    expect(plugin.validate?.({ qos: 1 })).toEqual([expect.objectContaining({ path: ["qos"] })]);
+    expect(plugin.validate?.({})).toEqual([]);
     expect(() => plugin.plan({ dataflowId: "x", runDir: "/tmp/" + "x".repeat(120), options: {}, channels: [{ channel: "a/x", producer: "a", output: "x", subscribers: [] }] })).toThrow(RangeError);
   });
 });
