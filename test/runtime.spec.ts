@@ -1,25 +1,21 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eventually, fixture, runCli, startCli } from "./helpers/cli.js";
+import { tempDataflow } from "./helpers/temp-dataflow.js";
 
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "rvl-runtime-"));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+/** `--log-dir` in a fresh temp folder, so each test keeps its logs apart. */
+const logs = (): string[] => ["--log-dir", tempDataflow({})];
 
 describe("a producer that ends", () => {
   it("crashing mid-stream: its only consumer sees NODE_FAILED, then INPUT_CLOSED, then STOP", async () => {
-    const result = await runCli(["run", fixture("producer-ends")]);
+    const result = await runCli(["run", fixture("producer-ends"), ...logs()]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("rivulet: failed: node 'producer' exited with code 3");
     expect(result.stdout).toMatch(/\[consumer\] consumer saw \d+ inputs, then NODE_FAILED\(producer\),INPUT_CLOSED,STOP$/m);
   });
 
   it("finishing: its only consumer sees INPUT_CLOSED, then STOP, and all 50 messages", async () => {
-    const result = await runCli(["run", join(dirname(fixture("producer-ends")), "finish.yml")]);
+    const result = await runCli(["run", join(dirname(fixture("producer-ends")), "finish.yml"), ...logs()]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/\[consumer\] consumer saw 50 inputs, then INPUT_CLOSED,STOP$/m);
   });
@@ -28,7 +24,7 @@ describe("a producer that ends", () => {
 describe("nodes not written with the SDK", () => {
   it("a shell node that declares an input and exits without joining fails the run at once, naming it", async () => {
     // No --start-timeout: the default (60 s) is longer than this test may take.
-    const result = await runCli(["run", fixture("shell-never-joins")]);
+    const result = await runCli(["run", fixture("shell-never-joins"), ...logs()]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("NodeNeverJoinedError: node 'listener' declares inputs or outputs but exited (code 0) without joining the dataflow");
     expect(result.stderr).toContain("rivulet: failed: node 'listener' exited without joining the dataflow");
@@ -36,7 +32,7 @@ describe("nodes not written with the SDK", () => {
   });
 
   it("a node that never joins and keeps running gets SIGTERM at stop, with no grace", async () => {
-    const result = await runCli(["run", fixture("never-joins"), "--start-timeout", "5s", "--grace", "30s"]);
+    const result = await runCli(["run", fixture("never-joins"), "--start-timeout", "5s", "--grace", "30s", ...logs()]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("StartTimeoutError: node 'loner' did not join the dataflow within 5 s");
     expect(result.stderr).toContain("rivulet: SIGTERM to 'loner' (never registered, so cannot receive STOP)");
@@ -46,8 +42,8 @@ describe("nodes not written with the SDK", () => {
 
   for (const code of [0, 3]) {
     it(`a plain node with no inputs and no outputs runs beside the others; its exit code ${code} counts`, async () => {
-      const marker = join(tempDir(), "receiver-done");
-      const result = await runCli(["run", fixture("plain-process"), "--start-timeout", "20s"], { env: { PLAIN_MARKER: marker, PLAIN_EXIT: String(code) } });
+      const marker = join(tempDataflow({}), "receiver-done");
+      const result = await runCli(["run", fixture("plain-process"), "--start-timeout", "20s", ...logs()], { env: { PLAIN_MARKER: marker, PLAIN_EXIT: String(code) } });
       expect(result.stdout).toContain("[plain] plain started");
       expect(result.stdout).toContain("[receiver] receiver got 10 messages");
       expect(result.stdout).toContain("[plain] plain saw the receiver finish");
@@ -60,7 +56,7 @@ describe("nodes not written with the SDK", () => {
 
 describe("reports while the run goes on", () => {
   it("a slow consumer's drops are reported before the run ends", async () => {
-    const run = startCli(["run", fixture("drops-live")]);
+    const run = startCli(["run", fixture("drops-live"), ...logs()]);
     await eventually(() => /node 'slow' dropped \d+ messages? on input 'in' so far \(queue full\)/.test(run.output()), 30_000, "a live drop report");
     run.child.kill("SIGINT");
     const result = await run.done;
@@ -71,7 +67,7 @@ describe("reports while the run goes on", () => {
   });
 
   it("a flow-controlled consumer that stops reading is named as stalling its producer", async () => {
-    const run = startCli(["run", fixture("stall"), "--grace", "1s"]);
+    const run = startCli(["run", fixture("stall"), "--grace", "1s", ...logs()]);
     await eventually(() => run.output().includes("output 'frames' has waited"), 30_000, "a stall report");
     run.child.kill("SIGINT");
     const result = await run.done;

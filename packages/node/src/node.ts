@@ -1,6 +1,5 @@
 import {
   type DaemonToNode,
-  DROP_REPORT_INTERVAL_MS,
   type DropCounts,
   HybridClock,
   type InputConfig,
@@ -10,7 +9,6 @@ import {
   type NodeEvent,
   type NodeStatus,
   type Parameter,
-  PRODUCER_VERDICT_WAIT_MS,
   PayloadEncoding,
   type PlannedChannel,
   type PullOptions,
@@ -26,9 +24,12 @@ import {
   readNodeConfig,
 } from "@rivulet/core";
 import { ControlClient } from "./control-client.js";
+import { DropReporter } from "./drop-reporter.js";
 import { LazyInputEvent } from "./input-event.js";
 import { type InputStats, InputQueues } from "./input-queues.js";
+import { closeBeforeExit, forgetBeforeExit } from "./open-nodes.js";
 import { OutputChannel, type OutputStats } from "./output-channels.js";
+import { ProducerVerdicts } from "./producer-verdicts.js";
 
 /** Options of `new Node()`. */
 export interface NodeInit {
@@ -56,23 +57,6 @@ export interface NodeStats {
 const EMPTY_FRAME = { encoding: PayloadEncoding.EMPTY, payload: new Uint8Array(0) };
 
 /**
- * Nodes not closed yet, closed when the program has nothing left to do. 'beforeExit' is
- * process-wide, so one listener serves every node of the process (a listener per node would
- * pile up in a test that creates many), installed while at least one node is open.
- */
-const openNodes = new Set<Node>();
-const closeOpenNodes = (): void => {
-  for (const node of openNodes) void node.close();
-};
-function trackOpen(node: Node): void {
-  if (openNodes.size === 0) process.on("beforeExit", closeOpenNodes);
-  openNodes.add(node);
-}
-function untrackOpen(node: Node): void {
-  if (openNodes.delete(node) && openNodes.size === 0) process.off("beforeExit", closeOpenNodes);
-}
-
-/**
  * A Rivulet node: the events of its inputs as an async iterable, and its outputs.
  *
  * The node connects to the daemon as soon as it is constructed, subscribes to its inputs and
@@ -95,10 +79,7 @@ export class Node implements AsyncIterable<NodeEvent> {
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #pending = new Map<string, AbortController>();
   readonly #openInputs = new Set<string>();
-  /** Inputs whose connection broke, waiting (bounded) for the daemon's word on their producer. */
-  readonly #awaitingVerdict = new Map<string, NodeJS.Timeout>();
-  /** Inputs whose producer the daemon said has ended (failed or finished). */
-  readonly #producerEnded = new Set<string>();
+  readonly #verdicts = new ProducerVerdicts();
   /** Aborts every wait of the node (subscriptions still connecting) on STOP or close. */
   readonly #shutdown = new AbortController();
   readonly #started: Promise<void>;
@@ -107,8 +88,10 @@ export class Node implements AsyncIterable<NodeEvent> {
   #isReady = false;
   #stopped = false;
   #closed: Promise<void> | undefined;
-  #dropReporter: NodeJS.Timeout | undefined;
-  #reportedDrops = "";
+  readonly #dropReporter = new DropReporter(
+    () => this.#dropCounts(),
+    (drops) => this.#control.send({ t: "drops", drops }),
+  );
 
   constructor(init: NodeInit = {}) {
     this.config = init.config ?? readNodeConfig();
@@ -138,7 +121,7 @@ export class Node implements AsyncIterable<NodeEvent> {
       this.#events.fail(error);
       this.#resolveReady();
     });
-    trackOpen(this);
+    closeBeforeExit(this);
   }
 
   /** This node's id in the dataflow. */
@@ -219,7 +202,7 @@ export class Node implements AsyncIterable<NodeEvent> {
    * Idempotent.
    */
   close(): Promise<void> {
-    untrackOpen(this);
+    forgetBeforeExit(this);
     // Held so the process stays alive until every output is flushed to its consumers.
     this.#closed ??= this.#control.holding(this.#close());
     return this.#closed;
@@ -229,10 +212,10 @@ export class Node implements AsyncIterable<NodeEvent> {
     this.#shutdown.abort();
     await this.#started.catch(() => {});
     await Promise.all([...this.#outputs.values()].map((o) => o.close()));
-    clearInterval(this.#dropReporter);
+    this.#dropReporter.stop();
     this.#control.send({ t: "outputs_closed", drops: this.#dropCounts() });
     this.#stopped = true;
-    this.#clearVerdictWaits();
+    this.#verdicts.clear();
     this.#events.end();
     await Promise.all([...this.#transports.values()].map((t) => t.close()));
     await this.#control.close();
@@ -260,12 +243,8 @@ export class Node implements AsyncIterable<NodeEvent> {
     );
     await Promise.all(this.config.inputs.filter((input) => input.channel).map((input) => this.#subscribe(input)));
     this.#control.send({ t: "subscribed" });
-    if (!this.#closed) {
-      // Drops are reported while the run goes on, not only at close; unref'd: it must not keep
-      // a finished program alive.
-      this.#dropReporter = setInterval(() => this.#reportDrops(), DROP_REPORT_INTERVAL_MS);
-      this.#dropReporter.unref();
-    }
+    // Drops are reported while the run goes on, not only at close.
+    if (!this.#closed) this.#dropReporter.start();
   }
 
   /** Drop totals by input and output (only those with drops). */
@@ -275,15 +254,6 @@ export class Node implements AsyncIterable<NodeEvent> {
     for (const [id, s] of Object.entries(stats.inputs)) if (s.dropped > 0) drops.inputs[id] = s.dropped;
     for (const [id, s] of Object.entries(stats.outputs)) if (s.dropped > 0) drops.outputs[id] = s.dropped;
     return drops;
-  }
-
-  /** Sends the drop totals when they changed since the last report. */
-  #reportDrops(): void {
-    const drops = this.#dropCounts();
-    const key = JSON.stringify(drops);
-    if (key === this.#reportedDrops) return;
-    this.#reportedDrops = key;
-    this.#control.send({ t: "drops", drops });
   }
 
   async #subscribe(input: InputConfig): Promise<void> {
@@ -300,8 +270,13 @@ export class Node implements AsyncIterable<NodeEvent> {
         signal,
         onFrame: (frame) => this.#onFrame(input.id, frame),
         onClose: (reason, error) => {
-          if (reason === "lost" && !this.#stopped && !this.#producerEnded.has(input.id)) this.#awaitVerdict(input.id, error);
-          else this.#closeInput(input.id);
+          if (reason === "lost" && !this.#stopped && !this.#verdicts.hasEnded(input.id)) {
+            this.#verdicts.wait(input.id, () => {
+              // No word from the daemon: the transport's error is all there is to say.
+              if (error && !this.#stopped) this.#queues.pushControl({ type: "ERROR", id: input.id, error, metadata: this.#meta() });
+              this.#closeInput(input.id);
+            });
+          } else this.#closeInput(input.id);
         },
       });
       this.#subscriptions.set(input.id, subscription);
@@ -381,39 +356,10 @@ export class Node implements AsyncIterable<NodeEvent> {
    * so do inputs whose connection broke and were waiting for this word.
    */
   #producerGone(id: string): void {
-    this.#producerEnded.add(id);
-    const waiting = this.#awaitingVerdict.get(id);
-    if (waiting) {
-      clearTimeout(waiting);
-      this.#awaitingVerdict.delete(id);
-      this.#closeInput(id);
-      return;
-    }
+    if (this.#verdicts.end(id)) return this.#closeInput(id);
     if (this.#subscriptions.has(id)) return;
     this.#pending.get(id)?.abort();
     this.#closeInput(id);
-  }
-
-  /**
-   * An input's connection broke without an end marker: its producer probably crashed, and the
-   * daemon will say so (NODE_FAILED) once it sees the exit. The input stays open until then,
-   * so that NODE_FAILED comes before INPUT_CLOSED and STOP even when this was the last input;
-   * without word within PRODUCER_VERDICT_WAIT_MS it closes with the transport's ERROR.
-   */
-  #awaitVerdict(id: string, error: Error | undefined): void {
-    const timer = setTimeout(() => {
-      this.#awaitingVerdict.delete(id);
-      if (error && !this.#stopped) this.#queues.pushControl({ type: "ERROR", id, error, metadata: this.#meta() });
-      this.#closeInput(id);
-    }, PRODUCER_VERDICT_WAIT_MS);
-    // A consumer that is waiting for events holds the process alive; nobody else needs this.
-    timer.unref();
-    this.#awaitingVerdict.set(id, timer);
-  }
-
-  #clearVerdictWaits(): void {
-    for (const timer of this.#awaitingVerdict.values()) clearTimeout(timer);
-    this.#awaitingVerdict.clear();
   }
 
   #closeInput(id: string): void {
@@ -427,7 +373,7 @@ export class Node implements AsyncIterable<NodeEvent> {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#shutdown.abort();
-    this.#clearVerdictWaits();
+    this.#verdicts.clear();
     this.#queues.pushControl({ type: "STOP", reason, metadata: this.#meta() });
     this.#events.end();
     this.#resolveReady();
