@@ -65,6 +65,7 @@ export class ControlServer {
     this.path = init.path;
   }
 
+  /** Path of the listening socket. */
   readonly path: string;
 
   /** Listens on `init.path`. @throws the listen error (path in use, folder missing). */

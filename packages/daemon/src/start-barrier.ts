@@ -22,10 +22,12 @@ export class StartBarrier {
     this.#members.set(nodeId, { joins, registered: false, subscribed: false, running: true });
   }
 
+  /** True once `check()` opened the barrier. */
   get isOpen(): boolean {
     return this.#open;
   }
 
+  /** True when the node declares inputs or outputs (it must join); false for unknown ids. */
   joins(nodeId: string): boolean {
     return this.#members.get(nodeId)?.joins ?? false;
   }
@@ -40,16 +42,19 @@ export class StartBarrier {
     return this.#members.get(nodeId)?.subscribed ?? false;
   }
 
+  /** The node presented the run's token on the control socket. */
   markRegistered(nodeId: string): void {
     const member = this.#members.get(nodeId);
     if (member) member.registered = true;
   }
 
+  /** The node set up every output and input (`subscribed`). */
   markSubscribed(nodeId: string): void {
     const member = this.#members.get(nodeId);
     if (member) member.subscribed = true;
   }
 
+  /** The node's process ended: the barrier no longer waits for it. */
   markExited(nodeId: string): void {
     const member = this.#members.get(nodeId);
     if (member) member.running = false;

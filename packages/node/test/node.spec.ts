@@ -3,6 +3,7 @@ import { Struct, vectorFromArray } from "apache-arrow";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Node, type NodeConfig, type NodeEvent } from "../src/index.js";
 import { FakeProducer, TestDaemon } from "./test-daemon.js";
+import { TransportError } from "@rivulet/core";
 
 let daemon: TestDaemon;
 const nodes: Node[] = [];
@@ -276,6 +277,7 @@ describe("Node", () => {
     const events: NodeEvent[] = [];
     for await (const event of consumer) events.push(event);
     expect(events.map((e) => e.type)).toEqual(["ERROR", "INPUT_CLOSED", "STOP"]);
-    expect(events[0]).toMatchObject({ id: "in", error: { name: "TransportError" } });
+    expect(events[0]).toMatchObject({ id: "in", error: { channel: "a/out" } });
+    expect(events[0]!.type === "ERROR" && events[0]!.error).toBeInstanceOf(TransportError);
   });
 });
