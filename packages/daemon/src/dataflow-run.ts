@@ -243,8 +243,11 @@ export class DataflowRun {
         this.emit({ type: "status", nodeId, status: message.status });
         return;
       case "drops":
+        this.#updateDrops(nodeId, member, message.drops, true);
+        return;
       case "outputs_closed":
-        this.#updateDrops(nodeId, member, message.drops);
+        // The final totals are reported once, when the node exits.
+        this.#updateDrops(nodeId, member, message.drops, false);
         return;
       case "output_stalled":
         this.emit({ type: "stalled", nodeId, outputId: message.output, waitedMs: message.waitedMs, consumers: this.#flowControlled(nodeId, message.output) });
@@ -255,15 +258,15 @@ export class DataflowRun {
     }
   }
 
-  /** Emits a `drops` event for every input and output whose total grew. */
-  #updateDrops(nodeId: string, member: Member, drops: DropCounts | undefined): void {
+  /** Records the totals; with `live`, emits a `drops` event for every input and output whose total grew. */
+  #updateDrops(nodeId: string, member: Member, drops: DropCounts | undefined, live: boolean): void {
     for (const port of ["input", "output"] as const) {
       const totals = (port === "input" ? drops?.inputs : drops?.outputs) ?? {};
       const known = port === "input" ? member.drops.inputs : member.drops.outputs;
       for (const [portId, total] of Object.entries(totals)) {
         if (typeof total !== "number" || !(total > (known[portId] ?? 0))) continue;
         known[portId] = total;
-        this.emit({ type: "drops", nodeId, port, portId, total, final: false });
+        if (live) this.emit({ type: "drops", nodeId, port, portId, total, final: false });
       }
     }
   }
