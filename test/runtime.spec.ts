@@ -1,3 +1,5 @@
+import { once } from "node:events";
+import { connect } from "node:net";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { eventually, fixture, runCli, startCli } from "./helpers/cli.js";
@@ -72,5 +74,19 @@ describe("reports while the run goes on", () => {
     run.child.kill("SIGINT");
     const result = await run.done;
     expect(result.stderr).toMatch(/warning: node 'producer' output 'frames' has waited \d+\.\d s for 'stuck' \(input 'in'\), which use backpressure and stopped reading/);
+  });
+
+  it("a connection to the control socket that breaks the protocol is closed and reported by rivulet run", async () => {
+    const run = startCli(["run", fixture("kill-cli"), "--grace", "300ms", ...logs()]);
+    await eventually(() => /run folder (\S+)/.test(run.output()), 20_000, "the run folder");
+    const socket = connect(join(/run folder (\S+)/.exec(run.output())![1]!, "control.sock"));
+    socket.on("error", () => {});
+    socket.resume();
+    socket.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    await once(socket, "close");
+    await eventually(() => run.output().includes("closed a control connection"), 10_000, "the report");
+    run.child.kill("SIGINT");
+    const result = await run.done;
+    expect(result.stderr).toMatch(/rivulet: warning: closed a control connection: ControlProtocolError: /);
   });
 });
