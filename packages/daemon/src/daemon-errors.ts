@@ -20,7 +20,7 @@ export class StartTimeoutError extends RivuletError {
     readonly timeoutMs: number,
   ) {
     super(
-      `node${nodeIds.length > 1 ? "s" : ""} ${nodeIds.map((id) => `'${id}'`).join(", ")} did not join the dataflow within ${timeoutMs / 1000} s (a node must create a Node() from @rivulet/node)`,
+      `node${nodeIds.length > 1 ? "s" : ""} ${nodeIds.map((id) => `'${id}'`).join(", ")} did not join the dataflow within ${timeoutMs / 1000} s (a node with inputs or outputs must register on the control socket: create a Node() from @rivulet/node, or see docs/protocol.md)`,
     );
   }
 }
