@@ -7,7 +7,8 @@ const NAMED = ["ControlProtocolError", "RegistrationRefusedError"];
 
 let fixture: ControlFixture;
 beforeAll(async () => {
-  fixture = await ControlFixture.start({ registerTimeoutMs: 50 });
+  // Short, so that intruders who stop mid-frame are closed quickly; a real node registers at once.
+  fixture = await ControlFixture.start({ registerTimeoutMs: 100 });
 });
 afterAll(async () => {
   await fixture.close();
