@@ -78,7 +78,9 @@ function showEvent(terminal: Terminal, event: RunEvent): void {
       terminal.err(`rivulet: stopping (${event.reason})\n`);
       return;
     case "escalate":
-      terminal.err(`rivulet: ${event.signal} to ${event.nodeIds.map((id) => `'${id}'`).join(", ")} (still running after STOP)\n`);
+      terminal.err(
+        `rivulet: ${event.signal} to ${event.nodeIds.map((id) => `'${id}'`).join(", ")} (${event.unregistered ? "never registered, so cannot receive STOP" : "still running after STOP"})\n`,
+      );
       return;
     case "exit":
       if (event.result.failed) terminal.err(`rivulet: ${red(terminal, `node '${event.result.id}' ${event.result.reason}`)}\n`);
@@ -86,7 +88,30 @@ function showEvent(terminal: Terminal, event: RunEvent): void {
     case "warning":
       terminal.err(`rivulet: ${yellow(terminal, "warning")}: ${event.message}\n`);
       return;
+    case "drops": {
+      const messages = `${event.total} message${event.total === 1 ? "" : "s"}`;
+      const when = event.final ? "" : " so far";
+      terminal.err(`rivulet: ${yellow(terminal, "warning")}: node '${event.nodeId}' dropped ${messages} on ${event.port} '${event.portId}'${when} (queue full)\n`);
+      return;
+    }
+    case "stalled": {
+      const consumers = event.consumers.map((c) => `'${c.nodeId}' (input '${c.inputId}')`).join(", ") || "a flow-controlled subscriber";
+      terminal.err(
+        `rivulet: ${yellow(terminal, "warning")}: node '${event.nodeId}' output '${event.outputId}' has waited ${seconds(event.waitedMs)} for ${consumers}, which use backpressure and stopped reading\n`,
+      );
+      return;
+    }
+    case "resumed":
+      terminal.err(`rivulet: node '${event.nodeId}' output '${event.outputId}' resumed after ${seconds(event.waitedMs)}\n`);
+      return;
+    case "rejected":
+      terminal.err(`rivulet: ${yellow(terminal, "warning")}: closed a control connection: ${event.error.name}: ${event.error.message}\n`);
+      return;
   }
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 function countLines(live: LiveOutput, text: string): void {
