@@ -3,7 +3,7 @@
 // unhandled error but its JSON `success` stays true, so a summary built from the stock report
 // alone says "0 failed". Used by vitest.config.ts in place of the built-in "json" reporter;
 // the file goes where `outputFile.json` says.
-import { JsonReporter } from "vitest/reporters";
+import { JsonReporter } from "vitest/node";
 
 export default class JsonReporterWithErrors extends JsonReporter {
   #unhandled = [];
