@@ -64,7 +64,7 @@ describe("README: the control socket takes a per-run token", () => {
 describe("README: run keeps each node's output in out/<run id>/log_<node>.txt beside the YAML", () => {
   it("without --log-dir, the logs go to a new folder named after the run under out/ next to the dataflow", async () => {
     const file = copyDataflow("examples/quickstart");
-    const result = await runCli(["run", file]);
+    const result = await runCli(["run", file], { defaultLogDir: true });
     expect(result.code).toBe(0);
     const runs = readdirSync(join(dirname(file), "out"));
     expect(runs).toHaveLength(1);

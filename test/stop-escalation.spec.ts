@@ -65,5 +65,4 @@ describe("README: STOP, then after the grace SIGTERM, then after another grace S
     expect(result.exitCode).toBe(1);
     expect(result.nodes[0]).toMatchObject({ id: "immortal", failed: true, exit: { signal: "SIGKILL" } });
   });
-
 });

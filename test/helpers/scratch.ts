@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { onTestFinished } from "vitest";
-import { ROOT } from "./cli.js";
+import { ROOT } from "./paths.js";
 
 /**
  * A fresh temporary folder for one test, removed when the test finishes. With `modules`, it
