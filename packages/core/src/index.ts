@@ -1,29 +1,29 @@
 /**
- * @rivulet/core — types, errors, codecs, queues and the transport interface shared by every
- * Rivulet package.
+ * @rivulet/core — the names a node program or a transport plugin needs: errors, event and
+ * metadata types, named defaults, the transport plugin interface, and the shared publisher
+ * policy (`SubscriberOutbox`). Everything else (codecs, framing, the control protocol, the
+ * loader) is Rivulet's own plumbing, under `@rivulet/core/internal`, and may change in any
+ * release.
  *
  * ```ts
- * import { encodeValue, decodeValue, BoundedQueue } from "@rivulet/core";
- * const { encoding, chunks } = encodeValue([1, 2, 3]);
- * const queue = new BoundedQueue<number>(2);
- * queue.push(1); queue.push(2); queue.push(3); // drops 1; queue.drops === 1
+ * import { type TransportPlugin, InvalidTransportOptionsError } from "@rivulet/core";
+ * export default function myTransport(): TransportPlugin {
+ *   return {
+ *     kind: "my",
+ *     validate: (options) => Object.keys(options).map((key) => ({ path: [key], message: `unknown option '${key}'` })),
+ *     plan: (request) => request.channels.map((c) => ({ channel: c.channel, kind: "my", connection: null })),
+ *     create: () => { throw new InvalidTransportOptionsError("my", []); },
+ *   };
+ * }
  * ```
  */
 export * from "./errors.js";
 export * from "./event.js";
 export * from "./constants.js";
-export * from "./hlc.js";
-export * from "./frame-codec.js";
-export * from "./arrow-codec.js";
-export * from "./bounded-queue.js";
-export * from "./queued-iterator.js";
-export * from "./subscriber-outbox.js";
-export * from "./wait-for.js";
-export * from "./wire-frame.js";
-export * from "./json-socket.js";
 export * from "./transport.js";
-export * from "./node-config.js";
-export * from "./control-protocol.js";
-export * from "./transport-loader.js";
 export * from "./transport-errors.js";
-export * from "./resolve-package.js";
+export { SubscriberOutbox, type SubscriberOutboxInit, type OutboxSink } from "./subscriber-outbox.js";
+export type { SendableValue } from "./arrow-codec.js";
+export { ConcurrentPullError, type PullOptions } from "./queued-iterator.js";
+export type { QueuePolicy, InputConfig, OutputConfig, NodeConfig } from "./node-config.js";
+export type { LogLevel, NodeStatus, DropCounts } from "./control-protocol.js";

@@ -1,8 +1,8 @@
 /**
  * @rivulet/core/internal — every name of the package, including the ones only Rivulet's own
- * packages need (the JSON control socket, wire frame readers, control-message kinds, layout
- * helpers). Plugins and nodes should import from `@rivulet/core`; this subpath may change in
- * any release.
+ * packages need (codecs, the JSON control socket, wire frame readers, control messages, the
+ * transport loader). Plugins and nodes should import from `@rivulet/core`; this subpath may
+ * change in any release.
  *
  * ```ts
  * import { JsonSocket, WireFrameReader } from "@rivulet/core/internal";
@@ -16,6 +16,8 @@ export * from "./frame-codec.js";
 export * from "./arrow-codec.js";
 export * from "./bounded-queue.js";
 export * from "./queued-iterator.js";
+export * from "./subscriber-outbox.js";
+export * from "./wait-for.js";
 export * from "./wire-frame.js";
 export * from "./json-socket.js";
 export * from "./transport.js";
@@ -24,5 +26,3 @@ export * from "./control-protocol.js";
 export * from "./transport-loader.js";
 export * from "./transport-errors.js";
 export * from "./resolve-package.js";
-export * from "./subscriber-outbox.js";
-export * from "./wait-for.js";

@@ -1,7 +1,7 @@
 import { Socket } from "node:net";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type ControlProtocolError, JsonSocket, encodeWireHead } from "../src/index.js";
+import { type ControlProtocolError, JsonSocket, encodeWireHead } from "../src/internal.js";
 
 type Message = { t: string; [key: string]: unknown };
 

@@ -1,16 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 import { chmod } from "node:fs/promises";
 import { type Server, type Socket, createServer } from "node:net";
-import {
-  ControlProtocolError,
-  type DaemonToNode,
-  DEFAULT_REGISTER_TIMEOUT_MS,
-  JsonSocket,
-  MAX_CONTROL_FRAME_BYTES,
-  MAX_UNREGISTERED_CONTROL_FRAME_BYTES,
-  type NodeToDaemon,
-  PROTOCOL_VERSION,
-} from "@rivulet/core";
+import { ControlProtocolError, DEFAULT_REGISTER_TIMEOUT_MS, MAX_CONTROL_FRAME_BYTES, MAX_UNREGISTERED_CONTROL_FRAME_BYTES, PROTOCOL_VERSION } from "@rivulet/core";
+import { type DaemonToNode, JsonSocket, type NodeToDaemon } from "@rivulet/core/internal";
 import { RegistrationRefusedError } from "./daemon-errors.js";
 
 /** Options of `ControlServer.listen`. */

@@ -1,15 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import {
-  DEFAULT_START_TIMEOUT_MS,
-  DEFAULT_STALL_REPORT_MS,
-  DEFAULT_STOP_GRACE_MS,
-  type DropCounts,
-  NODE_CONFIG_ENV,
-  type NodeToDaemon,
-  type TransportPlugins,
-} from "@rivulet/core";
+import { DEFAULT_START_TIMEOUT_MS, DEFAULT_STALL_REPORT_MS, DEFAULT_STOP_GRACE_MS, type DropCounts, NODE_CONFIG_ENV, type TransportPlugins } from "@rivulet/core";
+import { type NodeToDaemon } from "@rivulet/core/internal";
 import { allInputs } from "@rivulet/descriptor";
 import { runBuilds } from "./build-step.js";
 import { ControlServer } from "./control-server.js";

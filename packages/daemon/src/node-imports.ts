@@ -1,6 +1,6 @@
 import { realpathSync } from "node:fs";
 import { dirname } from "node:path";
-import { bareSpecifierPackage, findPackageDir } from "@rivulet/core";
+import { bareSpecifierPackage, findPackageDir } from "@rivulet/core/internal";
 
 /**
  * The specifiers of a module's static imports and re-exports (`import x from "a"`,

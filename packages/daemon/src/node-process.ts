@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { type WriteStream, createWriteStream } from "node:fs";
-import { BoundedQueue, STDERR_TAIL_LINES } from "@rivulet/core";
+import { STDERR_TAIL_LINES } from "@rivulet/core";
+import { BoundedQueue } from "@rivulet/core/internal";
 import { LineSplitter } from "./line-splitter.js";
 import type { NodeCommand } from "./node-command.js";
 

@@ -1,14 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import {
-  type ChannelRequest,
-  type InputConfig,
-  type Json,
-  type NodeConfig,
-  type OutputConfig,
-  type PlannedChannel,
-  PROTOCOL_VERSION,
-} from "@rivulet/core";
+import { type ChannelRequest, type InputConfig, type Json, type NodeConfig, type OutputConfig, type PlannedChannel, PROTOCOL_VERSION } from "@rivulet/core";
 import { type ResolvedGraph, type TransportConfig, allInputs } from "@rivulet/descriptor";
 import { PlanError } from "./daemon-errors.js";
 import type { LoadedTransports } from "./transport-checks.js";

@@ -1,4 +1,5 @@
-import { DEFAULT_TRANSPORT_KIND, type Json, type LoadedTransport, type TransportPlugins, loadTransport } from "@rivulet/core";
+import { type Json, type TransportPlugins } from "@rivulet/core";
+import { DEFAULT_TRANSPORT_KIND, type LoadedTransport, loadTransport } from "@rivulet/core/internal";
 import type { Descriptor, DescriptorError, ParsedDescriptor, YamlPath } from "@rivulet/descriptor";
 import { TransportOptionError, TransportUnavailableError } from "./preflight-errors.js";
 

@@ -3,7 +3,8 @@ import { type Socket, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
-import { type DaemonToNode, JsonSocket, type NodeToDaemon, PROTOCOL_VERSION } from "@rivulet/core";
+import { PROTOCOL_VERSION } from "@rivulet/core";
+import { type DaemonToNode, JsonSocket, type NodeToDaemon } from "@rivulet/core/internal";
 import { ControlServer, type ControlServerInit } from "../src/control-server.js";
 
 export const TOKEN = "a".repeat(48);

@@ -1,4 +1,4 @@
-import { isTransportModulePath } from "@rivulet/core";
+import { isTransportModulePath } from "@rivulet/core/internal";
 import {
   type DescriptorError,
   type DescriptorWarning,

@@ -1,4 +1,4 @@
-import { DEFAULT_TRANSPORT_KIND } from "@rivulet/core";
+import { DEFAULT_TRANSPORT_KIND } from "@rivulet/core/internal";
 import type { Descriptor } from "./descriptor.js";
 import { resolveGraph } from "./resolve-graph.js";
 

@@ -1,4 +1,4 @@
-import { KNOWN_TRANSPORT_KINDS } from "@rivulet/core";
+import { KNOWN_TRANSPORT_KINDS } from "@rivulet/core/internal";
 import { z } from "zod";
 
 /**

@@ -1,4 +1,5 @@
-import { DEFAULT_QUEUE_SIZE, DEFAULT_TRANSPORT_KIND } from "@rivulet/core";
+import { DEFAULT_QUEUE_SIZE } from "@rivulet/core";
+import { DEFAULT_TRANSPORT_KIND } from "@rivulet/core/internal";
 import type { Descriptor, InputDescriptor, NodeDescriptor, OperatorDescriptor, TransportConfig } from "./descriptor.js";
 import { declaredOutputs } from "./check-graph.js";
 import type { RawDataflow, RawInput, RawNode, RawOperator } from "./schema.js";

@@ -1,14 +1,7 @@
 import { EventEmitter, once } from "node:events";
 import { connect } from "node:net";
-import {
-  ControlPlaneError,
-  type DaemonToNode,
-  JsonSocket,
-  type NodeConfig,
-  type NodeToDaemon,
-  PROTOCOL_VERSION,
-  abortErrorFrom,
-} from "@rivulet/core";
+import { ControlPlaneError, type NodeConfig, PROTOCOL_VERSION, abortErrorFrom } from "@rivulet/core";
+import { type DaemonToNode, JsonSocket, type NodeToDaemon } from "@rivulet/core/internal";
 
 /**
  * The node's connection to the daemon. Connects, registers with the run's token, then passes

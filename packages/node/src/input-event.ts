@@ -1,4 +1,5 @@
-import { type DecodedFrame, type InputEvent, type Metadata, decodeValue } from "@rivulet/core";
+import { type InputEvent, type Metadata } from "@rivulet/core";
+import { type DecodedFrame, decodeValue } from "@rivulet/core/internal";
 import type { Vector } from "apache-arrow";
 
 /**

@@ -1,4 +1,5 @@
-import { BoundedQueue, type ItemSource, type NodeEvent, type QueuePolicy } from "@rivulet/core";
+import { type NodeEvent, type QueuePolicy } from "@rivulet/core";
+import { BoundedQueue, type ItemSource } from "@rivulet/core/internal";
 
 interface Entry {
   seq: number;

@@ -1,28 +1,5 @@
-import {
-  type DaemonToNode,
-  type DropCounts,
-  HybridClock,
-  type InputConfig,
-  type LogLevel,
-  type Metadata,
-  type NodeConfig,
-  type NodeEvent,
-  type NodeStatus,
-  type Parameter,
-  PayloadEncoding,
-  type PlannedChannel,
-  type PullOptions,
-  QueuedIterator,
-  type SendableValue,
-  type Subscription,
-  type Transport,
-  type TransportPlugins,
-  UndeclaredOutputError,
-  decodeFrame,
-  importTransport,
-  loadTransport,
-  readNodeConfig,
-} from "@rivulet/core";
+import { type DropCounts, type InputConfig, type LogLevel, type Metadata, type NodeConfig, type NodeEvent, type NodeStatus, type Parameter, type PlannedChannel, type PullOptions, type SendableValue, type Subscription, type Transport, type TransportPlugins, UndeclaredOutputError } from "@rivulet/core";
+import { type DaemonToNode, HybridClock, PayloadEncoding, QueuedIterator, decodeFrame, importTransport, loadTransport, readNodeConfig } from "@rivulet/core/internal";
 import { ControlClient } from "./control-client.js";
 import { DropReporter } from "./drop-reporter.js";
 import { LazyInputEvent } from "./input-event.js";

@@ -1,14 +1,5 @@
-import {
-  DEFAULT_STALL_REPORT_MS,
-  type FrameHeader,
-  type HybridClock,
-  type OutputConfig,
-  type Parameter,
-  type Publisher,
-  type SendableValue,
-  encodeFrameHead,
-  encodeValue,
-} from "@rivulet/core";
+import { DEFAULT_STALL_REPORT_MS, type OutputConfig, type Parameter, type Publisher, type SendableValue } from "@rivulet/core";
+import { type FrameHeader, type HybridClock, encodeFrameHead, encodeValue } from "@rivulet/core/internal";
 
 /** Per-output counters, as `node.stats()` reports them. */
 export interface OutputStats {

@@ -2,21 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { type Server, type Socket, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  type DaemonToNode,
-  type InputConfig,
-  type Json,
-  JsonSocket,
-  type NodeConfig,
-  type NodeToDaemon,
-  type PlannedChannel,
-  PROTOCOL_VERSION,
-  PayloadEncoding,
-  type QueuePolicy,
-  WireFrameReader,
-  encodeFrameHead,
-  encodeWireHead,
-} from "@rivulet/core";
+import { type InputConfig, type Json, type NodeConfig, type PlannedChannel, PROTOCOL_VERSION, type QueuePolicy } from "@rivulet/core";
+import { type DaemonToNode, JsonSocket, type NodeToDaemon, PayloadEncoding, WireFrameReader, encodeFrameHead, encodeWireHead } from "@rivulet/core/internal";
 import { unix } from "@rivulet/transport-unix";
 
 /**

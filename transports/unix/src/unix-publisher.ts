@@ -1,20 +1,7 @@
 import { chmodSync, unlinkSync } from "node:fs";
 import { type Server, type Socket, createServer } from "node:net";
-import {
-  ClosedError,
-  DATA_HELLO_TIMEOUT_MS,
-  MAX_HELLO_BYTES,
-  PUBLISHER_WATERMARK_BYTES,
-  type Publisher,
-  type SendOptions,
-  SubscriberOutbox,
-  TransportError,
-  WIRE_HEAD_BYTES,
-  WireFrameReader,
-  abortErrorFrom,
-  encodeWireHead,
-  writeWireHead,
-} from "@rivulet/core";
+import { ClosedError, DATA_HELLO_TIMEOUT_MS, MAX_HELLO_BYTES, PUBLISHER_WATERMARK_BYTES, type Publisher, type SendOptions, SubscriberOutbox, TransportError, abortErrorFrom } from "@rivulet/core";
+import { WIRE_HEAD_BYTES, WireFrameReader, encodeWireHead, writeWireHead } from "@rivulet/core/internal";
 import { type Hello, checkHello } from "./hello.js";
 import { PACK_LIMIT_BYTES, WireKind } from "./wire-kinds.js";
 

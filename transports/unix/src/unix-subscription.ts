@@ -1,17 +1,7 @@
 import { type Socket, createConnection } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import {
-  ChannelLostError,
-  DEFAULT_QUEUE_SIZE,
-  FrameDecodeError,
-  type SubscribeOptions,
-  type Subscription,
-  TransportConnectError,
-  WireFrameReader,
-  abortErrorFrom,
-  encodeWireHead,
-  waitFor,
-} from "@rivulet/core";
+import { ChannelLostError, DEFAULT_QUEUE_SIZE, FrameDecodeError, type SubscribeOptions, type Subscription, TransportConnectError, abortErrorFrom } from "@rivulet/core";
+import { WireFrameReader, encodeWireHead, waitFor } from "@rivulet/core/internal";
 import type { Hello } from "./hello.js";
 import type { UnixConnection } from "./unix-transport.js";
 import { WireKind } from "./wire-kinds.js";

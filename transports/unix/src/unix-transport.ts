@@ -1,12 +1,4 @@
-import {
-  type PlannedChannel,
-  type PublishOptions,
-  type Publisher,
-  type SubscribeOptions,
-  type Subscription,
-  type Transport,
-  TransportError,
-} from "@rivulet/core";
+import { type PlannedChannel, type PublishOptions, type Publisher, type SubscribeOptions, type Subscription, type Transport, TransportError } from "@rivulet/core";
 import { UnixPublisher } from "./unix-publisher.js";
 import { UnixSubscription } from "./unix-subscription.js";
 

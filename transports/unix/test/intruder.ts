@@ -1,5 +1,5 @@
 import { type Socket, createConnection } from "node:net";
-import { encodeWireHead } from "@rivulet/core";
+import { encodeWireHead } from "@rivulet/core/internal";
 
 /** A raw connection to a data socket, as a same-user intruder would open it. */
 export interface Intruder {

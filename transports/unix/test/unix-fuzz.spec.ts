@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeWireHead } from "@rivulet/core";
+import { encodeWireHead } from "@rivulet/core/internal";
 import { planChannel, record, seqChunk, seqOf, until } from "@rivulet/transport-compliance";
 import { unix, unixConnection } from "../src/index.js";
 import { connectIntruder } from "./intruder.js";
