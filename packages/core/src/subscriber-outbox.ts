@@ -9,6 +9,11 @@ export interface OutboxSink<F> {
    * false, the sink's owner must call `drained()` once it is below the watermark again.
    */
   readonly writable: boolean;
+  /**
+   * Bytes written to the sink that the subscriber has not taken yet (a socket's
+   * `writableLength`). While it shrinks, the subscriber is reading: it is not stalled.
+   */
+  readonly pendingBytes: number;
   /** Hands one frame over; the sink keeps it until it has left the process. */
   write(frame: F): void;
 }
@@ -38,8 +43,11 @@ export interface SubscriberOutboxInit<F> {
  * `await send()` whose promises are already resolved never lets the event loop run, so no byte
  * would leave. Hence, when the queue becomes full, `offer` returns a promise that resolves at
  * the subscriber's next drain, so a live reader paces the producer and loses nothing. That wait
- * is bounded by `stallMs`: a subscriber that does not drain in time is stalled, and from then on
- * its oldest frames are dropped without making the producer wait, until it drains again.
+ * is bounded by `stallMs` without progress: a subscriber that takes no byte from its sink for
+ * that long is stalled, and from then on its oldest frames are dropped without making the
+ * producer wait, until it drains again. (Progress, not a drain, is what counts: a reader slowed
+ * by a busy machine still paces the producer rather than losing frames.) The cost: a producer
+ * feeding a stalled subscriber waits `stallMs` once per stall.
  * Memory per subscriber stays below `queue_size` frames plus the sink's watermark plus one frame.
  *
  * backpressure: frames always go to the sink (never dropped), and `offer` returns a promise
@@ -139,13 +147,7 @@ export class SubscriberOutbox<F> {
   }
 
   #wait(signal: AbortSignal | undefined): Promise<void> {
-    if (!this.#flowControl && !this.#stallTimer) {
-      this.#stallTimer = setTimeout(() => {
-        this.#stallTimer = undefined;
-        this.#stalled = true;
-        this.#wake();
-      }, this.#stallMs);
-    }
+    if (!this.#flowControl && !this.#stallTimer) this.#armStallTimer();
     return waitFor<void>(
       (resolve) => {
         this.#waiters.add(resolve);
@@ -153,6 +155,17 @@ export class SubscriberOutbox<F> {
       },
       { signal },
     );
+  }
+
+  /** Declares the subscriber stalled after `stallMs` in which it took nothing from the sink. */
+  #armStallTimer(): void {
+    const pending = this.#sink.pendingBytes;
+    this.#stallTimer = setTimeout(() => {
+      this.#stallTimer = undefined;
+      if (this.#sink.pendingBytes < pending) return this.#armStallTimer();
+      this.#stalled = true;
+      this.#wake();
+    }, this.#stallMs);
   }
 
   #wake(): void {

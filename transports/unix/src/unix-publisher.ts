@@ -192,6 +192,9 @@ export class UnixPublisher implements Publisher {
           get writable() {
             return !socket.destroyed && socket.writableLength < PUBLISHER_WATERMARK_BYTES;
           },
+          get pendingBytes() {
+            return socket.writableLength;
+          },
           write: (entry) => this.#write(socket, entry),
         },
         capacity: hello.queueSize,
