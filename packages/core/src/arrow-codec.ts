@@ -180,7 +180,7 @@ export function decodeValue(encoding: PayloadEncoding, payload: Uint8Array): Vec
       try {
         table = tableFromIPC(payload);
       } catch (cause) {
-        throw Object.assign(new FrameDecodeError("payload is not a valid Arrow IPC stream"), { cause });
+        throw new FrameDecodeError("payload is not a valid Arrow IPC stream", undefined, { cause });
       }
       const column = table.getChildAt(0);
       if (!column) throw new FrameDecodeError("Arrow IPC payload has no column");

@@ -108,6 +108,12 @@ export class UnixPublisher implements Publisher {
     return this.#subscribers.size;
   }
 
+  get waitingFor(): string[] {
+    const ids: string[] = [];
+    for (const sub of this.#subscribers) if (sub.outbox.waiting) ids.push(sub.hello.subscriberId);
+    return ids;
+  }
+
   send(chunks: readonly Uint8Array[], options?: SendOptions): Promise<void> | undefined {
     if (this.#closed) throw new ClosedError(`channel '${this.init.channel}' is closed`);
     if (this.#subscribers.size === 0) return undefined;
