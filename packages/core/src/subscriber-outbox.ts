@@ -96,8 +96,9 @@ export class SubscriberOutbox<F> {
   /**
    * Queues or writes one frame. Returns `undefined` when the caller may go on at once, or a
    * promise when it should wait: it resolves when the subscriber drains, stalls (drop_oldest,
-   * after `stallMs`) or the outbox closes.
-   * @throws AbortError (through the promise) when `signal` fires first.
+   * after `stallMs` without progress) or the outbox closes. After `close()`, frames are ignored.
+   * @throws AbortError (through the promise) when `signal` fires first; the frame itself was
+   *   already accepted and stays queued (an abort ends the wait, it does not take a frame back).
    */
   offer(frame: F, signal?: AbortSignal): Promise<void> | undefined {
     if (this.#closed) return undefined;

@@ -60,7 +60,7 @@ export interface SubscribeOptions {
    * a subscriber that falls behind and drops its oldest.
    */
   flowControl: boolean;
-  /** The input's `queue_size`: how many frames the publisher keeps for it; default 10. */
+  /** The input's `queue_size`: how many unsent frames the publisher keeps for it; default DEFAULT_QUEUE_SIZE. */
   queueSize?: number;
   /** Called for every frame, in order. The bytes stay valid after the call. */
   onFrame: (frame: Uint8Array) => void;
