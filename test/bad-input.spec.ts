@@ -1,14 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { fixture, runCli } from "./helpers/cli.js";
+import { eventually, fixture, runCli, startCli } from "./helpers/cli.js";
 
 describe("bad input", () => {
-  it("a node that crashes at start: the run stops quickly, naming it with its last stderr lines", async () => {
+  it("a node that crashes at start stops the whole dataflow, naming it, its stderr shown once", async () => {
+    // Were the dataflow not stopped, the receiver would wait forever for a sender that is gone.
     const result = await runCli(["run", fixture("crash-at-start")]);
     expect(result.code).toBe(1);
-    expect(result.ms).toBeLessThan(10_000);
     expect(result.stderr).toContain("StartupFailureError: node 'sender' failed during start-up (exited with code 1)");
     expect(result.stderr).toContain("rivulet: failed: node 'sender' exited with code 1");
-    expect(result.stderr).toMatch(/last stderr lines of 'sender':\n {4}loading the model failed: model\.bin not found/);
+    // Its stderr is shown live, once; the summary does not repeat what is still on screen.
+    expect(result.stderr).toContain("[sender] loading the model failed: model.bin not found");
+    expect(result.stderr.match(/loading the model failed/g)).toHaveLength(1);
     expect(result.stdout).toContain("[receiver] receiver got NODE_FAILED");
     expect(result.stderr).not.toContain("node 'receiver'");
   });
@@ -21,8 +23,11 @@ describe("bad input", () => {
   });
 
   it("a node that never reads its inputs does not block its producer, and is terminated and named at stop", async () => {
-    const result = await runCli(["run", fixture("never-reads"), "--stop-after", "1500ms", "--grace", "300ms"]);
-    expect(result.stdout).toContain("[producer] producer sent 1000 messages");
+    const run = startCli(["run", fixture("never-reads"), "--grace", "300ms"]);
+    // Stopped only once the producer has finished: it was not blocked by the deaf consumer.
+    await eventually(() => run.output().includes("[producer] producer sent 1000 messages"), 30_000, "the producer to send 1000 messages");
+    run.child.kill("SIGINT");
+    const result = await run.done;
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("node 'deaf' did not exit within 0.3 s of STOP; terminated with SIGTERM");
     expect(result.stderr).not.toContain("node 'producer'");
@@ -41,10 +46,9 @@ describe("bad input", () => {
 
 describe("nodes that cannot run", () => {
   it("a node that never joins: the run gives up after --start-timeout, naming it, and stops the rest", async () => {
-    const result = await runCli(["run", fixture("never-joins"), "--start-timeout", "1500ms", "--grace", "300ms"]);
+    const result = await runCli(["run", fixture("never-joins"), "--start-timeout", "5s", "--grace", "300ms"]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("StartTimeoutError: node 'loner' did not join the dataflow within 1.5 s");
-    expect(result.ms).toBeLessThan(15_000);
+    expect(result.stderr).toContain("StartTimeoutError: node 'loner' did not join the dataflow within 5 s");
   });
 
   it("operators are refused before anything starts, with a clear error", async () => {

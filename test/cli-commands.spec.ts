@@ -38,7 +38,7 @@ describe("rivulet check", () => {
   it("reports a missing dataflow file", async () => {
     const result = await runCli(["check", "/nonexistent/dataflow.yml"]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("cannot read the dataflow file");
+    expect(result.stderr).toContain("DescriptorFileNotFoundError: /nonexistent/dataflow.yml");
   });
 });
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, runCli } from "./helpers/cli.js";
+import { scratchFolder } from "./helpers/scratch.js";
 
 const example = (name: string): string => join(ROOT, "examples", name, "dataflow.yml");
 
@@ -15,17 +16,14 @@ describe("examples", () => {
     expect(result.stderr).toBe("");
   });
 
-  it("timer: ticks arrive about every 50 ms and the dataflow ends by itself", async () => {
+  // How close ticks come to 50 ms is a measurement (the benchmark's business), not a test.
+  it("timer: ten ticks in order, each forwarded, and the dataflow ends by itself", async () => {
     const result = await runCli(["run", example("timer")]);
     expect(result.code).toBe(0);
     const counts = [...result.stdout.matchAll(/^\[printer\] count = (\d+)$/gm)].map((m) => Number(m[1]));
     expect(counts).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    const gaps = [...result.stdout.matchAll(/\((\d+\.\d) ms since the last\)/g)].map((m) => Number(m[1]));
-    expect(gaps).toHaveLength(9);
-    // One late tick shortens the next gap, so check the mean: 9 gaps of a 50 ms timer.
-    const mean = gaps.reduce((sum, gap) => sum + gap, 0) / gaps.length;
-    expect(mean).toBeGreaterThan(40);
-    expect(mean).toBeLessThan(80);
+    const ticks = [...result.stdout.matchAll(/^\[ticker\] tick (\d+)/gm)].map((m) => Number(m[1]));
+    expect(ticks).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(result.stdout).toContain("[printer] ticker finished after 10 ticks");
   });
 
@@ -39,12 +37,12 @@ describe("examples", () => {
     }
   });
 
-  it("keeps each node's output in a per-run log folder", async () => {
-    const result = await runCli(["run", example("quickstart"), "--log-dir", join(ROOT, "out", "e2e-logs")]);
+  it("keeps each node's output in the folder --log-dir names", async () => {
+    const logDir = join(scratchFolder(), "logs");
+    const result = await runCli(["run", example("quickstart"), "--log-dir", logDir]);
     expect(result.code).toBe(0);
-    const log = readFileSync(join(ROOT, "out", "e2e-logs", "log_receiver.txt"), "utf8");
-    expect(log).toContain("Received message: 99");
-    expect(existsSync(join(ROOT, "out", "e2e-logs", "log_sender.txt"))).toBe(true);
+    expect(readdirSync(logDir).sort()).toEqual(["log_receiver.txt", "log_sender.txt"]);
+    expect(readFileSync(join(logDir, "log_receiver.txt"), "utf8")).toContain("Received message: 99");
   });
 
   it("every example folder has a dataflow, a README and an end-to-end test here", () => {

@@ -9,7 +9,7 @@ describe("lifecycle", () => {
     expect(result.code).toBe(0);
     const sent = Number(/source got STOP after (\d+) messages/.exec(result.stdout)?.[1]);
     const received = Number(/sink received (\d+) messages/.exec(result.stdout)?.[1]);
-    expect(sent).toBeGreaterThan(10);
+    expect(sent).toBeGreaterThan(0);
     expect(received).toBe(sent);
     expect(result.stderr).toContain("rivulet: stopping (--stop-after 800 ms)");
   });
@@ -29,7 +29,6 @@ describe("lifecycle", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("rivulet: SIGTERM to 'stubborn' (still running after STOP)");
     expect(result.stderr).toContain("node 'stubborn' did not exit within 0.3 s of STOP; terminated with SIGTERM");
-    expect(result.ms).toBeLessThan(15_000);
   });
 
   it("escalates to SIGKILL for a node that also ignores SIGTERM", async () => {
@@ -40,16 +39,17 @@ describe("lifecycle", () => {
     expect(result.stderr).toContain("node 'immortal' did not exit within 0.3 s of STOP; killed with SIGKILL");
   });
 
-  it("a second Ctrl-C kills at once", async () => {
-    const run = startCli(["run", fixture("ignore-sigterm"), "--grace", "30s"]);
+  it("a second Ctrl-C kills at once, skipping SIGTERM", async () => {
+    // With an hour of grace, only the second Ctrl-C can bring the SIGKILL within the test.
+    const run = startCli(["run", fixture("ignore-sigterm"), "--grace", "1h"]);
     await eventually(() => run.output().includes("[immortal] ready"), 20_000, "the node to start");
     run.child.kill("SIGINT");
     await eventually(() => run.output().includes("stopping"), 5000, "stopping");
     run.child.kill("SIGINT");
     const result = await run.done;
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("SIGKILL to 'immortal'");
-    expect(result.ms).toBeLessThan(15_000);
+    expect(result.stderr).toContain("rivulet: SIGKILL to 'immortal'");
+    expect(result.stderr).not.toContain("SIGTERM to 'immortal'");
   });
 
   it("leaves no node process behind when the CLI is SIGKILLed", async () => {

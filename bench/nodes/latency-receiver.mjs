@@ -1,7 +1,7 @@
 // `paced`: records one-way latency per payload size. `pingpong`: echoes every payload back.
 import { writeFileSync } from "node:fs";
 import { Node } from "@rivulet/node";
-import { stampOf } from "./stamp.mjs";
+import { isWarmup, stampOf } from "./stamp.mjs";
 
 const plan = JSON.parse(process.env.BENCH_PLAN);
 const node = new Node();
@@ -13,7 +13,7 @@ for await (const event of node) {
     continue;
   }
   const now = process.hrtime.bigint();
-  if (event.metadata.parameters.warmup) continue;
+  if (isWarmup(event.data)) continue;
   (latencies[event.data.byteLength] ??= []).push(Number(now - stampOf(event.data)));
 }
 if (plan.mode === "paced") writeFileSync(process.env.BENCH_OUT, JSON.stringify({ oneWayNs: latencies, drops: node.stats().inputs.ping.dropped }));

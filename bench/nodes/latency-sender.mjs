@@ -2,27 +2,27 @@
 // latency). `pingpong`: waits for each echo (this node measures round trips).
 import { writeFileSync } from "node:fs";
 import { Node } from "@rivulet/node";
-import { sleep, stamped } from "./stamp.mjs";
+import { sleep, stamped, warmup } from "./stamp.mjs";
 
 const plan = JSON.parse(process.env.BENCH_PLAN);
 const node = new Node();
 await node.ready();
 const rtts = {};
 for (const { size, samples } of plan.sizes) {
-  const warmup = Math.min(plan.warmup, samples);
+  const warmups = Math.min(plan.warmup, samples);
   if (plan.mode === "paced") {
-    for (let i = 0; i < samples + warmup; i++) {
-      await node.sendOutput("ping", stamped(size), i < warmup ? { warmup: true } : undefined);
+    for (let i = 0; i < samples + warmups; i++) {
+      await node.sendOutput("ping", i < warmups ? warmup(size) : stamped(size));
       await sleep(size >= 4_194_304 ? plan.largePeriodMs : plan.periodMs);
     }
   } else {
     const list = (rtts[size] = []);
-    for (let i = 0; i < samples + warmup; i++) {
+    for (let i = 0; i < samples + warmups; i++) {
       const start = process.hrtime.bigint();
       await node.sendOutput("ping", stamped(size));
       const event = await node.recv();
       if (event?.type !== "INPUT") throw new Error(`expected an echo, got ${event?.type}`);
-      if (i >= warmup) list.push(Number(process.hrtime.bigint() - start) / 2);
+      if (i >= warmups) list.push(Number(process.hrtime.bigint() - start) / 2);
     }
   }
 }

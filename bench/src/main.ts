@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { latencyChart } from "./chart.js";
 import { nodeRedThroughput } from "./node-red.js";
 import { type BenchPlan, fullPlan, halveSamples, quickPlan } from "./plan.js";
+import { measuredCommit, updateReadme } from "./readme-table.js";
 import { goals, markdownReport } from "./report.js";
 import type { BenchResults } from "./results.js";
 import { rawLatency, rawThroughput } from "./run-raw.js";
@@ -21,7 +22,12 @@ const BENCH = fileURLToPath(new URL("../", import.meta.url));
  */
 async function main(argv: string[]): Promise<void> {
   const fromIndex = argv.indexOf("--from");
-  if (fromIndex >= 0) return render(JSON.parse(readFileSync(argv[fromIndex + 1]!, "utf8")) as BenchResults, dirname(argv[fromIndex + 1]!), join(BENCH, "RESULTS.md"));
+  if (fromIndex >= 0) {
+    const saved = JSON.parse(readFileSync(argv[fromIndex + 1]!, "utf8")) as BenchResults;
+    render(saved, dirname(argv[fromIndex + 1]!), join(BENCH, "RESULTS.md"));
+    if (!saved.quick) updateReadme(saved);
+    return;
+  }
   const quick = argv.includes("--quick");
   const outIndex = argv.indexOf("--out");
   const outDir = outIndex >= 0 ? argv[outIndex + 1]! : join(BENCH, "results");
@@ -32,20 +38,22 @@ async function main(argv: string[]): Promise<void> {
   mkdirSync(work, { recursive: true });
   mkdirSync(outDir, { recursive: true });
   const cpu = cpus();
-  const results: BenchResults = {
+  const results: BenchResults & { failures: string[] } = {
     date: new Date().toISOString(),
+    commit: measuredCommit(),
     quick,
     machine: { cpus: cpu.length, cpuModel: cpu[0]?.model ?? "unknown", memoryGiB: Math.round(totalmem() / 2 ** 30), os: `${type()} ${release()}`, node: process.versions.node },
     latency: [],
     throughput: [],
     peers: [],
     notes: [],
+    failures: [],
   };
   const step = (text: string): void => console.error(`bench: ${text}`);
   const started = Date.now();
   try {
-    // Latency rounds run in ABBA order (Rivulet, raw, raw, Rivulet) with half the samples each,
-    // so a slow drift of the machine's state during the run does not bias the ratio.
+    // Rounds run in ABBA order (Rivulet, raw, raw, Rivulet) with half the samples each, so a
+    // slow drift of the machine's state during the run does not bias the ratio.
     const half = halveSamples(plan);
     for (const mode of ["pingpong", "paced"] as const) {
       const label = mode === "pingpong" ? "back to back" : `one message every ${plan.paced.periodMs} ms`;
@@ -64,15 +72,24 @@ async function main(argv: string[]): Promise<void> {
         results.latency.push({ mode, transport: "unix", size, rivulet: r, raw: b, ratioP50: r.p50 / b.p50 });
       }
     }
+    // Throughput rounds run in ABBA order too, each with half the messages (after the same
+    // warm-up on both sides); a side that delivers fewer messages than were sent fails the run.
     for (const receivers of [1, plan.throughput.fanout]) {
-      step(`throughput 1 -> ${receivers}: Rivulet unix`);
-      const rivulet = await rivuletThroughput(plan, receivers, work);
-      step(`throughput 1 -> ${receivers}: raw Unix socket`);
-      const raw = await rawThroughput(plan, receivers, work);
-      for (const { size, count } of plan.throughput.sizes) {
-        const r = rivulet[size]!;
-        const b = raw[size]!;
-        if (r.count !== count) results.notes.push(`Rivulet 1 -> ${receivers} at ${size} B delivered ${r.count} of ${count} messages`);
+      const rivulet: Record<string, { count: number; ns: number }>[] = [];
+      const raw: Record<string, { count: number; ns: number }>[] = [];
+      for (const [round, order] of [["a", ["rivulet", "raw"]], ["b", ["raw", "rivulet"]]] as const) {
+        for (const system of order) {
+          step(`throughput 1 -> ${receivers}: ${system === "rivulet" ? "Rivulet unix" : "raw Unix socket"} (round ${round})`);
+          if (system === "rivulet") rivulet.push(await rivuletThroughput(half, receivers, join(work, round)));
+          else raw.push(await rawThroughput(half, receivers, join(work, round)));
+        }
+      }
+      for (const { size, count } of half.throughput.sizes) {
+        const r = sumRounds(rivulet, size);
+        const b = sumRounds(raw, size);
+        for (const [name, got] of [["Rivulet", r], ["raw", b]] as const) {
+          if (got.count !== 2 * count) results.failures.push(`${name} 1 -> ${receivers} at ${size} B delivered ${got.count} of ${2 * count} messages`);
+        }
         const rt = throughput(r.count, size, r.ns);
         const bt = throughput(b.count, size, b.ns);
         results.throughput.push({ transport: "unix", receivers, size, rivulet: rt, raw: bt, ratio: rt.messagesPerSecond / bt.messagesPerSecond });
@@ -86,12 +103,23 @@ async function main(argv: string[]): Promise<void> {
         results.notes.push(`Node-RED peer not measured: ${(error as Error).message}`);
       }
     }
+  } catch (error) {
+    results.failures.push(`the benchmark stopped: ${(error as Error).message}`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
   writeFileSync(join(outDir, "latest.json"), JSON.stringify(results, null, 2) + "\n");
   step(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   render(results, outDir, reportFile);
+  // Only a full run into the published folder may change the README's figures.
+  if (!quick && outIndex < 0) updateReadme(results);
+  for (const failure of results.failures) console.error(`bench: FAILED: ${failure}`);
+  if (results.failures.length > 0) process.exitCode = 1;
+}
+
+/** Sums the rounds of one size: messages and the time they took. */
+function sumRounds(rounds: Record<string, { count: number; ns: number }>[], size: number): { count: number; ns: number } {
+  return rounds.reduce((sum, round) => ({ count: sum.count + (round[size]?.count ?? 0), ns: sum.ns + (round[size]?.ns ?? 0) }), { count: 0, ns: 0 });
 }
 
 /** Writes the chart and the Markdown report (also `--from latest.json`, without measuring). */

@@ -38,8 +38,17 @@ export function quickPlan(): BenchPlan {
   };
 }
 
-/** The plan with half the latency samples per size (at least 2), for one of two rounds. */
+/**
+ * The plan with half the latency samples and half the throughput messages per size (at least
+ * 2), for one of the two rounds of an ABBA pair.
+ */
 export function halveSamples(plan: BenchPlan): BenchPlan {
-  const halve = <T extends { samples: number }>(sizes: T[]): T[] => sizes.map((s) => ({ ...s, samples: Math.max(2, Math.ceil(s.samples / 2)) }));
-  return { ...plan, paced: { ...plan.paced, sizes: halve(plan.paced.sizes) }, pingpong: { ...plan.pingpong, sizes: halve(plan.pingpong.sizes) } };
+  const half = (n: number): number => Math.max(2, Math.ceil(n / 2));
+  const halve = <T extends { samples: number }>(sizes: T[]): T[] => sizes.map((s) => ({ ...s, samples: half(s.samples) }));
+  return {
+    ...plan,
+    paced: { ...plan.paced, sizes: halve(plan.paced.sizes) },
+    pingpong: { ...plan.pingpong, sizes: halve(plan.pingpong.sizes) },
+    throughput: { ...plan.throughput, sizes: plan.throughput.sizes.map((s) => ({ ...s, count: half(s.count) })) },
+  };
 }

@@ -29,12 +29,16 @@ export interface PeerRow {
 
 export interface BenchResults {
   date: string;
+  /** `git rev-parse --short HEAD` when measured, with "-dirty" if the tree had changes; "unknown" if not recorded. */
+  commit?: string;
   quick: boolean;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; os: string; node: string };
   latency: LatencyRow[];
   throughput: ThroughputRow[];
   peers: PeerRow[];
   notes: string[];
+  /** What went wrong (messages lost, a node failed); any entry makes `npm run bench` exit 1. */
+  failures?: string[];
 }
 
 /** dora-benchmark's published average one-way latency (us), Rust and Python nodes. */

@@ -73,7 +73,10 @@ export async function rivuletThroughput(plan: BenchPlan, receivers: number, work
       })),
     ],
   });
-  return mergeThroughput(outs.map((out) => JSON.parse(readFileSync(out, "utf8")) as ThroughputFile));
+  const files = outs.map((out) => JSON.parse(readFileSync(out, "utf8")) as ThroughputFile);
+  const drops = files.reduce((sum, f) => sum + (f.drops ?? 0), 0);
+  if (drops > 0) throw new Error(`the throughput receivers dropped ${drops} messages under backpressure`);
+  return mergeThroughput(files);
 }
 
 export interface ThroughputFile {

@@ -1,9 +1,12 @@
-import { preflight } from "@rivulet/daemon";
+import { checkDataflow } from "@rivulet/daemon";
 import type { Terminal } from "./terminal.js";
 
-/** `rivulet check`: validates the descriptor and every node's program; errors are thrown. */
+/**
+ * `rivulet check`: runs everything `rivulet run` runs before starting a process (the same
+ * preflight and planning, into a throwaway folder) and prints the same warnings; errors are thrown.
+ */
 export async function checkCommand(file: string, terminal: Terminal): Promise<number> {
-  const checked = await preflight(file);
+  const checked = await checkDataflow(file);
   for (const warning of checked.warnings) terminal.err(`rivulet: warning: ${warning.message}\n`);
   const { nodes, edges, timers } = checked.graph;
   terminal.out(`${file}: ok (${nodes.length} node${nodes.length === 1 ? "" : "s"}, ${edges.length} edge${edges.length === 1 ? "" : "s"}, ${timers.length} timer input${timers.length === 1 ? "" : "s"})\n`);

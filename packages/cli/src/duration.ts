@@ -12,3 +12,12 @@ export function parseDuration(text: string): number {
   }
   return Math.round(Number(match[1]) * UNITS[unit]!);
 }
+
+/**
+ * Writes milliseconds the way `parseDuration` reads them back: whole seconds as `10s` (also
+ * `60s`, which reads better beside the other defaults than `1m`), anything else as `1500ms`.
+ */
+export function formatDuration(ms: number): string {
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}

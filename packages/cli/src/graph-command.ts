@@ -1,8 +1,14 @@
+import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { loadDescriptor, toMermaid } from "@rivulet/descriptor";
 import type { Terminal } from "./terminal.js";
 
-/** `rivulet graph`: Mermaid text on stdout, or with `--html` a page that renders it. */
+/**
+ * `rivulet graph`: Mermaid text on stdout, or with `--html` a self-contained page that renders
+ * it. The page inlines Mermaid's browser bundle from the installed `mermaid` package, so it
+ * renders offline (no CDN) and can be mailed as one file (about 3.5 MB).
+ */
 export async function graphCommand(file: string, options: { html?: string }, terminal: Terminal): Promise<number> {
   const { descriptor } = await loadDescriptor(file);
   const mermaid = toMermaid(descriptor);
@@ -10,12 +16,19 @@ export async function graphCommand(file: string, options: { html?: string }, ter
     terminal.out(mermaid);
     return 0;
   }
-  await writeFile(options.html, htmlPage(file, mermaid));
+  await writeFile(options.html, htmlPage(file, mermaid, mermaidBundle()));
   terminal.err(`rivulet: wrote ${options.html}\n`);
   return 0;
 }
 
-function htmlPage(title: string, mermaid: string): string {
+/** Mermaid's self-contained browser build (a classic script defining `globalThis.mermaid`). */
+function mermaidBundle(): string {
+  const path = createRequire(import.meta.url).resolve("mermaid/dist/mermaid.min.js");
+  // A literal "</script" inside the inline script would end it early; "<\/" means the same in JS.
+  return readFileSync(path, "utf8").replace(/<\/script/gi, "<\\/script");
+}
+
+function htmlPage(title: string, mermaid: string, bundle: string): string {
   const escape = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   return `<!doctype html>
 <html lang="en">
@@ -24,8 +37,10 @@ function htmlPage(title: string, mermaid: string): string {
 <h1>${escape(title)}</h1>
 <pre class="mermaid">
 ${escape(mermaid)}</pre>
-<script type="module">
-import mermaid from "https://cdn.jsdelivr.net/npm/mermaid@11/dist/mermaid.esm.min.mjs";
+<script>
+${bundle}
+</script>
+<script>
 mermaid.initialize({ startOnLoad: true });
 </script>
 </body>

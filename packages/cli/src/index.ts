@@ -7,5 +7,8 @@
  * ```
  */
 export { main, EXIT_USAGE } from "./main.js";
-export { parseDuration } from "./duration.js";
+export { parseDuration, formatDuration } from "./duration.js";
+export { CLI_VERSION } from "./cli-version.js";
+export { TargetNotEmptyError, TargetNotFolderError } from "./new-command.js";
+export { pruneRunLogs } from "./run-logs.js";
 export type { Terminal } from "./terminal.js";

@@ -5,6 +5,7 @@ export interface Terminal {
   color: boolean;
 }
 
+/** The process's stdout and stderr; colour only on a TTY and when `NO_COLOR` is not set. */
 export const processTerminal: Terminal = {
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
@@ -21,10 +22,12 @@ export function nodePrefix(terminal: Terminal, nodeId: string): string {
   return `\x1b[${PALETTE[hash % PALETTE.length]}m[${nodeId}]\x1b[0m`;
 }
 
+/** `text` in red when colour is on (errors, failed nodes). */
 export function red(terminal: Terminal, text: string): string {
   return terminal.color ? `\x1b[31m${text}\x1b[0m` : text;
 }
 
+/** `text` in yellow when colour is on (warnings). */
 export function yellow(terminal: Terminal, text: string): string {
   return terminal.color ? `\x1b[33m${text}\x1b[0m` : text;
 }

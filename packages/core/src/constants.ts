@@ -12,6 +12,8 @@ export const STDERR_TAIL_LINES = 20;
 export const NODE_CONFIG_ENV = "RIVULET_NODE_CONFIG";
 /** Version of the frame format and control protocol; runner, SDK and transports share it. */
 export const PROTOCOL_VERSION = 1;
+/** Run folders `rivulet run` keeps under a dataflow's default `out/` folder (the newest ones). */
+export const DEFAULT_KEEP_RUN_LOGS = 10;
 /**
  * A publisher hands a subscriber's frames to its socket (or broker client) only while less than
  * this many bytes wait there; the rest wait in the subscriber's bounded queue of `queue_size`
@@ -28,3 +30,18 @@ export const DEFAULT_SUBSCRIBER_STALL_MS = 250;
 export const DATA_HELLO_TIMEOUT_MS = 5_000;
 /** The largest HELLO a data connection may send; larger announced lengths close it. */
 export const MAX_HELLO_BYTES = 64 * 1024;
+/** Largest control frame the daemon reads from a connection that has not registered yet. */
+export const MAX_UNREGISTERED_CONTROL_FRAME_BYTES = 64 * 1024;
+/** Largest control frame on a registered connection, either way (logs, status, drop counts). */
+export const MAX_CONTROL_FRAME_BYTES = 1024 * 1024;
+/** Time a control connection has to register before the daemon closes it. */
+export const DEFAULT_REGISTER_TIMEOUT_MS = 5_000;
+/**
+ * How long a consumer whose input's connection broke waits for the daemon to say whether the
+ * producer failed (NODE_FAILED) or finished, before closing the input with an ERROR instead.
+ */
+export const PRODUCER_VERDICT_WAIT_MS = 3_000;
+/** A node reports changed drop counters to the daemon at most once per this interval. */
+export const DROP_REPORT_INTERVAL_MS = 1_000;
+/** A send that has waited this long for a flow-controlled consumer is reported as stalled. */
+export const DEFAULT_STALL_REPORT_MS = 5_000;

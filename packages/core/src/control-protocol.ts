@@ -2,7 +2,8 @@ import type { Parameter } from "./event.js";
 
 /**
  * Messages on the control plane (one Unix socket, wire frames of kind CONTROL_KIND carrying
- * JSON). Node to daemon first sends `register` with the run's token.
+ * JSON). Node to daemon first sends `register` with the run's token. docs/protocol.md describes
+ * every message and its order for clients written in other languages.
  */
 export const CONTROL_KIND = 0;
 
@@ -15,14 +16,29 @@ export interface NodeStatus {
   shape?: "ring" | "dot";
 }
 
+/**
+ * Messages dropped so far by one node, by input id and by output id (totals since start;
+ * ids with no drops may be left out).
+ */
+export interface DropCounts {
+  inputs: Record<string, number>;
+  outputs: Record<string, number>;
+}
+
 export type NodeToDaemon =
   | { t: "register"; nodeId: string; token: string; protocolVersion: number }
   /** Every input is subscribed and every output publisher is up: the node is past the barrier's wait. */
   | { t: "subscribed" }
   | { t: "log"; level: LogLevel; message: string; fields?: Record<string, Parameter> }
   | { t: "status"; status: NodeStatus }
-  /** The node closed its outputs (finished sending). */
-  | { t: "outputs_closed"; drops: Record<string, number> };
+  /** Drop counters changed while running (throttled); totals so far. */
+  | { t: "drops"; drops: DropCounts }
+  /** A send on `output` has waited `waitedMs` for a flow-controlled consumer and still waits. */
+  | { t: "output_stalled"; output: string; waitedMs: number }
+  /** A send reported as stalled completed after `waitedMs`. */
+  | { t: "output_resumed"; output: string; waitedMs: number }
+  /** The node closed its outputs (finished sending); final drop totals. */
+  | { t: "outputs_closed"; drops: DropCounts };
 
 export type DaemonToNode =
   | { t: "registered" }

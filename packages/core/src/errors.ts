@@ -66,20 +66,48 @@ export class TransportError extends RivuletError {
   }
 }
 
-/** A transport kind named in the plan has no plugin in the map given to the planner or node. */
+/** A bare transport kind with no plugin passed in and no `@rivulet/transport-<kind>` package installed. */
 export class UnknownTransportError extends RivuletError {
   constructor(
     readonly kind: string,
     readonly available: readonly string[],
   ) {
     super(
-      `transport '${kind}' is not available (available: ${available.join(", ")}); install @rivulet/transport-${kind} or name a module path`,
+      `transport '${kind}' is not installed: no package @rivulet/transport-${kind} was found${available.length > 0 ? ` (plugins passed in: ${available.join(", ")})` : ""}; install it (npm install @rivulet/transport-${kind}) or name a module path`,
     );
   }
 }
 
 /** The control connection to the daemon failed or was refused. */
 export class ControlPlaneError extends RivuletError {}
+
+/** Why a control-plane connection was closed for breaking the protocol. */
+export type ControlProtocolViolation =
+  /** A frame announced more bytes than allowed (64 KB before register); `GET / HTTP/1.1` lands here. */
+  | "frame_too_large"
+  /** A frame of a kind other than the control kind. */
+  | "frame_kind"
+  /** A frame body that is not UTF-8 JSON. */
+  | "json"
+  /** JSON that is not an object with a string `t`, or a first message that is not `register`. */
+  | "message"
+  /** The connection did not register within the deadline. */
+  | "register_timeout";
+
+/**
+ * A peer on the control socket broke the protocol; its connection is closed. `violation` says
+ * how, `nodeId` names the node when the connection had registered.
+ */
+export class ControlProtocolError extends RivuletError {
+  constructor(
+    message: string,
+    readonly violation: ControlProtocolViolation,
+    readonly nodeId?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
 
 /** An object was used after `close()`. */
 export class ClosedError extends RivuletError {}

@@ -25,3 +25,5 @@ export * from "./transport.js";
 export * from "./node-config.js";
 export * from "./control-protocol.js";
 export * from "./transport-loader.js";
+export * from "./transport-errors.js";
+export * from "./resolve-package.js";

@@ -35,6 +35,11 @@ export interface NodeConfig {
   token: string;
   inputs: InputConfig[];
   outputs: OutputConfig[];
+  /**
+   * A send that has waited this long for a flow-controlled consumer is reported to the daemon
+   * (`output_stalled`); default DEFAULT_STALL_REPORT_MS.
+   */
+  stallReportMs?: number;
   /** The parsed dataflow descriptor (YAML as JSON), for `dataflowDescriptor()`. */
   descriptor: unknown;
 }

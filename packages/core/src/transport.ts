@@ -37,6 +37,24 @@ export interface PlannedChannel {
   channel: string;
   kind: string;
   connection: Json;
+  /**
+   * The module a node imports to get this channel's plugin: a file URL, set by the planner for
+   * every plugin it loaded from a module (a path in the YAML, or an installed
+   * `@rivulet/transport-<kind>` package). Absent for plugins passed in by the caller; a node
+   * then needs the same plugin passed to it by kind.
+   */
+  module?: string;
+}
+
+/**
+ * One problem with a transport's options. `path` is inside the options (`["foo"]` for
+ * `transports.t.foo`); the daemon prefixes the YAML path and locates it in the file.
+ */
+export interface TransportOptionIssue {
+  path: (string | number)[];
+  message: string;
+  /** A likely intended key or value, shown as "did you mean". */
+  suggestion?: string;
 }
 
 /** What `create()` is given, in the node process. */
@@ -150,6 +168,12 @@ export interface TransportPlugin {
    * @throws an Error (named) when the options are invalid.
    */
   plan(request: PlanRequest): PlannedChannel[];
+  /**
+   * Checks the options from the YAML (`transports.<name>` minus `kind`) without planning
+   * anything, so that `rivulet check` can report every problem with its line and column.
+   * Returns an empty list when the options are valid. `plan()` must reject the same options.
+   */
+  validate?(options: Record<string, Json>): TransportOptionIssue[];
   create(init: TransportInit): Transport;
 }
 

@@ -41,13 +41,14 @@ export class WireFrameReader {
 
   /**
    * @param onFrame receives each body; it stays valid after the call.
-   * @param maxBytes larger announced lengths are treated as corruption.
+   * @param maxBytes larger announced lengths are treated as corruption; may be changed between
+   *   frames (the control plane raises it once a peer has authenticated).
    * @param reusedChunks true when the caller reuses its chunk buffers (a socket `onread`
    *   buffer): bodies are then always copied out instead of viewed.
    */
   constructor(
     private readonly onFrame: (kind: number, body: Uint8Array) => void,
-    private readonly maxBytes: number = MAX_FRAME_BYTES,
+    public maxBytes: number = MAX_FRAME_BYTES,
     private readonly reusedChunks = false,
   ) {}
 

@@ -1,4 +1,4 @@
-import { RivuletError } from "@rivulet/core";
+import { PROTOCOL_VERSION, RivuletError } from "@rivulet/core";
 
 /** A node's program cannot be found or run. */
 export class NodeProgramError extends RivuletError {
@@ -20,7 +20,7 @@ export class StartTimeoutError extends RivuletError {
     readonly timeoutMs: number,
   ) {
     super(
-      `node${nodeIds.length > 1 ? "s" : ""} ${nodeIds.map((id) => `'${id}'`).join(", ")} did not join the dataflow within ${timeoutMs / 1000} s (a node must create a Node() from @rivulet/node)`,
+      `node${nodeIds.length > 1 ? "s" : ""} ${nodeIds.map((id) => `'${id}'`).join(", ")} did not join the dataflow within ${timeoutMs / 1000} s (a node with inputs or outputs must register on the control socket: create a Node() from @rivulet/node, or see docs/protocol.md)`,
     );
   }
 }
@@ -56,5 +56,55 @@ export class BuildError extends RivuletError {
     readonly exitCode: number | null,
   ) {
     super(`build of node '${nodeId}' failed (exit ${exitCode ?? "signal"}): ${command}`);
+  }
+}
+
+/** Why the control server refused a `register`. */
+export type RegistrationRefusal = "token" | "version" | "node";
+
+/**
+ * A connection's `register` was refused: a wrong token (not a member of this run), another
+ * protocol version, or a node id that is unknown or already registered.
+ */
+export class RegistrationRefusedError extends RivuletError {
+  constructor(
+    readonly refusal: RegistrationRefusal,
+    readonly nodeId?: string,
+    readonly protocolVersion?: unknown,
+  ) {
+    super(
+      refusal === "token"
+        ? "wrong token for this run"
+        : refusal === "version"
+          ? `protocol version ${String(protocolVersion)} does not match the daemon's ${PROTOCOL_VERSION}; use the same Rivulet version for the CLI and the nodes`
+          : `node id '${nodeId ?? "<none>"}' is unknown or already registered`,
+    );
+  }
+}
+
+/** A node failed during start-up, before the barrier; the dataflow was stopped. */
+export class StartupFailureError extends RivuletError {
+  constructor(
+    readonly nodeId: string,
+    readonly reason: string,
+  ) {
+    super(`node '${nodeId}' failed during start-up (${reason}); the dataflow was stopped`);
+  }
+}
+
+/**
+ * A node that declares inputs or outputs exited without joining the dataflow (it never
+ * registered and subscribed on the control socket; see docs/protocol.md). Its consumers would
+ * wait for data that never comes, so the run fails at once.
+ */
+export class NodeNeverJoinedError extends RivuletError {
+  constructor(
+    readonly nodeId: string,
+    readonly exitCode: number | null,
+    readonly signal: NodeJS.Signals | null,
+  ) {
+    super(
+      `node '${nodeId}' declares inputs or outputs but exited (${signal ?? `code ${exitCode}`}) without joining the dataflow; a node must register on the control socket (use @rivulet/node, or see docs/protocol.md), or declare no inputs and no outputs to run as a plain process`,
+    );
   }
 }

@@ -3,23 +3,27 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import {
   DEFAULT_START_TIMEOUT_MS,
+  DEFAULT_STALL_REPORT_MS,
   DEFAULT_STOP_GRACE_MS,
+  type DropCounts,
   NODE_CONFIG_ENV,
   type NodeToDaemon,
-  RivuletError,
   type TransportPlugins,
 } from "@rivulet/core";
-import { unix } from "@rivulet/transport-unix";
+import { allInputs } from "@rivulet/descriptor";
 import { runBuilds } from "./build-step.js";
 import { ControlServer } from "./control-server.js";
-import { StartTimeoutError } from "./daemon-errors.js";
+import { NodeNeverJoinedError, StartTimeoutError, StartupFailureError } from "./daemon-errors.js";
 import { type NodeExit, NodeProcess } from "./node-process.js";
 import { planDataflow } from "./planner.js";
 import { type Preflight, preflight } from "./preflight.js";
 import { Reaper } from "./reaper.js";
-import type { NodeResult, RunEvent, RunResult } from "./run-events.js";
+import type { NodeResult, RunEvent, RunResult, StalledConsumer } from "./run-events.js";
 import { createRunDir } from "./run-dir.js";
+import { StartBarrier } from "./start-barrier.js";
+import { StopEscalation } from "./stop-escalation.js";
 import { TimerScheduler } from "./timer-scheduler.js";
+
 
 /** Options of `startDataflow`. */
 export interface DataflowRunInit {
@@ -33,37 +37,35 @@ export interface DataflowRunInit {
   startTimeoutMs?: number;
   /** Folder for per-node logs; default `<dataflow folder>/out/<dataflow id>`. */
   logDir?: string;
-  /** Transport plugins by kind, besides the built-in `unix`. */
+  /** Transport plugins by kind, used instead of importing `@rivulet/transport-<kind>` (nodes need them passed too). */
   transports?: TransportPlugins;
+  /** Time a control connection has to register before it is closed (default 5 s). */
+  registerTimeoutMs?: number;
+  /** A send waiting this long for a flow-controlled consumer is reported (default 5 s). */
+  stallReportMs?: number;
   onEvent?: (event: RunEvent) => void;
-}
-
-/** A node failed during start-up, before the barrier; the dataflow was stopped. */
-export class StartupFailureError extends RivuletError {
-  constructor(
-    readonly nodeId: string,
-    reason: string,
-  ) {
-    super(`node '${nodeId}' failed during start-up (${reason}); the dataflow was stopped`);
-  }
 }
 
 interface Member {
   process: NodeProcess;
-  subscribed: boolean;
   killedWith?: "SIGTERM" | "SIGKILL";
-  drops: Record<string, number>;
+  /** Got SIGTERM at stop in place of STOP, having never registered. */
+  termAsStop: boolean;
+  /** Set when a second stop request killed the node before its grace ran out. */
+  killedOn?: string;
+  drops: DropCounts;
 }
 
 /**
  * Starts a dataflow: validates it, runs builds, plans transports, spawns every node, holds
  * the start-up barrier, serves timers, and supervises until every node has exited.
  * `stop()` sends STOP to every node (source nodes too), then after the grace SIGTERM, then
- * SIGKILL; a second `stop()` skips the grace.
+ * SIGKILL; a second `stop()` skips the grace. Nodes that never registered cannot receive STOP
+ * and get SIGTERM at once.
  * @throws DescriptorValidationError, PreflightError, BuildError, PlanError before any node starts.
  */
 export async function startDataflow(init: DataflowRunInit): Promise<DataflowRun> {
-  const checked = await preflight(init.file);
+  const checked = await preflight(init.file, { transports: init.transports });
   const emit = init.onEvent ?? (() => {});
   for (const warning of checked.warnings) emit({ type: "warning", ...warning });
   await runBuilds(checked.graph.nodes, checked.baseDir, (nodeId, line) => emit({ type: "output", nodeId, stream: "stdout", line }));
@@ -81,14 +83,17 @@ export class DataflowRun {
   readonly #results: NodeResult[] = [];
   readonly #graceMs: number;
   readonly #reaper = new Reaper();
+  readonly #barrier = new StartBarrier();
+  readonly #escalation: StopEscalation;
+  readonly #timeouts: NodeJS.Timeout[] = [];
   #finish!: (result: RunResult) => void;
   #control: ControlServer | undefined;
   #timers: TimerScheduler | undefined;
   #removeRunDir: () => Promise<void> = async () => {};
-  #ready = false;
   #stopping = false;
-  #escalation: NodeJS.Timeout[] = [];
   #error: Error | undefined;
+  /** Why the grace was skipped (a second stop request), for the reason of the nodes it kills. */
+  #skipReason: string | undefined;
 
   constructor(
     private readonly init: DataflowRunInit,
@@ -97,7 +102,13 @@ export class DataflowRun {
   ) {
     this.logDir = init.logDir ?? join(checked.baseDir, "out", this.dataflowId);
     this.#graceMs = init.graceMs ?? DEFAULT_STOP_GRACE_MS;
+    this.#escalation = new StopEscalation(this.#graceMs, (signal) => this.#escalate(signal));
     this.finished = new Promise((resolve) => (this.#finish = resolve));
+  }
+
+  /** Path of the run's control socket (0600, in a 0700 folder removed when the run ends). */
+  get controlSocketPath(): string | undefined {
+    return this.#control?.path;
   }
 
   /** @internal Spawns the nodes; called by `startDataflow`. */
@@ -107,11 +118,15 @@ export class DataflowRun {
     this.#reaper.cleanUp(runDir.path);
     const token = randomBytes(24).toString("hex");
     const controlSocket = join(runDir.path, "control.sock");
-    this.#control = await ControlServer.listen(controlSocket, token, {
-      onRegister: (nodeId) => this.#members.has(nodeId),
-      onRegistered: (nodeId) => this.#catchUp(nodeId),
-      onMessage: (nodeId, message) => this.#onMessage(nodeId, message),
-    });
+    this.#control = await ControlServer.listen(
+      { path: controlSocket, token, registerTimeoutMs: this.init.registerTimeoutMs },
+      {
+        onRegister: (nodeId) => this.#members.has(nodeId),
+        onRegistered: (nodeId) => this.#catchUp(nodeId),
+        onMessage: (nodeId, message) => this.#onMessage(nodeId, message),
+        onRejected: (error) => this.emit({ type: "rejected", error }),
+      },
+    );
     let configs;
     try {
       configs = await planDataflow(this.checked.graph, {
@@ -119,8 +134,7 @@ export class DataflowRun {
         runDir: runDir.path,
         controlSocket,
         token,
-        plugins: { unix: unix(), ...this.init.transports },
-        baseDir: this.checked.baseDir,
+        transports: this.checked.transports,
       });
     } catch (error) {
       await this.#control.close();
@@ -132,53 +146,83 @@ export class DataflowRun {
     this.#timers = new TimerScheduler(this.checked.graph.timers, (consumer, inputs, timestamp) => {
       this.#control?.send(consumer, { t: "timer", inputs, timestamp });
     });
+    const stallReportMs = this.init.stallReportMs ?? DEFAULT_STALL_REPORT_MS;
     for (const node of this.checked.graph.nodes) {
+      const config = { ...configs.get(node.id)!, stallReportMs };
       const process_ = new NodeProcess({
         nodeId: node.id,
         command: this.checked.commands.get(node.id)!,
         cwd: this.checked.baseDir,
-        env: { ...process.env, ...node.env, [NODE_CONFIG_ENV]: JSON.stringify(configs.get(node.id)) },
+        env: { ...process.env, ...node.env, [NODE_CONFIG_ENV]: JSON.stringify(config) },
         logFile: join(this.logDir, `log_${node.id}.txt`),
         onLine: (stream, line) => this.emit({ type: "output", nodeId: node.id, stream, line }),
       });
       if (process_.pid !== undefined) this.#reaper.watch(process_.pid);
-      this.#members.set(node.id, { process: process_, subscribed: false, drops: {} });
+      this.#members.set(node.id, { process: process_, termAsStop: false, drops: { inputs: {}, outputs: {} } });
+      this.#barrier.add(node.id, allInputs(node).length > 0 || node.outputs.length > 0);
       void process_.exited.then((exit) => this.#onExit(node.id, exit));
     }
+    const startTimeoutMs = this.init.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     const startTimeout = setTimeout(() => {
-      if (this.#ready || this.#stopping) return;
-      const missing = [...this.#members].filter(([, m]) => m.process.running && !m.subscribed).map(([id]) => id);
-      this.#error ??= new StartTimeoutError(missing, this.init.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
-      this.stop("start-up timeout");
-    }, this.init.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
+      if (this.#barrier.isOpen || this.#stopping) return;
+      this.#error ??= new StartTimeoutError(this.#barrier.missing(), startTimeoutMs);
+      // Nodes that did not register in all that time will not: no grace for them.
+      this.#stop("start-up timeout", true);
+    }, startTimeoutMs);
     startTimeout.unref();
-    void this.finished.then(() => clearTimeout(startTimeout));
+    this.#timeouts.push(startTimeout);
+    // A dataflow of plain processes only has nothing to wait for.
+    this.#checkBarrier();
   }
 
   /**
-   * Stops the dataflow: STOP to every node, SIGTERM after the grace, SIGKILL after another.
-   * Calling it again while stopping skips straight to SIGKILL.
+   * Stops the dataflow: STOP to every registered node, SIGTERM at once to plain nodes (no
+   * inputs, no outputs: they never register, so cannot receive STOP), SIGTERM to the rest after
+   * the grace, SIGKILL after another. A node with inputs or outputs still starting gets STOP
+   * when it registers within the grace. Calling it again while stopping skips straight to
+   * SIGKILL; the nodes it kills fail with the reason "killed on <reason>" (default "second stop
+   * request").
    */
-  stop(reason = "stop requested"): void {
+  stop(reason?: string): void {
+    this.#stop(reason, false);
+  }
+
+  /** `termUnregistered`: SIGTERM at once also nodes with inputs or outputs that never registered. */
+  #stop(reason: string | undefined, termUnregistered: boolean): void {
     if (this.#stopping) {
-      this.#escalate("SIGKILL");
+      this.#skipReason ??= reason ?? "second stop request";
+      this.#escalation.skip();
       return;
     }
+    reason ??= "stop requested";
     this.#stopping = true;
+    this.#barrier.cancel();
     this.#timers?.stop();
     this.emit({ type: "stopping", reason });
-    for (const id of this.#members.keys()) this.#control?.send(id, { t: "stop" });
-    const term = setTimeout(() => this.#escalate("SIGTERM"), this.#graceMs);
-    const kill = setTimeout(() => this.#escalate("SIGKILL"), this.#graceMs * 2);
-    this.#escalation.push(term, kill);
+    const unregistered: string[] = [];
+    for (const [id, member] of this.#members) {
+      if (this.#barrier.registered(id)) this.#control?.send(id, { t: "stop" });
+      else if (member.process.running && (termUnregistered || !this.#barrier.joins(id))) unregistered.push(id);
+    }
+    if (unregistered.length > 0) {
+      this.emit({ type: "escalate", nodeIds: unregistered, signal: "SIGTERM", unregistered: true });
+      for (const id of unregistered) {
+        const member = this.#members.get(id)!;
+        member.termAsStop = true;
+        member.process.signal("SIGTERM");
+      }
+    }
+    this.#escalation.start();
   }
 
   #escalate(signal: "SIGTERM" | "SIGKILL"): void {
-    const running = [...this.#members].filter(([, m]) => m.process.running);
+    // SIGTERM goes to nodes that got STOP; those already SIGTERMed in its place wait for SIGKILL.
+    const running = [...this.#members].filter(([, m]) => m.process.running && (signal === "SIGKILL" || !m.termAsStop));
     if (running.length === 0) return;
     this.emit({ type: "escalate", nodeIds: running.map(([id]) => id), signal });
     for (const [, member] of running) {
       if (member.killedWith !== "SIGKILL") member.killedWith = signal;
+      if (signal === "SIGKILL" && this.#skipReason !== undefined) member.killedOn ??= this.#skipReason;
       member.process.signal(signal);
     }
   }
@@ -188,8 +232,7 @@ export class DataflowRun {
     if (!member) return;
     switch (message.t) {
       case "subscribed":
-        member.subscribed = true;
-        if (this.#stopping) this.#control?.send(nodeId, { t: "stop" });
+        this.#barrier.markSubscribed(nodeId);
         this.#checkBarrier();
         return;
       case "log":
@@ -199,22 +242,60 @@ export class DataflowRun {
       case "status":
         this.emit({ type: "status", nodeId, status: message.status });
         return;
+      case "drops":
+        this.#updateDrops(nodeId, member, message.drops, true);
+        return;
       case "outputs_closed":
-        member.drops = message.drops;
+        // The final totals are reported once, when the node exits.
+        this.#updateDrops(nodeId, member, message.drops, false);
+        return;
+      case "output_stalled":
+        this.emit({ type: "stalled", nodeId, outputId: message.output, waitedMs: message.waitedMs, consumers: this.#flowControlled(nodeId, message.output) });
+        return;
+      case "output_resumed":
+        this.emit({ type: "resumed", nodeId, outputId: message.output, waitedMs: message.waitedMs });
         return;
     }
   }
 
-  /** Tells a node that registers late what it missed: producers that ended, a stop under way. */
+  /** Records the totals; with `live`, emits a `drops` event for every input and output whose total grew. */
+  #updateDrops(nodeId: string, member: Member, drops: DropCounts | undefined, live: boolean): void {
+    for (const port of ["input", "output"] as const) {
+      const totals = (port === "input" ? drops?.inputs : drops?.outputs) ?? {};
+      const known = port === "input" ? member.drops.inputs : member.drops.outputs;
+      for (const [portId, total] of Object.entries(totals)) {
+        if (typeof total !== "number" || !(total > (known[portId] ?? 0))) continue;
+        known[portId] = total;
+        if (live) this.emit({ type: "drops", nodeId, port, portId, total, final: false });
+      }
+    }
+  }
+
+  /** The consumer inputs on `nodeId/outputId` that use backpressure, from the graph. */
+  #flowControlled(nodeId: string, outputId: string): StalledConsumer[] {
+    const consumers: StalledConsumer[] = [];
+    for (const edge of this.checked.graph.edges) {
+      if (edge.producer !== nodeId || edge.output !== outputId) continue;
+      const consumer = this.checked.graph.nodes.find((n) => n.id === edge.consumer);
+      const input = consumer && allInputs(consumer).find((i) => i.id === edge.input);
+      if (input?.queuePolicy === "backpressure") consumers.push({ nodeId: edge.consumer, inputId: edge.input });
+    }
+    return consumers;
+  }
+
+  /** Tells a node that registers what it missed: producers that ended, a stop under way. */
   #catchUp(nodeId: string): void {
+    this.#barrier.markRegistered(nodeId);
     for (const result of this.#results) this.#notifyConsumers(result, nodeId);
-    if (this.#stopping) this.#control?.send(nodeId, { t: "stop" });
+    if (this.#stopping && !this.#members.get(nodeId)?.termAsStop) this.#control?.send(nodeId, { t: "stop" });
+    // A plain node (no inputs, no outputs) may register after the barrier opened without it.
+    else if (this.#barrier.isOpen) this.#control?.send(nodeId, { t: "ready" });
   }
 
   /** Tells the consumers of a node that ended (all, or just `only`) that their inputs closed. */
   #notifyConsumers(result: NodeResult, only?: string): void {
-    // Inputs already subscribed learn it from the transport (after all data); the SDK uses
-    // these messages only for inputs still waiting to connect.
+    // The SDK closes inputs still connecting on these messages; inputs already subscribed hear
+    // the end from the transport (after all data) and use them to tell a crash from an end.
     const byConsumer = new Map<string, string[]>();
     for (const edge of this.checked.graph.edges) {
       if (edge.producer !== result.id || (only !== undefined && edge.consumer !== only)) continue;
@@ -227,16 +308,13 @@ export class DataflowRun {
   }
 
   #checkBarrier(): void {
-    if (this.#ready || this.#stopping) return;
-    const running = [...this.#members.values()].filter((m) => m.process.running);
-    if (running.length === 0 || running.some((m) => !m.subscribed)) return;
-    this.#ready = true;
-    for (const [id, member] of this.#members) if (member.process.running) this.#control?.send(id, { t: "ready" });
+    if (!this.#barrier.check()) return;
+    for (const [id, member] of this.#members) if (member.process.running && this.#barrier.registered(id)) this.#control?.send(id, { t: "ready" });
     this.emit({ type: "ready", nodeCount: this.#members.size });
     this.#timers?.start();
     if (this.init.stopAfterMs !== undefined) {
       const timer = setTimeout(() => this.stop(`--stop-after ${this.init.stopAfterMs} ms`), this.init.stopAfterMs);
-      this.#escalation.push(timer);
+      this.#timeouts.push(timer);
     }
   }
 
@@ -244,16 +322,23 @@ export class DataflowRun {
     const member = this.#members.get(nodeId)!;
     if (member.process.pid !== undefined) this.#reaper.forget(member.process.pid);
     this.#timers?.forget(nodeId);
-    const reason = failureReason(exit, member.killedWith, this.#graceMs);
+    this.#barrier.markExited(nodeId);
+    let reason = failureReason(exit, member, this.#graceMs);
+    const beforeStart = !this.#barrier.isOpen && !this.#stopping;
+    const neverJoined = beforeStart && reason === undefined && this.#barrier.joins(nodeId) && !this.#barrier.subscribed(nodeId);
+    if (neverJoined) reason = "exited without joining the dataflow";
     const result: NodeResult = { id: nodeId, exit, failed: reason !== undefined, reason, stderrTail: member.process.stderrTail, drops: member.drops };
     this.#results.push(result);
     this.emit({ type: "exit", result });
-    for (const [key, count] of Object.entries(member.drops)) {
-      this.emit({ type: "warning", nodeId, message: `node '${nodeId}' dropped ${count} message${count === 1 ? "" : "s"} on ${key.replace(":", " '")}' (queue full)` });
+    for (const port of ["input", "output"] as const) {
+      for (const [portId, total] of Object.entries(port === "input" ? member.drops.inputs : member.drops.outputs)) {
+        this.emit({ type: "drops", nodeId, port, portId, total, final: true });
+      }
     }
     this.#notifyConsumers(result);
-    if (result.failed && !this.#ready && !this.#stopping) {
-      this.#error ??= new StartupFailureError(nodeId, reason!);
+    // A plain node (no inputs, no outputs) is not part of the start-up: its failure only counts.
+    if (result.failed && beforeStart && this.#barrier.joins(nodeId)) {
+      this.#error ??= neverJoined ? new NodeNeverJoinedError(nodeId, exit.code, exit.signal) : new StartupFailureError(nodeId, reason!);
       this.stop(`node '${nodeId}' failed during start-up`);
     }
     this.#checkBarrier();
@@ -261,7 +346,8 @@ export class DataflowRun {
   }
 
   async #close(): Promise<void> {
-    for (const timer of this.#escalation) clearTimeout(timer);
+    for (const timer of this.#timeouts) clearTimeout(timer);
+    this.#escalation.cancel();
     this.#timers?.stop();
     await this.#control?.close();
     this.#reaper.close();
@@ -273,10 +359,16 @@ export class DataflowRun {
   }
 }
 
-function failureReason(exit: NodeExit, killedWith: "SIGTERM" | "SIGKILL" | undefined, graceMs: number): string | undefined {
-  if (killedWith && (exit.signal || exit.code !== 0)) {
-    return `did not exit within ${graceMs / 1000} s of STOP; ${killedWith === "SIGKILL" ? "killed with SIGKILL" : "terminated with SIGTERM"}`;
+function failureReason(exit: NodeExit, member: Member, graceMs: number): string | undefined {
+  if (member.killedOn !== undefined && (exit.signal || exit.code !== 0)) return `killed on ${member.killedOn}`;
+  if (member.killedWith === "SIGKILL" && member.termAsStop && (exit.signal || exit.code !== 0)) {
+    return `did not exit within ${graceMs / 1000} s of SIGTERM (sent in place of STOP: it never registered); killed with SIGKILL`;
   }
+  if (member.killedWith && (exit.signal || exit.code !== 0)) {
+    return `did not exit within ${graceMs / 1000} s of STOP; ${member.killedWith === "SIGKILL" ? "killed with SIGKILL" : "terminated with SIGTERM"}`;
+  }
+  // SIGTERM was this node's STOP: ending on it (or with the shell's 128 + 15) is a clean stop.
+  if (member.termAsStop && (exit.signal === "SIGTERM" || exit.code === 143)) return undefined;
   if (exit.signal) return `killed by ${exit.signal}`;
   if (exit.code !== 0) return `exited with code ${exit.code}`;
   return undefined;

@@ -9,8 +9,20 @@
  * const result = await run.finished; // result.exitCode, result.nodes
  * ```
  */
-export { startDataflow, DataflowRun, StartupFailureError, type DataflowRunInit } from "./dataflow-run.js";
-export { preflight, PreflightError, type Preflight } from "./preflight.js";
-export type { RunEvent, RunResult, NodeResult } from "./run-events.js";
+export { startDataflow, DataflowRun, type DataflowRunInit } from "./dataflow-run.js";
+export { preflight, PreflightError, type Preflight, type PreflightOptions } from "./preflight.js";
+export { checkDataflow } from "./check-dataflow.js";
+export { TransportUnavailableError, TransportOptionError, NodeModuleTypeError, UnresolvedImportError } from "./preflight-errors.js";
+export type { RunEvent, RunResult, NodeResult, StalledConsumer } from "./run-events.js";
 export type { NodeExit } from "./node-process.js";
-export { NodeProgramError, StartTimeoutError, UnsupportedFeatureError, PlanError, BuildError } from "./daemon-errors.js";
+export {
+  NodeProgramError,
+  StartTimeoutError,
+  UnsupportedFeatureError,
+  PlanError,
+  BuildError,
+  RegistrationRefusedError,
+  type RegistrationRefusal,
+  StartupFailureError,
+  NodeNeverJoinedError,
+} from "./daemon-errors.js";

@@ -7,6 +7,8 @@ import { NodeProgramError } from "./daemon-errors.js";
 export interface NodeCommand {
   command: string;
   args: string[];
+  /** The JavaScript or TypeScript file Node runs, for the checks that read it; absent for executables. */
+  script?: string;
 }
 
 const tsxLoader = import.meta.resolve("tsx");
@@ -36,11 +38,11 @@ export function nodeCommand(node: NodeDescriptor, baseDir: string, file: string)
     case ".ts":
     case ".mts":
     case ".cts":
-      return { command: process.execPath, args: ["--import", tsxLoader, path, ...node.args] };
+      return { command: process.execPath, args: ["--import", tsxLoader, path, ...node.args], script: path };
     case ".js":
     case ".mjs":
     case ".cjs":
-      return { command: process.execPath, args: [path, ...node.args] };
+      return { command: process.execPath, args: [path, ...node.args], script: path };
     default:
       try {
         accessSync(path, constants.X_OK);

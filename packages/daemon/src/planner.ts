@@ -8,12 +8,10 @@ import {
   type OutputConfig,
   type PlannedChannel,
   PROTOCOL_VERSION,
-  type TransportPlugin,
-  type TransportPlugins,
-  loadTransport,
 } from "@rivulet/core";
 import { type ResolvedGraph, type TransportConfig, allInputs } from "@rivulet/descriptor";
 import { PlanError } from "./daemon-errors.js";
+import type { LoadedTransports } from "./transport-checks.js";
 
 /** What the planner needs besides the graph. */
 export interface PlanContext {
@@ -21,16 +19,16 @@ export interface PlanContext {
   runDir: string;
   controlSocket: string;
   token: string;
-  plugins: TransportPlugins;
-  /** Folder that relative transport module paths are resolved against (the YAML's folder). */
-  baseDir: string;
+  /** Every transport's loaded plugin by the name the YAML uses (from `preflight`). */
+  transports: LoadedTransports;
 }
 
 /**
  * Plans the data plane: asks each transport's plugin for connection info of every channel it
  * carries, then builds each node's RIVULET_NODE_CONFIG. A producer output gets one channel per
- * distinct transport its consumers use; each input gets the channel of its own edge.
- * @throws PlanError when a plugin is missing or rejects its options.
+ * distinct transport its consumers use; each input gets the channel of its own edge. A channel
+ * of a plugin loaded from a module carries that module's URL, so that nodes load the same one.
+ * @throws PlanError when a transport was not loaded by preflight or its plugin's plan() throws.
  */
 export async function planDataflow(graph: ResolvedGraph, context: PlanContext): Promise<Map<string, NodeConfig>> {
   const byTransport = new Map<string, { config: TransportConfig; channels: Map<string, ChannelRequest> }>();
@@ -51,21 +49,19 @@ export async function planDataflow(graph: ResolvedGraph, context: PlanContext): 
   const planned = new Map<string, PlannedChannel>(); // key: transport name + channel
   let index = 0;
   for (const [name, { config, channels }] of byTransport) {
-    let plugin: TransportPlugin;
-    try {
-      plugin = await loadTransport(config.kind, context.plugins, context.baseDir);
-    } catch (cause) {
-      throw new PlanError(name, (cause as Error).message, { cause });
-    }
+    const loaded = context.transports.get(name);
+    if (!loaded) throw new PlanError(name, `transport '${name}' (kind '${config.kind}') was not loaded before planning`);
     const runDir = join(context.runDir, `t${index++}`);
     mkdirSync(runDir, { mode: 0o700 });
     let result: PlannedChannel[];
     try {
-      result = plugin.plan({ dataflowId: context.dataflowId, runDir, options: config.options as Record<string, Json>, channels: [...channels.values()] });
+      result = loaded.plugin.plan({ dataflowId: context.dataflowId, runDir, options: config.options as Record<string, Json>, channels: [...channels.values()] });
     } catch (cause) {
       throw new PlanError(name, (cause as Error).message, { cause });
     }
-    for (const channel of result) planned.set(`${name}\u0000${channel.channel}`, channel);
+    for (const channel of result) {
+      planned.set(`${name}\u0000${channel.channel}`, loaded.module === undefined ? channel : { ...channel, module: loaded.module });
+    }
   }
 
   const configs = new Map<string, NodeConfig>();

@@ -1,4 +1,4 @@
-import type { LogLevel, NodeStatus, Parameter } from "@rivulet/core";
+import type { DropCounts, LogLevel, NodeStatus, Parameter } from "@rivulet/core";
 import type { NodeExit } from "./node-process.js";
 
 /** How one node ended. */
@@ -10,8 +10,8 @@ export interface NodeResult {
   /** Human-readable reason when failed ("exited with code 1"). */
   reason?: string;
   stderrTail: readonly string[];
-  /** Messages dropped, by `input:<id>` / `output:<id>`, as the node reported on close. */
-  drops: Record<string, number>;
+  /** Messages dropped by input id and output id, as the node last reported them. */
+  drops: DropCounts;
 }
 
 /** The outcome of a run. */
@@ -25,6 +25,12 @@ export interface RunResult {
   error?: Error;
 }
 
+/** A consumer input that applies flow control on a stalled output. */
+export interface StalledConsumer {
+  nodeId: string;
+  inputId: string;
+}
+
 /** What happens during a run, for the CLI (or any caller) to show. */
 export type RunEvent =
   | { type: "output"; nodeId: string; stream: "stdout" | "stderr"; line: string }
@@ -32,6 +38,28 @@ export type RunEvent =
   | { type: "status"; nodeId: string; status: NodeStatus }
   | { type: "ready"; nodeCount: number }
   | { type: "stopping"; reason: string }
-  | { type: "escalate"; nodeIds: string[]; signal: "SIGTERM" | "SIGKILL" }
+  /**
+   * Signals sent at stop: after the grace (`unregistered` false), or at once to nodes that never
+   * registered and so cannot receive STOP (`unregistered` true).
+   */
+  | { type: "escalate"; nodeIds: string[]; signal: "SIGTERM" | "SIGKILL"; unregistered?: boolean }
   | { type: "exit"; result: NodeResult }
-  | { type: "warning"; message: string; nodeId?: string };
+  | { type: "warning"; message: string; nodeId?: string }
+  /**
+   * A node dropped messages (queue full): `total` so far on one input or output. Emitted while
+   * the run goes on when the node reports new drops (at most about once a second per node), and
+   * once more with `final: true` per input and output with drops when the node exits.
+   */
+  | { type: "drops"; nodeId: string; port: "input" | "output"; portId: string; total: number; final: boolean }
+  /**
+   * A send on `nodeId`'s output `outputId` has waited `waitedMs` for flow-controlled consumers:
+   * `consumers` are the inputs on that output that use `backpressure` (one of them stopped reading).
+   */
+  | { type: "stalled"; nodeId: string; outputId: string; waitedMs: number; consumers: StalledConsumer[] }
+  /** A send reported as stalled completed after `waitedMs`. */
+  | { type: "resumed"; nodeId: string; outputId: string; waitedMs: number }
+  /**
+   * The control server closed a connection that broke the protocol or presented a wrong token
+   * (a ControlProtocolError or RegistrationRefusedError); the run goes on.
+   */
+  | { type: "rejected"; error: Error };

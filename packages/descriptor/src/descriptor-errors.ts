@@ -1,3 +1,5 @@
+import { RivuletError } from "@rivulet/core";
+
 /**
  * One error class per descriptor rule. Every error carries where it is (`file`, `line`,
  * `column` — 1-based — and the YAML path such as `nodes[1].inputs.tick`) and, when it is
@@ -11,7 +13,7 @@ export interface DescriptorErrorInit {
   nodeId?: string;
 }
 
-export class DescriptorError extends Error {
+export class DescriptorError extends RivuletError {
   readonly file: string;
   readonly line: number;
   readonly column: number;
@@ -21,11 +23,11 @@ export class DescriptorError extends Error {
   constructor(
     readonly detail: string,
     init: DescriptorErrorInit,
+    options?: { cause?: unknown },
   ) {
     const where = `${init.file}:${init.line}:${init.column}`;
     const node = init.nodeId ? ` (node '${init.nodeId}')` : "";
-    super(`${where}: ${init.yamlPath || "<root>"}${node}: ${detail}`);
-    this.name = new.target.name;
+    super(`${where}: ${init.yamlPath || "<root>"}${node}: ${detail}`, options);
     this.file = init.file;
     this.line = init.line;
     this.column = init.column;
@@ -66,13 +68,12 @@ export class NodeKindError extends DescriptorError {}
 export class UnknownTransportNameError extends DescriptorError {}
 
 /** Every error of one descriptor, reported together. */
-export class DescriptorValidationError extends Error {
+export class DescriptorValidationError extends RivuletError {
   constructor(
     readonly file: string,
     readonly errors: readonly DescriptorError[],
   ) {
     super(`${file}: ${errors.length} error${errors.length === 1 ? "" : "s"}\n${errors.map((e) => `  ${e.message}`).join("\n")}`);
-    this.name = "DescriptorValidationError";
   }
 }
 

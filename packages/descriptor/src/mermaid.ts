@@ -1,3 +1,4 @@
+import { DEFAULT_TRANSPORT_KIND } from "@rivulet/core";
 import type { Descriptor } from "./descriptor.js";
 import { resolveGraph } from "./resolve-graph.js";
 
@@ -22,7 +23,7 @@ export function toMermaid(descriptor: Descriptor): string {
     lines.push(`  ${source} -- "${label(timer.input)}" --> ${ref(timer.consumer)}`);
   }
   for (const edge of graph.edges) {
-    const transport = edge.transport.kind === "unix" ? "" : ` (${edge.transport.name})`;
+    const transport = edge.transport.kind === DEFAULT_TRANSPORT_KIND ? "" : ` (${edge.transport.name})`;
     const text = edge.output === edge.input ? edge.output : `${edge.output} -> ${edge.input}`;
     lines.push(`  ${ref(edge.producer)} -- "${label(text + transport)}" --> ${ref(edge.consumer)}`);
   }

@@ -1,17 +1,24 @@
 import { readFile } from "node:fs/promises";
 import { LineCounter, parseDocument } from "yaml";
-import { type DescriptorError, DescriptorValidationError, type DescriptorWarning, InvalidValueError, YamlSyntaxError } from "./descriptor-errors.js";
+import { type DescriptorError, type DescriptorErrorInit, DescriptorValidationError, type DescriptorWarning, InvalidValueError, YamlSyntaxError } from "./descriptor-errors.js";
 import type { Descriptor } from "./descriptor.js";
 import { checkGraph } from "./check-graph.js";
+import { DescriptorFileNotFoundError, DescriptorReadError } from "./descriptor-file-errors.js";
 import { type RawDataflow, dataflowSchema } from "./schema.js";
 import { toDescriptor } from "./to-descriptor.js";
-import { YamlLocator } from "./yaml-locator.js";
+import { YamlLocator, type YamlPath } from "./yaml-locator.js";
 import { issuesToErrors } from "./zod-issues.js";
 
 /** A loaded descriptor and the warnings (deprecated keys) found while loading it. */
 export interface ParsedDescriptor {
   descriptor: Descriptor;
   warnings: DescriptorWarning[];
+  /**
+   * Where a YAML path (`["transports", "t", "foo"]`) stands in the file, for errors found after
+   * loading (transport options, node programs) to be located like the descriptor's own. A path
+   * that does not exist is located at its nearest existing parent; with `key`, at that key.
+   */
+  locate(path: YamlPath, key?: string): DescriptorErrorInit;
 }
 
 /**
@@ -45,20 +52,22 @@ export function parseDescriptor(text: string, file: string): ParsedDescriptor {
     throw new DescriptorValidationError(file, errors);
   }
   const descriptor = toDescriptor(result.data as RawDataflow, file, (i) => locator.at(["nodes", i]).line);
-  return { descriptor, warnings: graph.warnings };
+  return { descriptor, warnings: graph.warnings, locate: (path, key) => locator.at(path, key) };
 }
 
 /**
  * Reads and parses a dataflow file.
- * @throws DescriptorValidationError (including a YamlSyntaxError-like entry when unreadable).
+ * @throws DescriptorFileNotFoundError when the file does not exist.
+ * @throws DescriptorReadError when it cannot be read (a folder, no permission).
+ * @throws DescriptorValidationError listing every error in its content.
  */
 export async function loadDescriptor(file: string): Promise<ParsedDescriptor> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (cause) {
-    const error = new InvalidValueError(`cannot read the dataflow file: ${(cause as Error).message}`, { file, line: 1, column: 1, yamlPath: "" });
-    throw new DescriptorValidationError(file, [error]);
+    if ((cause as NodeJS.ErrnoException).code === "ENOENT") throw new DescriptorFileNotFoundError(file, { cause });
+    throw new DescriptorReadError(file, { cause });
   }
   return parseDescriptor(text, file);
 }

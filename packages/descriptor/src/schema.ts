@@ -1,3 +1,4 @@
+import { KNOWN_TRANSPORT_KINDS } from "@rivulet/core";
 import { z } from "zod";
 
 /**
@@ -9,8 +10,11 @@ import { z } from "zod";
 export const ID_PATTERN = /^[A-Za-z0-9_.-]+$/;
 const id = z.string().regex(ID_PATTERN, "ids may use only letters, digits, '_', '.' and '-'");
 
-/** Built-in transport kinds; anything else must be a name under `transports` or a module path. */
-export const TRANSPORT_KINDS = ["unix", "shm", "zeromq", "mqtt", "nats"] as const;
+/**
+ * Transport kinds known by name (core's one list); anything else must be a name under
+ * `transports` or a module path. Whether a kind's package is installed is checked by the daemon.
+ */
+export const TRANSPORT_KINDS = KNOWN_TRANSPORT_KINDS;
 
 export const QUEUE_POLICIES = ["drop_oldest", "backpressure"] as const;
 

@@ -1,4 +1,4 @@
-import { DEFAULT_QUEUE_SIZE } from "@rivulet/core";
+import { DEFAULT_QUEUE_SIZE, DEFAULT_TRANSPORT_KIND } from "@rivulet/core";
 import type { Descriptor, InputDescriptor, NodeDescriptor, OperatorDescriptor, TransportConfig } from "./descriptor.js";
 import { declaredOutputs } from "./check-graph.js";
 import type { RawDataflow, RawInput, RawNode, RawOperator } from "./schema.js";
@@ -14,7 +14,7 @@ export function toDescriptor(raw: RawDataflow, file: string, lineOf: (nodeIndex:
   }
   return {
     file,
-    transport: raw.transport ?? "unix",
+    transport: raw.transport ?? DEFAULT_TRANSPORT_KIND,
     transports,
     nodes: raw.nodes.map((node, i) => toNode(node, lineOf(i))),
     raw,

@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type DescriptorValidationError, parseDescriptor, resolveGraph } from "../src/index.js";
+import * as descriptorPackage from "../src/index.js";
+import { DescriptorError, type DescriptorValidationError, parseDescriptor, resolveGraph } from "../src/index.js";
 
 const fixtures = join(import.meta.dirname, "../../../test/fixtures/descriptors");
 const bad = readdirSync(join(fixtures, "bad")).filter((f) => f.endsWith(".yml"));
@@ -11,10 +12,59 @@ function parseFixture(dir: "good" | "bad", name: string) {
   return parseDescriptor(readFileSync(file, "utf8"), file);
 }
 
-describe("bad descriptors", () => {
-  it("has one fixture per rule", () => {
-    expect(bad.length).toBeGreaterThanOrEqual(20);
+/** Every error class of a rule: the package's exported subclasses of DescriptorError. */
+const ruleClasses = Object.entries(descriptorPackage)
+  .filter(([, value]) => typeof value === "function" && value.prototype instanceof DescriptorError)
+  .map(([name]) => name);
+
+/** Where the source raises each rule's error: `file:line` of every `new <RuleClass>(`. */
+function raiseSites(): { site: string; className: string; text: string }[] {
+  const src = join(import.meta.dirname, "../src");
+  return readdirSync(src)
+    .filter((file) => file.endsWith(".ts") && file !== "descriptor-errors.ts")
+    .flatMap((file) =>
+      readFileSync(join(src, file), "utf8")
+        .split("\n")
+        .flatMap((text, i) => [...text.matchAll(/\bnew (\w+)\(/g)].filter((m) => ruleClasses.includes(m[1]!)).map((m) => ({ site: `${file}:${i + 1}`, className: m[1]!, text }))),
+    );
+}
+
+/** The `file:line` that constructed an error: the top frame of its stack (source-mapped by vitest). */
+function siteOf(error: Error): string {
+  const frame = /\(?([^\s()]+\.ts):(\d+):\d+\)?/.exec(error.stack!.split("\n").find((line) => line.trim().startsWith("at ") && !line.includes("descriptor-errors.ts"))!)!;
+  return `${basename(frame[1]!)}:${frame[2]}`;
+}
+
+/** Sites no fixture can reach, each with the test that covers it instead. */
+const NO_FIXTURE = [{ file: "parse-descriptor.ts", raises: "cannot read the dataflow file", coveredBy: "test/cli-commands.spec.ts: reports a missing dataflow file" }];
+
+function errorsOf(name: string): DescriptorError[] {
+  try {
+    parseFixture("bad", name);
+  } catch (error) {
+    return [...(error as DescriptorValidationError).errors];
+  }
+  return [];
+}
+
+describe("one bad fixture per rule, enforced", () => {
+  it("every error class the package exports is raised by at least one bad fixture", () => {
+    expect(ruleClasses.length).toBeGreaterThanOrEqual(11);
+    const raised = new Set(bad.flatMap((name) => errorsOf(name).map((e) => e.name)));
+    expect(ruleClasses.filter((name) => !raised.has(name))).toEqual([]);
   });
+
+  it("every place in the source that raises a rule's error is reached by a bad fixture", () => {
+    const sites = raiseSites();
+    expect(sites.length).toBeGreaterThanOrEqual(ruleClasses.length);
+    const reached = new Set(bad.flatMap((name) => errorsOf(name).map(siteOf)));
+    const exempt = (s: { site: string; text: string }): boolean => NO_FIXTURE.some((n) => s.site.startsWith(`${n.file}:`) && s.text.includes(n.raises));
+    // A failure here names a rule without a fixture: add test/fixtures/descriptors/bad/<rule>.yml.
+    expect(sites.filter((s) => !reached.has(s.site) && !exempt(s)).map((s) => `${s.site} ${s.className}`)).toEqual([]);
+  });
+});
+
+describe("bad descriptors", () => {
 
   it.each(bad)("%s reports exactly the expected errors, positioned", (name) => {
     const text = readFileSync(join(fixtures, "bad", name), "utf8");

@@ -1,3 +1,4 @@
+import { EventEmitter, once } from "node:events";
 import { connect } from "node:net";
 import {
   ControlPlaneError,
@@ -6,6 +7,7 @@ import {
   type NodeConfig,
   type NodeToDaemon,
   PROTOCOL_VERSION,
+  abortErrorFrom,
 } from "@rivulet/core";
 
 /**
@@ -27,46 +29,56 @@ export class ControlClient {
   ) {}
 
   /**
-   * Connects and registers.
-   * @throws ControlPlaneError when the daemon cannot be reached or refuses the node.
+   * Connects and registers; messages sent before are delivered once registered.
+   * @throws ControlPlaneError when the daemon cannot be reached, refuses the node, or hangs up;
+   *   AbortError when `signal` fires first.
    */
-  async connect(): Promise<void> {
+  async connect(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw abortErrorFrom(signal);
     const socket = connect(this.config.controlSocket);
     socket.setNoDelay?.(true);
-    await new Promise<void>((resolve, reject) => {
-      socket.once("connect", resolve);
-      socket.once("error", (cause) => reject(new ControlPlaneError(`node '${this.config.nodeId}' cannot reach the daemon at ${this.config.controlSocket}`, { cause })));
-    });
-    let registered!: () => void;
-    let refused!: (error: Error) => void;
-    const done = new Promise<void>((resolve, reject) => {
-      registered = resolve;
-      refused = reject;
-    });
+    // Errors after the connect are reported by the 'close' handler below.
+    socket.on("error", () => {});
+    try {
+      await once(socket, "connect", { signal });
+    } catch (cause) {
+      socket.destroy();
+      if (signal?.aborted) throw abortErrorFrom(signal);
+      throw new ControlPlaneError(`node '${this.config.nodeId}' cannot reach the daemon at ${this.config.controlSocket}`, { cause });
+    }
+    // 'registered', or 'error' with the reason it was not.
+    const registration = new EventEmitter();
     const json = new JsonSocket<DaemonToNode, NodeToDaemon>(
       socket,
       (message) => {
-        if (message.t === "registered") registered();
-        else if (message.t === "refused") refused(new ControlPlaneError(`the daemon refused node '${this.config.nodeId}': ${message.reason}`));
+        if (message.t === "registered") registration.emit("registered");
+        else if (message.t === "refused") {
+          if (registration.listenerCount("error") > 0) registration.emit("error", new ControlPlaneError(`the daemon refused node '${this.config.nodeId}': ${message.reason}`));
+        }
         else this.onMessage(message);
       },
       (error) => this.onLost(error),
     );
-    socket.on("error", () => {
-      // The 'close' handler reports the loss; the error itself carries nothing more useful.
-    });
     socket.on("close", () => {
-      refused(new ControlPlaneError(`the daemon closed the control connection of node '${this.config.nodeId}'`));
+      if (registration.listenerCount("error") > 0) registration.emit("error", new ControlPlaneError(`the daemon closed the control connection of node '${this.config.nodeId}'`));
       if (!this.#closing) this.onLost(new ControlPlaneError(`lost the control connection to the daemon (node '${this.config.nodeId}')`));
     });
     this.#json = json;
     json.send({ t: "register", nodeId: this.config.nodeId, token: this.config.token, protocolVersion: PROTOCOL_VERSION });
     if (this.#holds === 0) socket.unref();
-    await done;
+    try {
+      await once(registration, "registered", { signal });
+    } catch (error) {
+      if (signal?.aborted) {
+        socket.destroy();
+        throw abortErrorFrom(signal);
+      }
+      throw error;
+    }
     for (const message of this.#backlog.splice(0)) json.send(message);
   }
 
-  /** Sends a message, or keeps it until connected. */
+  /** Sends a message, or keeps it until connected; dropped once the connection is gone. */
   send(message: NodeToDaemon): void {
     if (this.#json) this.#json.send(message);
     else this.#backlog.push(message);
@@ -96,9 +108,8 @@ export class ControlClient {
     this.#closing = true;
     const socket = this.#json?.socket;
     if (!socket || socket.destroyed) return;
-    await new Promise<void>((resolve) => {
-      socket.once("close", () => resolve());
-      socket.end();
-    });
+    const closed = once(socket, "close");
+    socket.end();
+    await closed;
   }
 }

@@ -1,5 +1,6 @@
 import {
   type DaemonToNode,
+  type DropCounts,
   HybridClock,
   type InputConfig,
   type LogLevel,
@@ -18,20 +19,23 @@ import {
   type TransportPlugins,
   UndeclaredOutputError,
   decodeFrame,
+  importTransport,
   loadTransport,
   readNodeConfig,
 } from "@rivulet/core";
 import { ControlClient } from "./control-client.js";
+import { DropReporter } from "./drop-reporter.js";
 import { LazyInputEvent } from "./input-event.js";
 import { type InputStats, InputQueues } from "./input-queues.js";
+import { closeBeforeExit, forgetBeforeExit } from "./open-nodes.js";
 import { OutputChannel, type OutputStats } from "./output-channels.js";
-import { unix } from "@rivulet/transport-unix";
+import { ProducerVerdicts } from "./producer-verdicts.js";
 
 /** Options of `new Node()`. */
 export interface NodeInit {
   /** The node's configuration; read from RIVULET_NODE_CONFIG when omitted. */
   config?: NodeConfig;
-  /** Transport plugins to use besides (or instead of) the built-in ones, by kind. */
+  /** Transport plugins by kind, used instead of importing the module the plan names (tests; plugins given to the daemon directly). */
   transports?: TransportPlugins;
 }
 
@@ -75,6 +79,7 @@ export class Node implements AsyncIterable<NodeEvent> {
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #pending = new Map<string, AbortController>();
   readonly #openInputs = new Set<string>();
+  readonly #verdicts = new ProducerVerdicts();
   /** Aborts every wait of the node (subscriptions still connecting) on STOP or close. */
   readonly #shutdown = new AbortController();
   readonly #started: Promise<void>;
@@ -83,10 +88,14 @@ export class Node implements AsyncIterable<NodeEvent> {
   #isReady = false;
   #stopped = false;
   #closed: Promise<void> | undefined;
+  readonly #dropReporter = new DropReporter(
+    () => this.#dropCounts(),
+    (drops) => this.#control.send({ t: "drops", drops }),
+  );
 
   constructor(init: NodeInit = {}) {
     this.config = init.config ?? readNodeConfig();
-    this.#plugins = { unix: unix(), ...init.transports };
+    this.#plugins = { ...init.transports };
     this.#queues = new InputQueues({
       onFull: (id) => this.#subscriptions.get(id)?.pause(),
       onSpace: (id) => this.#subscriptions.get(id)?.resume(),
@@ -112,7 +121,7 @@ export class Node implements AsyncIterable<NodeEvent> {
       this.#events.fail(error);
       this.#resolveReady();
     });
-    process.once("beforeExit", () => void this.close());
+    closeBeforeExit(this);
   }
 
   /** This node's id in the dataflow. */
@@ -193,6 +202,7 @@ export class Node implements AsyncIterable<NodeEvent> {
    * Idempotent.
    */
   close(): Promise<void> {
+    forgetBeforeExit(this);
     // Held so the process stays alive until every output is flushed to its consumers.
     this.#closed ??= this.#control.holding(this.#close());
     return this.#closed;
@@ -202,12 +212,10 @@ export class Node implements AsyncIterable<NodeEvent> {
     this.#shutdown.abort();
     await this.#started.catch(() => {});
     await Promise.all([...this.#outputs.values()].map((o) => o.close()));
-    const stats = this.stats();
-    const drops: Record<string, number> = {};
-    for (const [id, s] of Object.entries(stats.inputs)) if (s.dropped > 0) drops[`input:${id}`] = s.dropped;
-    for (const [id, s] of Object.entries(stats.outputs)) if (s.dropped > 0) drops[`output:${id}`] = s.dropped;
-    this.#control.send({ t: "outputs_closed", drops });
+    this.#dropReporter.stop();
+    this.#control.send({ t: "outputs_closed", drops: this.#dropCounts() });
     this.#stopped = true;
+    this.#verdicts.clear();
     this.#events.end();
     await Promise.all([...this.#transports.values()].map((t) => t.close()));
     await this.#control.close();
@@ -221,15 +229,31 @@ export class Node implements AsyncIterable<NodeEvent> {
   }
 
   async #start(): Promise<void> {
+    // Not aborted by close(): a node closed while joining still joins, then ends cleanly.
     await this.#control.connect();
+    const stallHooks = {
+      onStall: (output: string, waitedMs: number) => this.#control.send({ t: "output_stalled", output, waitedMs }),
+      onResume: (output: string, waitedMs: number) => this.#control.send({ t: "output_resumed", output, waitedMs }),
+    };
     await Promise.all(
       this.config.outputs.map(async (output) => {
         const publishers = await Promise.all(output.channels.map(async (channel) => (await this.#transport(channel)).publish(channel)));
-        this.#outputs.set(output.id, new OutputChannel(output, publishers, this.#clock));
+        this.#outputs.set(output.id, new OutputChannel(output, publishers, this.#clock, stallHooks, this.config.stallReportMs));
       }),
     );
     await Promise.all(this.config.inputs.filter((input) => input.channel).map((input) => this.#subscribe(input)));
     this.#control.send({ t: "subscribed" });
+    // Drops are reported while the run goes on, not only at close.
+    if (!this.#closed) this.#dropReporter.start();
+  }
+
+  /** Drop totals by input and output (only those with drops). */
+  #dropCounts(): DropCounts {
+    const stats = this.stats();
+    const drops: DropCounts = { inputs: {}, outputs: {} };
+    for (const [id, s] of Object.entries(stats.inputs)) if (s.dropped > 0) drops.inputs[id] = s.dropped;
+    for (const [id, s] of Object.entries(stats.outputs)) if (s.dropped > 0) drops.outputs[id] = s.dropped;
+    return drops;
   }
 
   async #subscribe(input: InputConfig): Promise<void> {
@@ -247,8 +271,13 @@ export class Node implements AsyncIterable<NodeEvent> {
         signal,
         onFrame: (frame) => this.#onFrame(input.id, frame),
         onClose: (reason, error) => {
-          if (reason === "lost" && error && !this.#stopped) this.#queues.pushControl({ type: "ERROR", id: input.id, error, metadata: this.#meta() });
-          this.#closeInput(input.id);
+          if (reason === "lost" && !this.#stopped && !this.#verdicts.hasEnded(input.id)) {
+            this.#verdicts.wait(input.id, () => {
+              // No word from the daemon: the transport's error is all there is to say.
+              if (error && !this.#stopped) this.#queues.pushControl({ type: "ERROR", id: input.id, error, metadata: this.#meta() });
+              this.#closeInput(input.id);
+            });
+          } else this.#closeInput(input.id);
         },
       });
       this.#subscriptions.set(input.id, subscription);
@@ -260,12 +289,18 @@ export class Node implements AsyncIterable<NodeEvent> {
     }
   }
 
+  /**
+   * The transport of a planned channel: a plugin passed in for its kind, else the module the
+   * planner loaded (`channel.module`, so a custom plugin loads here exactly as in the daemon),
+   * else the installed package of its kind, found from this SDK's own package.
+   */
   async #transport(channel: PlannedChannel): Promise<Transport> {
-    let transport = this.#transports.get(channel.kind);
+    const key = this.#plugins[channel.kind] ? channel.kind : (channel.module ?? channel.kind);
+    let transport = this.#transports.get(key);
     if (!transport) {
-      const plugin = await loadTransport(channel.kind, this.#plugins);
-      transport = this.#transports.get(channel.kind) ?? plugin.create({ dataflowId: this.config.dataflowId, nodeId: this.id });
-      this.#transports.set(channel.kind, transport);
+      const plugin = this.#plugins[channel.kind] ?? (channel.module ? await importTransport(channel.kind, channel.module) : (await loadTransport(channel.kind, {}, { fallbacks: [import.meta.url] })).plugin);
+      transport = this.#transports.get(key) ?? plugin.create({ dataflowId: this.config.dataflowId, nodeId: this.id });
+      this.#transports.set(key, transport);
     }
     return transport;
   }
@@ -318,9 +353,11 @@ export class Node implements AsyncIterable<NodeEvent> {
 
   /**
    * The daemon says an input's producer ended. A subscribed input hears it from its transport
-   * after the last data (so nothing in flight is lost); only inputs still connecting close here.
+   * after the last data (so nothing in flight is lost); inputs still connecting close here, and
+   * so do inputs whose connection broke and were waiting for this word.
    */
   #producerGone(id: string): void {
+    if (this.#verdicts.end(id)) return this.#closeInput(id);
     if (this.#subscriptions.has(id)) return;
     this.#pending.get(id)?.abort();
     this.#closeInput(id);
@@ -337,6 +374,7 @@ export class Node implements AsyncIterable<NodeEvent> {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#shutdown.abort();
+    this.#verdicts.clear();
     this.#queues.pushControl({ type: "STOP", reason, metadata: this.#meta() });
     this.#events.end();
     this.#resolveReady();

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_STALL_REPORT_MS,
   type FrameHeader,
   type HybridClock,
   type OutputConfig,
@@ -16,9 +17,19 @@ export interface OutputStats {
   subscribers: number;
 }
 
+/** Who hears about sends that wait too long for flow-controlled consumers. */
+export interface OutputStallHooks {
+  /** A send has waited `stallReportMs` and still waits; called once per stalled send. */
+  onStall(outputId: string, waitedMs: number): void;
+  /** A send reported by `onStall` completed (or was aborted) after `waitedMs`. */
+  onResume(outputId: string, waitedMs: number): void;
+}
+
 /**
  * One output: encodes each value once and hands the same bytes to every transport channel the
- * output is published on (no copy per consumer).
+ * output is published on (no copy per consumer). A send that waits for a flow-controlled
+ * consumer longer than `stallReportMs` is reported through the stall hooks, so a consumer that
+ * stopped reading is named instead of freezing its producer silently.
  */
 export class OutputChannel {
   #seq = 0;
@@ -27,6 +38,8 @@ export class OutputChannel {
     readonly config: OutputConfig,
     readonly publishers: Publisher[],
     private readonly clock: HybridClock,
+    private readonly hooks?: OutputStallHooks,
+    private readonly stallReportMs = DEFAULT_STALL_REPORT_MS,
   ) {}
 
   /** Encodes and sends; resolves at once unless a flow-controlled consumer is behind. */
@@ -45,7 +58,7 @@ export class OutputChannel {
       if (wait) (waits ??= []).push(wait);
     }
     if (!waits) return undefined;
-    return waits.length === 1 ? waits[0] : Promise.all(waits).then(() => undefined);
+    return this.#watch(waits.length === 1 ? waits[0]! : Promise.all(waits).then(() => undefined));
   }
 
   stats(): OutputStats {
@@ -60,5 +73,23 @@ export class OutputChannel {
 
   async close(): Promise<void> {
     await Promise.all(this.publishers.map((p) => p.close()));
+  }
+
+  /** Reports the wait if it outlasts `stallReportMs`, and its end if it was reported. */
+  #watch(wait: Promise<void>): Promise<void> {
+    const hooks = this.hooks;
+    if (!hooks) return wait;
+    const started = performance.now();
+    let stalled = false;
+    const timer = setTimeout(() => {
+      stalled = true;
+      hooks.onStall(this.config.id, Math.round(performance.now() - started));
+    }, this.stallReportMs);
+    // The sender's own await keeps the process alive; the report must not.
+    timer.unref();
+    return wait.finally(() => {
+      clearTimeout(timer);
+      if (stalled) hooks.onResume(this.config.id, Math.round(performance.now() - started));
+    });
   }
 }

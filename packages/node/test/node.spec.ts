@@ -1,8 +1,9 @@
 import { UnixPublisher, unixConnection } from "@rivulet/transport-unix";
 import { Struct, vectorFromArray } from "apache-arrow";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Node, type NodeEvent } from "../src/index.js";
-import { TestDaemon } from "./test-daemon.js";
+import { Node, type NodeConfig, type NodeEvent } from "../src/index.js";
+import { FakeProducer, TestDaemon } from "./test-daemon.js";
+import { TransportError } from "@rivulet/core";
 
 let daemon: TestDaemon;
 const nodes: Node[] = [];
@@ -17,14 +18,23 @@ afterEach(async () => {
 });
 
 /** A producer `a` with output `out` and a consumer `b` reading it as input `in`. */
-async function pair(input: { queueSize?: number; queuePolicy?: "drop_oldest" | "backpressure" } = {}) {
+async function pair(input: { queueSize?: number; queuePolicy?: "drop_oldest" | "backpressure" } = {}, producerConfig: Partial<NodeConfig> = {}) {
   const channel = daemon.channel("a/out");
-  const producer = track(new Node({ config: daemon.config("a", { outputs: [{ id: "out", channels: [channel] }] }) }));
+  const producer = track(new Node({ config: { ...daemon.config("a", { outputs: [{ id: "out", channels: [channel] }] }), ...producerConfig } }));
   const consumer = track(new Node({ config: daemon.config("b", { inputs: [{ id: "in", channel, producer: "a", ...input }] }) }));
   await daemon.barrier("a", "b");
   await producer.ready();
   await consumer.ready();
   return { producer, consumer };
+}
+
+/** Waits until `predicate` holds (checked on every turn of the event loop). */
+async function until(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 async function take(node: Node, n: number): Promise<NodeEvent[]> {
@@ -84,7 +94,10 @@ describe("Node", () => {
     await daemon.until(() => daemon.subscribed("a") && daemon.subscribed("b"));
     let sent = false;
     void sending.then(() => (sent = true));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A round trip through the producer's control connection: it has handled everything that
+    // arrived before, and its sends are still held.
+    producer.log("info", "still waiting");
+    await daemon.until(() => daemon.messages.some((m) => m.nodeId === "a" && m.message.t === "log"));
     expect(sent).toBe(false);
     daemon.send("a", { t: "ready" });
     daemon.send("b", { t: "ready" });
@@ -95,9 +108,7 @@ describe("Node", () => {
 
   it("recv resolves null on timeout and rejects with AbortError on abort", async () => {
     const { consumer } = await pair();
-    const started = Date.now();
     expect(await consumer.recv({ timeout: 50 })).toBeNull();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
     const controller = new AbortController();
     const waiting = consumer.recv({ signal: controller.signal });
     controller.abort();
@@ -107,7 +118,8 @@ describe("Node", () => {
   it("drops the oldest messages beyond queue_size when the consumer does not keep up, and counts them", async () => {
     const { producer, consumer } = await pair({ queueSize: 3 });
     for (let i = 0; i < 20; i++) await producer.sendOutput("out", [i]);
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the consumer is busy elsewhere
+    // The consumer is busy elsewhere until all 20 have arrived and the queue is back in bounds.
+    await until(() => consumer.stats().inputs.in!.received === 20 && consumer.stats().inputs.in!.pending <= 3);
     expect(consumer.stats().inputs.in).toEqual({ received: 20, dropped: 17, pending: 3 });
     const events = await take(consumer, 3);
     expect(events.map((e) => (e.type === "INPUT" ? [...e.value][0] : e.type))).toEqual([17, 18, 19]);
@@ -128,17 +140,20 @@ describe("Node", () => {
     expect(consumer.stats().inputs.in!.dropped).toBe(0);
   });
 
-  it("with backpressure, makes the sender wait instead of dropping", async () => {
-    const { producer, consumer } = await pair({ queueSize: 2, queuePolicy: "backpressure" });
+  it("with backpressure, makes the sender wait instead of dropping, and reports the stall", async () => {
+    const { producer, consumer } = await pair({ queueSize: 2, queuePolicy: "backpressure" }, { stallReportMs: 100 });
     const payload = new Float64Array(16 * 1024); // 128 KB per message
     let sent = 0;
     const sending = (async () => {
       for (; sent < 200; sent++) await producer.sendOutput("out", payload);
     })();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The consumer does not read: the producer's send waits until it is reported as stalled.
+    await daemon.until(() => daemon.messages.some((m) => m.nodeId === "a" && m.message.t === "output_stalled"));
     expect(sent).toBeLessThan(200);
+    expect(daemon.messages.find((m) => m.message.t === "output_stalled")!.message).toMatchObject({ output: "out", waitedMs: expect.any(Number) });
     const events = await take(consumer, 200);
     await sending;
+    await daemon.until(() => daemon.messages.some((m) => m.nodeId === "a" && m.message.t === "output_resumed"));
     expect(events.every((e) => e.type === "INPUT")).toBe(true);
     expect(consumer.stats().inputs.in!.dropped).toBe(0);
     expect(producer.stats().outputs.out!.dropped).toBe(0);
@@ -205,17 +220,63 @@ describe("Node", () => {
     producer.log("info", "hello", { n: 1 });
     producer.status({ text: "running", fill: "green", shape: "dot" });
     for (let i = 0; i < 5; i++) await producer.sendOutput("out", [i]);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => consumer.stats().inputs.in!.received === 5 && consumer.stats().inputs.in!.pending <= 1);
     await consumer.close();
     await daemon.until(() => daemon.messages.some((m) => m.nodeId === "b" && m.message.t === "outputs_closed"));
     const of = (t: string) => daemon.messages.filter((m) => m.message.t === t).map((m) => m.message);
     expect(of("log")).toEqual([{ t: "log", level: "info", message: "hello", fields: { n: 1 } }]);
     expect(of("status")).toEqual([{ t: "status", status: { text: "running", fill: "green", shape: "dot" } }]);
-    expect(daemon.messages.find((m) => m.nodeId === "b" && m.message.t === "outputs_closed")!.message).toEqual({ t: "outputs_closed", drops: { "input:in": 4 } });
+    expect(daemon.messages.find((m) => m.nodeId === "b" && m.message.t === "outputs_closed")!.message).toEqual({ t: "outputs_closed", drops: { inputs: { in: 4 }, outputs: {} } });
   });
 
   it("fails the event stream with ControlPlaneError when the daemon refuses the node", async () => {
     const node = track(new Node({ config: { ...daemon.config("x"), token: "wrong" } }));
     await expect(node.recv()).rejects.toMatchObject({ name: "ControlPlaneError" });
+  });
+
+  it("reports drops to the daemon while running, per input, without waiting for close", async () => {
+    const { producer, consumer } = await pair({ queueSize: 1 });
+    for (let i = 0; i < 5; i++) await producer.sendOutput("out", [i]);
+    await daemon.until(() => daemon.messages.some((m) => m.nodeId === "b" && m.message.t === "drops" && m.message.drops.inputs.in === 4));
+    expect(consumer.stats().inputs.in!.dropped).toBe(4);
+    expect(daemon.messages.some((m) => m.nodeId === "b" && m.message.t === "outputs_closed")).toBe(false);
+  });
+
+  it("adds one beforeExit listener however many nodes a process creates, and removes it when all are closed", async () => {
+    const before = process.listenerCount("beforeExit");
+    const many = Array.from({ length: 12 }, (_, i) => track(new Node({ config: daemon.config(`n${i}`) })));
+    expect(process.listenerCount("beforeExit")).toBe(before + 1);
+    await Promise.all(many.map((n) => n.close()));
+    expect(process.listenerCount("beforeExit")).toBe(before);
+  });
+
+  it("a producer whose connection breaks: NODE_FAILED, then INPUT_CLOSED, then STOP, also for the only input", async () => {
+    const channel = daemon.channel("a/out");
+    const producer = await FakeProducer.listen((channel.connection as { path: string }).path);
+    const consumer = track(new Node({ config: daemon.config("b", { inputs: [{ id: "in", channel, producer: "a" }] }) }));
+    await daemon.barrier("b");
+    await producer.send(Uint8Array.of(1));
+    await producer.crash();
+    const [first] = await take(consumer, 1);
+    expect(first).toMatchObject({ type: "INPUT", id: "in" });
+    // The daemon's verdict comes after the transport saw the connection break.
+    daemon.send("b", { t: "node_failed", sourceNodeId: "a", error: "exited with code 3", inputs: ["in"] });
+    const rest: NodeEvent[] = [];
+    for await (const event of consumer) rest.push(event);
+    expect(rest.map((e) => e.type)).toEqual(["NODE_FAILED", "INPUT_CLOSED", "STOP"]);
+    expect(rest[0]).toMatchObject({ sourceNodeId: "a", error: "exited with code 3", affectedInputIds: ["in"] });
+  });
+
+  it("a producer whose connection breaks and about which the daemon says nothing: ERROR, INPUT_CLOSED, STOP after a bounded wait", async () => {
+    const channel = daemon.channel("a/out");
+    const producer = await FakeProducer.listen((channel.connection as { path: string }).path);
+    const consumer = track(new Node({ config: daemon.config("b", { inputs: [{ id: "in", channel, producer: "a" }] }) }));
+    await daemon.barrier("b");
+    await producer.crash();
+    const events: NodeEvent[] = [];
+    for await (const event of consumer) events.push(event);
+    expect(events.map((e) => e.type)).toEqual(["ERROR", "INPUT_CLOSED", "STOP"]);
+    expect(events[0]).toMatchObject({ id: "in", error: { channel: "a/out" } });
+    expect(events[0]!.type === "ERROR" && events[0]!.error).toBeInstanceOf(TransportError);
   });
 });

@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { type Server, createServer } from "node:net";
+import { type Server, type Socket, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -11,7 +11,11 @@ import {
   type NodeToDaemon,
   type PlannedChannel,
   PROTOCOL_VERSION,
+  PayloadEncoding,
   type QueuePolicy,
+  WireFrameReader,
+  encodeFrameHead,
+  encodeWireHead,
 } from "@rivulet/core";
 import { unix } from "@rivulet/transport-unix";
 
@@ -122,3 +126,56 @@ export class TestDaemon {
     await rm(this.dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * A producer that speaks the Unix data protocol by hand (HELLO, ACK, DATA), so a test can break
+ * its connection as a crash would: no END marker, the socket just goes away.
+ */
+export class FakeProducer {
+  readonly #server: Server;
+  readonly #accepted: Promise<Socket>;
+  #seq = 0;
+
+  private constructor(server: Server, accepted: Promise<Socket>) {
+    this.#server = server;
+    this.#accepted = accepted;
+  }
+
+  static async listen(path: string): Promise<FakeProducer> {
+    const server = createServer();
+    const accepted = new Promise<Socket>((resolve) => {
+      server.once("connection", (socket) => {
+        const reader = new WireFrameReader((kind) => {
+          if (kind !== DATA_HELLO) return;
+          socket.write(encodeWireHead(DATA_ACK, 0));
+          resolve(socket);
+        });
+        socket.on("data", (chunk: Buffer) => reader.push(chunk));
+        socket.on("error", () => {});
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(path, resolve));
+    return new FakeProducer(server, accepted);
+  }
+
+  /** Sends one raw message once the subscriber is accepted. */
+  async send(payload: Uint8Array): Promise<void> {
+    const socket = await this.#accepted;
+    const head = encodeFrameHead({ encoding: PayloadEncoding.RAW, seq: ++this.#seq, timestamp: Date.now() * 1000, parameters: {} });
+    socket.write(encodeWireHead(DATA_FRAME, head.byteLength + payload.byteLength));
+    socket.write(head);
+    socket.write(payload);
+  }
+
+  /** Breaks the connection without an end marker, as a crashed process would. */
+  async crash(): Promise<void> {
+    const socket = await this.#accepted;
+    socket.destroy();
+    await new Promise((resolve) => this.#server.close(resolve));
+  }
+}
+
+/** Wire kinds of the Unix data connection (docs/protocol.md). */
+const DATA_FRAME = 1;
+const DATA_HELLO = 2;
+const DATA_ACK = 3;

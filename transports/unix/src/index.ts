@@ -9,7 +9,7 @@
  * const publisher = await plugin.create({ dataflowId: "df", nodeId: "a" }).publish(channel);
  * ```
  */
-export { unix, type UnixTransportInit } from "./unix-plugin.js";
+export { unix, unix as default, type UnixTransportInit } from "./unix-plugin.js";
 export { UnixTransport, type UnixConnection, type UnixTransportTuning, unixConnection } from "./unix-transport.js";
 export { UnixPublisher, type UnixPublisherInit } from "./unix-publisher.js";
 export { UnixSubscription } from "./unix-subscription.js";

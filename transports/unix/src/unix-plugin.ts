@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import type { PlanRequest, PlannedChannel, TransportPlugin } from "@rivulet/core";
+import { InvalidTransportOptionsError, type Json, type PlanRequest, type PlannedChannel, type TransportOptionIssue, type TransportPlugin } from "@rivulet/core";
 import { type UnixConnection, UnixTransport, type UnixTransportTuning } from "./unix-transport.js";
 
 /** Options of the Unix transport (none yet; `transports.<name>` may only give `kind: unix`). */
@@ -26,8 +26,8 @@ export function unix(tuning: UnixTransportTuning = {}): TransportPlugin {
   return {
     kind: "unix",
     plan(request: PlanRequest): PlannedChannel[] {
-      const unknown = Object.keys(request.options);
-      if (unknown.length > 0) throw new TypeError(`the unix transport takes no options, got: ${unknown.join(", ")}`);
+      const issues = validate(request.options);
+      if (issues.length > 0) throw new InvalidTransportOptionsError("unix", issues);
       return request.channels.map((channel, index) => {
         const path = join(request.runDir, `u${index}.sock`);
         if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
@@ -37,6 +37,12 @@ export function unix(tuning: UnixTransportTuning = {}): TransportPlugin {
         return { channel: channel.channel, kind: "unix", connection: { ...connection } };
       });
     },
+    validate,
     create: () => new UnixTransport(tuning),
   };
+}
+
+/** The unix transport takes no options: every key besides `kind` is an issue. */
+function validate(options: Record<string, Json>): TransportOptionIssue[] {
+  return Object.keys(options).map((key) => ({ path: [key], message: `unknown option '${key}': the unix transport takes no options` }));
 }

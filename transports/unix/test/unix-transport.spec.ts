@@ -98,7 +98,11 @@ describe("unix transport", () => {
     ]);
     const [first, second] = planned.map((c) => (c.connection as { secret: string }).secret);
     expect(first).not.toBe(second);
-    expect(() => plugin.plan({ dataflowId: "x", runDir, options: { qos: 1 }, channels: [] })).toThrow(TypeError);
+    expect(() => plugin.plan({ dataflowId: "x", runDir, options: { qos: 1 }, channels: [] })).toThrow(
+      expect.objectContaining({ name: "InvalidTransportOptionsError", kind: "unix", issues: [expect.objectContaining({ path: ["qos"] })] }),
+    );
+    expect(plugin.validate?.({ qos: 1 })).toEqual([expect.objectContaining({ path: ["qos"] })]);
+    expect(plugin.validate?.({})).toEqual([]);
     expect(() => plugin.plan({ dataflowId: "x", runDir: "/tmp/" + "x".repeat(120), options: {}, channels: [{ channel: "a/x", producer: "a", output: "x", subscribers: [] }] })).toThrow(RangeError);
   });
 });

@@ -1,0 +1,59 @@
+import { type DescriptorErrorInit, DescriptorError } from "@rivulet/descriptor";
+
+/**
+ * Errors found after the descriptor itself is valid — the transports it names, its nodes'
+ * programs — located like descriptor errors (`file`, `line`, `column`, `yamlPath`, `nodeId`)
+ * so that `rivulet check` and `rivulet run` report them the same way.
+ */
+
+/**
+ * A transport named in the YAML cannot be used: its kind is not installed
+ * (`UnknownTransportError` as cause), or its module does not load (`TransportModuleLoadError`,
+ * whose own cause is Node's error). Located where the name or the kind is written.
+ */
+export class TransportUnavailableError extends DescriptorError {
+  constructor(
+    readonly transport: string,
+    readonly kind: string,
+    init: DescriptorErrorInit,
+    options: { cause: unknown },
+  ) {
+    const detail = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    super(detail, init, options);
+  }
+}
+
+/** A transport's plugin rejects one of its options (from the plugin's `validate` hook). */
+export class TransportOptionError extends DescriptorError {
+  constructor(
+    readonly transport: string,
+    readonly kind: string,
+    readonly suggestion: string | undefined,
+    message: string,
+    init: DescriptorErrorInit,
+  ) {
+    super(`${message}${suggestion ? `; did you mean '${suggestion}'?` : ""} (${kind} transport '${transport}')`, init);
+  }
+}
+
+/** A node's `.ts`/`.js` file uses ES module syntax but would load as CommonJS. */
+export class NodeModuleTypeError extends DescriptorError {
+  constructor(
+    readonly program: string,
+    detail: string,
+    init: DescriptorErrorInit,
+  ) {
+    super(detail, init);
+  }
+}
+
+/** A node's file imports a package that is not installed where Node would look for it. */
+export class UnresolvedImportError extends DescriptorError {
+  constructor(
+    readonly program: string,
+    readonly packageName: string,
+    init: DescriptorErrorInit,
+  ) {
+    super(`${program} imports '${packageName}', which is not installed in a node_modules folder above it (npm install ${packageName} in the dataflow's project)`, init);
+  }
+}

@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseDescriptor, resolveGraph } from "@rivulet/descriptor";
+import { unix } from "@rivulet/transport-unix";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { planDataflow } from "../src/planner.js";
+
+const YAML = `transports:
+  custom: { kind: ./plugin.mjs }
+nodes:
+  - id: a
+    path: a.ts
+    outputs: [out]
+  - id: b
+    path: b.ts
+    inputs:
+      plain: a/out
+      wrapped: { source: a/out, transport: custom }
+`;
+
+function runDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "rvl-plan-"));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+describe("planDataflow", () => {
+  it("gives a channel the module its plugin was loaded from, so nodes load the same one; a passed-in plugin gets none", async () => {
+    const graph = resolveGraph(parseDescriptor(YAML, "dataflow.yml").descriptor);
+    const module = "file:///somewhere/plugin.mjs";
+    const transports = new Map([
+      ["unix", { plugin: unix() }],
+      ["custom", { plugin: { ...unix(), kind: "other-kind" }, module }],
+    ]);
+    const configs = await planDataflow(graph, { dataflowId: "df", runDir: runDir(), controlSocket: "/c.sock", token: "t", transports });
+    const b = configs.get("b")!;
+    expect(b.inputs.find((i) => i.id === "plain")!.channel).not.toHaveProperty("module");
+    expect(b.inputs.find((i) => i.id === "wrapped")!.channel).toMatchObject({ channel: "a/out", module });
+    expect(configs.get("a")!.outputs[0]!.channels.map((c) => c.module)).toEqual([undefined, module]);
+  });
+
+  it("refuses a transport that preflight did not load, naming it", async () => {
+    const graph = resolveGraph(parseDescriptor(YAML, "dataflow.yml").descriptor);
+    const transports = new Map([["unix", { plugin: unix() }]]);
+    await expect(planDataflow(graph, { dataflowId: "df", runDir: runDir(), controlSocket: "/c.sock", token: "t", transports })).rejects.toMatchObject({ name: "PlanError", transport: "custom" });
+  });
+});

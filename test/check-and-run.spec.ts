@@ -1,0 +1,115 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./helpers/cli.js";
+import { RECEIVER, SENDER, tempDataflow } from "./helpers/temp-dataflow.js";
+
+const TYPE_MODULE = '{ "type": "module" }\n';
+const RELABELLED = readFileSync(new URL("./fixtures/transports/relabelled-unix.mjs", import.meta.url), "utf8");
+
+/** A sender/receiver dataflow; `input` is the receiver's input entry, `top` text before `nodes:`. */
+function twoNodes(input = "a: s/out", top = ""): string {
+  return `${top}nodes:\n  - id: s\n    path: s.ts\n    outputs: [out]\n  - id: r\n    path: r.ts\n    inputs:\n      ${input}\n`;
+}
+
+/** `check` and `run` of the same file: both exit 1 and print the same error lines, and nothing ran. */
+async function bothRefuse(dir: string): Promise<string[]> {
+  const file = join(dir, "dataflow.yml");
+  const check = await runCli(["check", file]);
+  const run = await runCli(["run", file]);
+  expect(check.code).toBe(1);
+  expect(run.code).toBe(1);
+  expect(run.stdout).toBe("");
+  const errors = (text: string): string[] => text.split("\n").filter((line) => line.startsWith("error: ") || line.startsWith("  caused by: "));
+  expect(errors(check.stderr).length).toBeGreaterThan(0);
+  expect(errors(run.stderr)).toEqual(errors(check.stderr));
+  return errors(check.stderr);
+}
+
+describe("rivulet check refuses what rivulet run refuses", () => {
+  it("a transport kind whose plugin is not installed, located at the input that names it", async () => {
+    const dir = tempDataflow({ "dataflow.yml": twoNodes("a: { source: s/out, transport: shm }"), "package.json": TYPE_MODULE, "s.ts": SENDER, "r.ts": RECEIVER }, { packages: true });
+    const errors = await bothRefuse(dir);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^error: TransportUnavailableError: .*dataflow\.yml:8:38: nodes\[1\]\.inputs\.a\.transport \(node 'r'\): transport 'shm' is not installed.*@rivulet\/transport-shm/);
+  });
+
+  it("bad transport options, located at the option's key, with a did-you-mean", async () => {
+    const top = "transports:\n  t: { kind: unix, foo: 1 }\n  mine:\n    kind: ./relabelled.mjs\n    lable: x\n";
+    const dir = tempDataflow(
+      { "dataflow.yml": twoNodes("a: { source: s/out, transport: t }\n      b: { source: s/out, transport: mine }", top), "relabelled.mjs": RELABELLED, "package.json": TYPE_MODULE, "s.ts": SENDER, "r.ts": RECEIVER },
+      { packages: true },
+    );
+    const errors = await bothRefuse(dir);
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(/^error: TransportOptionError: .*dataflow\.yml:2:20: transports\.t\.foo: unknown option 'foo'/);
+    expect(errors[1]).toMatch(/^error: TransportOptionError: .*dataflow\.yml:5:5: transports\.mine\.lable: unknown option 'lable'; did you mean 'label'\?/);
+  });
+
+  it("a node file with ES module syntax in a folder that is not an ES module package", async () => {
+    const dir = tempDataflow({ "dataflow.yml": twoNodes(), "package.json": "{}\n", "s.ts": SENDER, "r.ts": RECEIVER }, { packages: true });
+    const errors = await bothRefuse(dir);
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(/^error: NodeModuleTypeError: .*dataflow\.yml:3:11: nodes\[0\]\.path \(node 's'\): .*s\.ts uses ES module syntax .*"type": "module"/);
+    expect(errors[1]).toMatch(/^error: NodeModuleTypeError: .*dataflow\.yml:6:11: nodes\[1\]\.path \(node 'r'\)/);
+  });
+
+  it("a node that imports a package not installed where Node would look", async () => {
+    const dir = tempDataflow({ "dataflow.yml": twoNodes(), "package.json": TYPE_MODULE, "s.ts": SENDER, "r.ts": `import "node:fs";\nimport type { X } from "not-needed-at-run-time";\n${RECEIVER}` });
+    const errors = await bothRefuse(dir);
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(/^error: UnresolvedImportError: .*dataflow\.yml:3:11: nodes\[0\]\.path \(node 's'\): s\.ts imports '@rivulet\/node', which is not installed/);
+    expect(errors[1]).toMatch(/^error: UnresolvedImportError: .*dataflow\.yml:6:11: nodes\[1\]\.path \(node 'r'\): r\.ts imports '@rivulet\/node'/);
+  });
+
+  it("reports every problem together, in file order", async () => {
+    const top = "transports:\n  t: { kind: unix, foo: 1 }\n";
+    const dir = tempDataflow({ "dataflow.yml": twoNodes("a: { source: s/out, transport: zeromq }\n      b: { source: s/out, transport: t }", top), "package.json": "{}\n", "s.ts": SENDER, "r.ts": "console.log(1);\n" });
+    const errors = await bothRefuse(dir);
+    expect(errors.map((e) => /^error: (\w+)/.exec(e)?.[1])).toEqual(["TransportOptionError", "NodeModuleTypeError", "UnresolvedImportError", "TransportUnavailableError"]);
+  });
+
+  it("unimplemented keys: check prints the same located warnings as run", async () => {
+    const dataflow = twoNodes("a: { source: s/out, input_timeout: 1.5 }").replace("    outputs: [out]\n", "    outputs: [out]\n    restart_policy: on-failure\n    send_stdout_as: log\n");
+    const dir = tempDataflow({ "dataflow.yml": dataflow, "package.json": TYPE_MODULE, "s.ts": SENDER, "r.ts": RECEIVER }, { packages: true });
+    const file = join(dir, "dataflow.yml");
+    const check = await runCli(["check", file]);
+    const run = await runCli(["run", file]);
+    expect(check.code).toBe(0);
+    expect(run.code).toBe(0);
+    const warnings = (text: string): string[] => text.split("\n").filter((line) => line.startsWith("rivulet: warning: "));
+    expect(warnings(check.stderr)).toEqual([
+      expect.stringMatching(/dataflow\.yml:5:5: nodes\[0\]\.restart_policy \(node 's'\): restart_policy 'on-failure' .*not implemented yet/),
+      expect.stringMatching(/dataflow\.yml:6:5: nodes\[0\]\.send_stdout_as \(node 's'\): send_stdout_as is not implemented yet/),
+      expect.stringMatching(/dataflow\.yml:10:27: nodes\[1\]\.inputs\.a\.input_timeout \(node 'r'\): input_timeout is not implemented yet/),
+    ]);
+    expect(warnings(run.stderr)).toEqual(warnings(check.stderr));
+  });
+});
+
+describe("custom transports named by module path", () => {
+  it("a plugin whose kind differs from its file name carries the dataflow: check passes, run delivers", async () => {
+    const dir = tempDataflow(
+      { "dataflow.yml": twoNodes("a: { source: s/out, transport: plugins/relabelled.mjs }"), "plugins/relabelled.mjs": RELABELLED, "package.json": TYPE_MODULE, "s.ts": SENDER, "r.ts": RECEIVER },
+      { packages: true },
+    );
+    const file = join(dir, "dataflow.yml");
+    const check = await runCli(["check", file]);
+    expect(check.stderr).toBe("");
+    expect(check.code).toBe(0);
+    // Run from another folder: the module path is resolved against the YAML's folder, in the daemon and in the nodes.
+    const run = await runCli(["run", file]);
+    expect(run.stderr).not.toContain("Error");
+    expect(run.code).toBe(0);
+    expect(run.stdout.split("\n").filter((line) => line.startsWith("[r] got"))).toEqual(["[r] got 0", "[r] got 1", "[r] got 2"]);
+  });
+
+  it("a plugin with a syntax error: the SyntaxError is shown with its file and line, and no package is suggested", async () => {
+    const broken = 'export default () => ({\n  kind: "broken",\n  plan() { return [] ,\n});\n';
+    const dir = tempDataflow({ "dataflow.yml": twoNodes("a: { source: s/out, transport: ./broken-plugin.mjs }"), "broken-plugin.mjs": broken, "package.json": TYPE_MODULE, "s.ts": SENDER, "r.ts": RECEIVER }, { packages: true });
+    const errors = await bothRefuse(dir);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^error: TransportUnavailableError: .*dataflow\.yml:8:38: nodes\[1\]\.inputs\.a\.transport \(node 'r'\): transport module '\.\/broken-plugin\.mjs' failed to load: SyntaxError: .* at .*broken-plugin\.mjs:4$/);
+    expect(errors[0]).not.toContain("install");
+  });
+});
