@@ -53,8 +53,8 @@ describe("BoundedQueue edges", () => {
     expect(queue.toArray()).toEqual(["d"]);
   });
 
-  it.each([0, -1, 1.5, Number.NaN])("rejects a capacity of %s with RangeError", (capacity) => {
-    expect(() => new BoundedQueue(capacity)).toThrow(RangeError);
+  it.each([0, -1, 1.5, Number.NaN])("rejects a capacity of %s with QueueCapacityError", (capacity) => {
+    expect(() => new BoundedQueue(capacity)).toThrow(expect.objectContaining({ name: "QueueCapacityError", capacity }));
   });
 
   it("accepts a capacity of 1", () => {
