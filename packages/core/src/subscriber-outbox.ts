@@ -158,15 +158,28 @@ export class SubscriberOutbox<F> {
     );
   }
 
-  /** Declares the subscriber stalled after `stallMs` in which it took nothing from the sink. */
+  /**
+   * Declares the subscriber stalled after `stallMs` in which it took nothing from the sink.
+   * Before deciding, I/O gets two more turns of the event loop: timers run before I/O, so a
+   * process that was descheduled for a while would otherwise judge its subscriber before
+   * hearing that it had read (a write completes one turn after the peer reads).
+   */
   #armStallTimer(): void {
     const pending = this.#sink.pendingBytes;
-    this.#stallTimer = setTimeout(() => {
-      this.#stallTimer = undefined;
-      if (this.#sink.pendingBytes < pending) return this.#armStallTimer();
-      this.#stalled = true;
-      this.#wake();
+    const progressed = (): boolean => this.#sink.pendingBytes < pending;
+    const timer = setTimeout(() => {
+      if (progressed()) return this.#armStallTimer();
+      setImmediate(() =>
+        setImmediate(() => {
+          if (this.#stallTimer !== timer) return; // drained or closed meanwhile
+          if (progressed()) return this.#armStallTimer();
+          this.#stallTimer = undefined;
+          this.#stalled = true;
+          this.#wake();
+        }),
+      );
     }, this.#stallMs);
+    this.#stallTimer = timer;
   }
 
   #wake(): void {

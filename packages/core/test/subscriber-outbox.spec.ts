@@ -21,6 +21,12 @@ function fakeSink(room: number) {
   return { sink, written, read };
 }
 
+/** Fake timeouts only: the stall check's turns of the event loop (setImmediate) stay real. */
+const fakeTimeouts = (): void => void vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+const turns = async (n: number): Promise<void> => {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
 function make(flowControl = false, capacity = 3) {
   const fake = fakeSink(2);
   const outbox = new SubscriberOutbox<number>({ sink: fake.sink, capacity, flowControl, stallMs: 100, sizeOf: () => 10 });
@@ -53,11 +59,12 @@ describe("SubscriberOutbox", () => {
   });
 
   it("stalls a subscriber that takes nothing for stallMs, then drops its oldest without waiting", async () => {
-    vi.useFakeTimers();
+    fakeTimeouts();
     const { outbox, written, read } = make();
     for (let i = 0; i < 4; i++) outbox.offer(i);
     const wait = outbox.offer(4)!;
     await vi.advanceTimersByTimeAsync(100);
+    await turns(2); // the two turns of the event loop that confirm the stall
     await wait;
     expect(outbox.stalled).toBe(true);
     for (let i = 5; i < 10; i++) expect(outbox.offer(i)).toBeUndefined();
@@ -72,16 +79,18 @@ describe("SubscriberOutbox", () => {
   });
 
   it("keeps waiting, without dropping, for a subscriber that is reading slowly", async () => {
-    vi.useFakeTimers();
+    fakeTimeouts();
     const { outbox, read } = make();
     for (let i = 0; i < 4; i++) outbox.offer(i);
     let settled = false;
     void outbox.offer(4)!.then(() => (settled = true));
     read(1); // progress, but no drain yet
     await vi.advanceTimersByTimeAsync(100);
+    await turns(2);
     expect(settled).toBe(false);
     expect(outbox.stalled).toBe(false);
     await vi.advanceTimersByTimeAsync(100); // no progress this time
+    await turns(2);
     expect(settled).toBe(true);
     expect(outbox.drops).toBe(0);
   });
