@@ -9,6 +9,11 @@ export interface OutboxSink<F> {
    * false, the sink's owner must call `drained()` once it is below the watermark again.
    */
   readonly writable: boolean;
+  /**
+   * Bytes written to the sink that the subscriber has not taken yet (a socket's
+   * `writableLength`). While it shrinks, the subscriber is reading: it is not stalled.
+   */
+  readonly pendingBytes: number;
   /** Hands one frame over; the sink keeps it until it has left the process. */
   write(frame: F): void;
 }
@@ -38,8 +43,11 @@ export interface SubscriberOutboxInit<F> {
  * `await send()` whose promises are already resolved never lets the event loop run, so no byte
  * would leave. Hence, when the queue becomes full, `offer` returns a promise that resolves at
  * the subscriber's next drain, so a live reader paces the producer and loses nothing. That wait
- * is bounded by `stallMs`: a subscriber that does not drain in time is stalled, and from then on
- * its oldest frames are dropped without making the producer wait, until it drains again.
+ * is bounded by `stallMs` without progress: a subscriber that takes no byte from its sink for
+ * that long is stalled, and from then on its oldest frames are dropped without making the
+ * producer wait, until it drains again. (Progress, not a drain, is what counts: a reader slowed
+ * by a busy machine still paces the producer rather than losing frames.) The cost: a producer
+ * feeding a stalled subscriber waits `stallMs` once per stall.
  * Memory per subscriber stays below `queue_size` frames plus the sink's watermark plus one frame.
  *
  * backpressure: frames always go to the sink (never dropped), and `offer` returns a promise
@@ -88,8 +96,9 @@ export class SubscriberOutbox<F> {
   /**
    * Queues or writes one frame. Returns `undefined` when the caller may go on at once, or a
    * promise when it should wait: it resolves when the subscriber drains, stalls (drop_oldest,
-   * after `stallMs`) or the outbox closes.
-   * @throws AbortError (through the promise) when `signal` fires first.
+   * after `stallMs` without progress) or the outbox closes. After `close()`, frames are ignored.
+   * @throws AbortError (through the promise) when `signal` fires first; the frame itself was
+   *   already accepted and stays queued (an abort ends the wait, it does not take a frame back).
    */
   offer(frame: F, signal?: AbortSignal): Promise<void> | undefined {
     if (this.#closed) return undefined;
@@ -139,13 +148,7 @@ export class SubscriberOutbox<F> {
   }
 
   #wait(signal: AbortSignal | undefined): Promise<void> {
-    if (!this.#flowControl && !this.#stallTimer) {
-      this.#stallTimer = setTimeout(() => {
-        this.#stallTimer = undefined;
-        this.#stalled = true;
-        this.#wake();
-      }, this.#stallMs);
-    }
+    if (!this.#flowControl && !this.#stallTimer) this.#armStallTimer();
     return waitFor<void>(
       (resolve) => {
         this.#waiters.add(resolve);
@@ -153,6 +156,30 @@ export class SubscriberOutbox<F> {
       },
       { signal },
     );
+  }
+
+  /**
+   * Declares the subscriber stalled after `stallMs` in which it took nothing from the sink.
+   * Before deciding, I/O gets two more turns of the event loop: timers run before I/O, so a
+   * process that was descheduled for a while would otherwise judge its subscriber before
+   * hearing that it had read (a write completes one turn after the peer reads).
+   */
+  #armStallTimer(): void {
+    const pending = this.#sink.pendingBytes;
+    const progressed = (): boolean => this.#sink.pendingBytes < pending;
+    const timer = setTimeout(() => {
+      if (progressed()) return this.#armStallTimer();
+      setImmediate(() =>
+        setImmediate(() => {
+          if (this.#stallTimer !== timer) return; // drained or closed meanwhile
+          if (progressed()) return this.#armStallTimer();
+          this.#stallTimer = undefined;
+          this.#stalled = true;
+          this.#wake();
+        }),
+      );
+    }, this.#stallMs);
+    this.#stallTimer = timer;
   }
 
   #wake(): void {

@@ -78,7 +78,7 @@ export interface SubscribeOptions {
    * a subscriber that falls behind and drops its oldest.
    */
   flowControl: boolean;
-  /** The input's `queue_size`: how many frames the publisher keeps for it; default 10. */
+  /** The input's `queue_size`: how many unsent frames the publisher keeps for it; default DEFAULT_QUEUE_SIZE. */
   queueSize?: number;
   /** Called for every frame, in order. The bytes stay valid after the call. */
   onFrame: (frame: Uint8Array) => void;
@@ -99,8 +99,12 @@ export interface SendOptions {
 export interface Publisher {
   /**
    * Sends one frame (given as chunks that are written in order, not concatenated) to every
-   * current subscriber. Returns `undefined` when the frame was handed over at once, or a promise
-   * when a flow-controlled subscriber is behind and the caller should wait.
+   * current subscriber. Returns `undefined` when the caller may go on at once, or a promise when
+   * it should wait: a flow-controlled subscriber is behind, or a drop_oldest subscriber's queue
+   * is full and it is still reading (the wait ends at its next drain, or when it has read
+   * nothing for DEFAULT_SUBSCRIBER_STALL_MS; from then on it loses its oldest frames instead).
+   * The promise rejects with AbortError when `options.signal` fires; it resolves when the
+   * subscriber leaves or the publisher closes.
    * @throws ClosedError after `close()`.
    */
   send(chunks: readonly Uint8Array[], options?: SendOptions): Promise<void> | undefined;
@@ -117,6 +121,12 @@ export interface Publisher {
   readonly bufferedBytes: number;
   /** Subscribers currently attached. */
   readonly subscriberCount: number;
+  /**
+   * Ids of the subscribers a send is waiting for right now (flow control, or a full drop_oldest
+   * queue), so that a stalled consumer can be reported by name. Optional: only transports that
+   * know their subscribers can tell.
+   */
+  readonly waitingFor?: readonly string[];
   /** Flushes, tells subscribers the channel ended, and releases resources. Idempotent. */
   close(): Promise<void>;
 }

@@ -54,7 +54,7 @@ describe("BoundedQueue edges", () => {
   });
 
   it.each([0, -1, 1.5, Number.NaN])("rejects a capacity of %s with QueueCapacityError", (capacity) => {
-    expect(() => new BoundedQueue(capacity)).toThrow(expect.objectContaining({ name: "QueueCapacityError" }));
+    expect(() => new BoundedQueue(capacity)).toThrow(expect.objectContaining({ name: "QueueCapacityError", capacity }));
   });
 
   it("accepts a capacity of 1", () => {

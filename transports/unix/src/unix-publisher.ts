@@ -95,6 +95,12 @@ export class UnixPublisher implements Publisher {
     return this.#subscribers.size;
   }
 
+  get waitingFor(): string[] {
+    const ids: string[] = [];
+    for (const sub of this.#subscribers) if (sub.outbox.waiting) ids.push(sub.hello.subscriberId);
+    return ids;
+  }
+
   send(chunks: readonly Uint8Array[], options?: SendOptions): Promise<void> | undefined {
     if (this.#closed) throw new ClosedError(`channel '${this.init.channel}' is closed`);
     if (this.#subscribers.size === 0) return undefined;
@@ -178,6 +184,9 @@ export class UnixPublisher implements Publisher {
         sink: {
           get writable() {
             return !socket.destroyed && socket.writableLength < PUBLISHER_WATERMARK_BYTES;
+          },
+          get pendingBytes() {
+            return socket.writableLength;
           },
           write: (entry) => this.#write(socket, entry),
         },

@@ -32,6 +32,7 @@ export class UnixSubscription implements Subscription {
   #heldAt = 0;
   /** The channel's end (or loss) when it arrived while frames were held. */
   #heldClose: (() => void) | undefined;
+  #releasing = false;
 
   private constructor(
     private readonly socket: Socket,
@@ -138,6 +139,23 @@ export class UnixSubscription implements Subscription {
 
   resume(): void {
     this.#paused = false;
+    if (this.#heldAt === this.#held.length && !this.#heldClose) {
+      if (!this.socket.destroyed) this.socket.resume();
+      return;
+    }
+    // Held frames are delivered on a microtask, not inside resume(): the caller may be in the
+    // middle of taking an item from its own queue (the SDK resumes from its queue's shift), and
+    // must not see that queue change under it.
+    if (!this.#releasing) {
+      this.#releasing = true;
+      queueMicrotask(() => this.#release());
+    }
+  }
+
+  /** Delivers the held frames (until paused again), then the held end, or reads on. */
+  #release(): void {
+    this.#releasing = false;
+    if (this.#closed) return;
     while (!this.#paused && this.#heldAt < this.#held.length) {
       const frame = this.#held[this.#heldAt]!;
       this.#held[this.#heldAt++] = undefined as unknown as Uint8Array;

@@ -59,6 +59,28 @@ describe("unix transport", () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
+  it("names the subscribers a send waits for", async () => {
+    const plugin = unix();
+    const channel = planChannel({ plugin, runDir }, "a/out", ["b", "c"]);
+    const transport = plugin.create({ dataflowId: "x", nodeId: "a" });
+    try {
+      const publisher = await transport.publish(channel);
+      const slow = await record(transport, channel, "b", { flowControl: true, keepBytes: 0 });
+      await record(transport, channel, "c", { keepBytes: 0 });
+      slow.subscription.pause();
+      const frame = new Uint8Array(256 * 1024);
+      let wait: Promise<void> | undefined;
+      for (let i = 0; i < 1000 && !wait; i++) wait = publisher.send([frame]);
+      expect(wait).toBeInstanceOf(Promise);
+      expect(publisher.waitingFor).toEqual(["b"]);
+      slow.subscription.resume();
+      await wait;
+      expect(publisher.waitingFor).toEqual([]);
+    } finally {
+      await transport.close();
+    }
+  });
+
   it("plans one socket, a fresh secret and the subscriber ids per channel, and rejects options", () => {
     const plugin = unix();
     const planned = plugin.plan({
