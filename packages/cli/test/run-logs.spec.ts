@@ -59,7 +59,7 @@ describe("rivulet run --keep-logs", () => {
     const out = join(dir, "out");
     const seen: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const result = await runCli(["run", join(dir, "dataflow.yml"), "--keep-logs", "2"]);
+      const result = await runCli(["run", join(dir, "dataflow.yml"), "--keep-logs", "2"], { defaultLogDir: true });
       expect(result.code, result.stderr).toBe(0);
       const folders = readdirSync(out);
       seen.push(...folders.filter((f) => !seen.includes(f)));
