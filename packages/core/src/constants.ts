@@ -16,3 +16,9 @@ export const NODE_CONFIG_ENV = "RIVULET_NODE_CONFIG";
 export const PROTOCOL_VERSION = 1;
 /** Run folders `rivulet run` keeps under a dataflow's default `out/` folder (the newest ones). */
 export const DEFAULT_KEEP_RUN_LOGS = 10;
+/** Distinct compact type descriptors a decoder or encoder caches before it starts afresh. */
+export const DEFAULT_TYPE_CACHE_ENTRIES = 256;
+/** Deepest nesting of lists and structs a compact type descriptor may have; deeper is corruption. */
+export const MAX_TYPE_DEPTH = 64;
+/** Payload buffers up to this many bytes are copied into the payload head instead of sent as their own chunk. */
+export const COMPACT_INLINE_BYTES = 1024;

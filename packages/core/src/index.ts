@@ -15,6 +15,7 @@ export * from "./constants.js";
 export * from "./hlc.js";
 export * from "./frame-codec.js";
 export * from "./arrow-codec.js";
+export { TypeDescriptorCache } from "./type-cache.js";
 export * from "./bounded-queue.js";
 export * from "./queued-iterator.js";
 export * from "./wire-frame.js";
