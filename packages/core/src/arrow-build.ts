@@ -14,9 +14,8 @@ import {
   Type,
   makeVector,
 } from "apache-arrow";
-import { UnsupportedValueError } from "./errors.js";
 import { newData } from "./arrow-data.js";
-import { column, describeValue, fieldPath, flatten, isPlainObject } from "./arrow-infer.js";
+import { childPath, column, describeValue, flatten, isPlainObject, itemPath, unsupported } from "./arrow-infer.js";
 
 /**
  * Builds Arrow data for a column of plain JS values over typed arrays that are filled directly
@@ -46,7 +45,7 @@ export function isBuildable(type: DataType): boolean {
 }
 
 function fail(what: string, value: unknown, path: string): never {
-  throw new UnsupportedValueError(`expected ${what} at ${path}, got ${describeValue(value)}`, path);
+  throw unsupported((at) => `expected ${what} at ${at}, got ${describeValue(value)}`, path);
 }
 
 function markNull(bits: Bits, index: number, length: number): void {
@@ -90,7 +89,7 @@ export function buildData(type: DataType, values: readonly unknown[], path: stri
         if (value === null || value === undefined) markNull(bits, i, length);
         else if (!isPlainObject(value)) fail("a plain object", value, path);
       }
-      const children = (type as Struct).children.map((field) => buildData(field.type, column(values, field.name), fieldPath(path, field.name)));
+      const children = (type as Struct).children.map((field) => buildData(field.type, column(values, field.name), childPath(path, field.name)));
       return newData(type, length, bits.nulls, bits.bitmap, undefined, undefined, children);
     }
     case Type.Dictionary:
@@ -157,15 +156,31 @@ function converter(type: DataType, path: string): (value: unknown) => number | b
   }
 }
 
+/** UTF-8 bytes of `text` as `encodeInto` writes it (a lone surrogate becomes U+FFFD, 3 bytes). */
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2;
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
+}
+
 function buildUtf8(type: DataType, values: readonly unknown[], path: string, bits: Bits): Data {
   const length = values.length;
-  let capacity = 0;
+  // Exact size first: the values buffer is then sent whole, with no view cut out of it.
+  let total = 0;
   for (const value of values) {
-    if (typeof value === "string") capacity += value.length * 3;
+    if (typeof value === "string") total += utf8Length(value);
     else if (value !== null && value !== undefined) fail("a string", value, path);
   }
-  if (capacity > 0x7fffffff * 3) throw new UnsupportedValueError(`strings at ${path} exceed 2 GiB in one message`, path);
-  const data = new Uint8Array(capacity);
+  if (total > 0x7fffffff) throw unsupported((at) => `strings at ${at} exceed 2 GiB in one message`, path);
+  const data = new Uint8Array(total);
   const valueOffsets = new Int32Array(length + 1);
   let at = 0;
   for (let i = 0; i < length; i++) {
@@ -184,8 +199,7 @@ function buildUtf8(type: DataType, values: readonly unknown[], path: string, bit
     }
     valueOffsets[i + 1] = at;
   }
-  if (at > 0x7fffffff) throw new UnsupportedValueError(`strings at ${path} exceed 2 GiB in one message`, path);
-  return newData(type, length, bits.nulls, bits.bitmap, data.subarray(0, at), valueOffsets);
+  return newData(type, length, bits.nulls, bits.bitmap, data, valueOffsets);
 }
 
 function buildBinary(type: DataType, values: readonly unknown[], path: string, bits: Bits): Data {
@@ -195,7 +209,7 @@ function buildBinary(type: DataType, values: readonly unknown[], path: string, b
     if (value instanceof Uint8Array) total += value.byteLength;
     else if (value !== null && value !== undefined) fail("a Uint8Array", value, path);
   }
-  if (total > 0x7fffffff) throw new UnsupportedValueError(`binary values at ${path} exceed 2 GiB in one message`, path);
+  if (total > 0x7fffffff) throw unsupported((at) => `binary values at ${at} exceed 2 GiB in one message`, path);
   const data = new Uint8Array(total);
   const valueOffsets = new Int32Array(length + 1);
   let at = 0;
@@ -232,8 +246,8 @@ function buildList(type: List | FixedSizeList, values: readonly unknown[], path:
     }
     if (valueOffsets) valueOffsets[i + 1] = at;
   }
-  if (at > 0x7fffffff) throw new UnsupportedValueError(`lists at ${path} exceed 2^31 elements in one message`, path);
-  const child = buildData(type.children[0]!.type, size >= 0 ? padded : flatten(values), `${path}[]`);
+  if (at > 0x7fffffff) throw unsupported((at) => `lists at ${at} exceed 2^31 elements in one message`, path);
+  const child = buildData(type.children[0]!.type, size >= 0 ? padded : flatten(values), itemPath(path));
   return newData(type, length, bits.nulls, bits.bitmap, undefined, valueOffsets, [child]);
 }
 
@@ -252,7 +266,7 @@ function buildDictionary(type: Dictionary, values: readonly unknown[], path: str
     let index = indexOf.get(value);
     if (index === undefined) {
       index = distinct.length;
-      if (index >= limit) throw new UnsupportedValueError(`more distinct values at ${path} than ${type.indices} indices can address`, path);
+      if (index >= limit) throw unsupported((at) => `more distinct values at ${at} than ${type.indices} indices can address`, path);
       indexOf.set(value, index);
       distinct.push(value);
     }

@@ -1,7 +1,7 @@
 import { type DataType, Table, Type, Vector, makeData, makeVector, tableFromIPC, tableToIPC, vectorFromArray } from "apache-arrow";
 import { FrameDecodeError, UnsupportedValueError } from "./errors.js";
 import { PayloadEncoding } from "./frame-codec.js";
-import { INFERRED, inferType } from "./arrow-infer.js";
+import { INFERRED, inferType, itemPath, renderPath } from "./arrow-infer.js";
 import { buildData, isBuildable } from "./arrow-build.js";
 import { newData } from "./arrow-data.js";
 import { decodeCompact, encodeCompact } from "./compact-layout.js";
@@ -67,6 +67,8 @@ const EMPTY_PAYLOAD: EncodedPayload = Object.freeze({ encoding: PayloadEncoding.
  */
 export class ValueEncoder {
   readonly types: TypeDescriptorCache;
+  /** Reused for the descriptor of each inferred type: most are cache hits and need no bytes of their own. */
+  readonly #scratch: number[] = [];
 
   constructor(init: { types?: TypeDescriptorCache } = {}) {
     this.types = init.types ?? new TypeDescriptorCache();
@@ -97,14 +99,14 @@ export class ValueEncoder {
     if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return makeVector(value as Float64Array);
     if (value instanceof DataView) throw new UnsupportedValueError("a DataView cannot be sent; pass a typed array or Uint8Array", "$");
     const rows: readonly unknown[] = Array.isArray(value) ? value : [value];
-    const path = Array.isArray(value) ? "$[]" : "$";
+    const path = Array.isArray(value) ? itemPath("$") : "$";
     const explicit = options?.type;
     if (explicit) {
       if (isBuildable(explicit)) return new Vector([buildData(explicit, rows, path)]);
       try {
         return vectorFromArray(rows as unknown[], explicit);
       } catch (cause) {
-        throw new UnsupportedValueError(`cannot build ${explicit} from this value`, path, { cause });
+        throw new UnsupportedValueError(`cannot build ${explicit} from this value`, renderPath(path), { cause });
       }
     }
     if (typeof value === "number") {
@@ -118,8 +120,7 @@ export class ValueEncoder {
   /** The cached type object equal to `type`, so nested inferred types are described once. */
   private canonical(type: DataType): DataType {
     if (type.typeId !== Type.Struct && type.typeId !== Type.List) return type;
-    const bytes = writeTypeDescriptor(type);
-    return bytes ? this.types.intern(bytes, type) : type;
+    return writeTypeDescriptor(type, this.#scratch) ? this.types.intern(this.#scratch, type) : type;
   }
 }
 

@@ -74,9 +74,34 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
-/** The path of field `key` under `path`: `$.name`, or `$["odd key"]` when it is not an identifier. */
-export function fieldPath(path: string, key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+/*
+ * Paths are built on every field of every message but read only when a value is rejected, so
+ * they are kept as cheap concatenations with marker characters and rendered on error.
+ */
+const FIELD = "\u0001";
+const ITEM = "\u0002";
+
+/** The path of field `key` under `path` (render it with `renderPath`). */
+export function childPath(path: string, key: string): string {
+  return path + FIELD + key;
+}
+
+/** The path of the elements of the arrays at `path`. */
+export function itemPath(path: string): string {
+  return path + ITEM;
+}
+
+/** A path as errors show it: `$.name`, `$["odd key"]`, `$[]` for array elements. */
+export function renderPath(path: string): string {
+  return path.replace(/\u0001([^\u0001\u0002]*)|\u0002/g, (marker, key: string | undefined) =>
+    marker === ITEM ? "[]" : /^[A-Za-z_$][\w$]*$/.test(key!) ? `.${key}` : `[${JSON.stringify(key)}]`,
+  );
+}
+
+/** An UnsupportedValueError for the value at `path`; `message` gets the rendered path. */
+export function unsupported(message: (path: string) => string, path: string): UnsupportedValueError {
+  const shown = renderPath(path);
+  return new UnsupportedValueError(message(shown), shown);
 }
 
 /** A short description of a value for error messages. */
@@ -100,15 +125,12 @@ function kindOf(value: unknown, path: string): Kind {
       if (ArrayBuffer.isView(value) && TYPED_ELEMENTS.has(value.constructor)) return "typed";
       if (isPlainObject(value)) return "object";
   }
-  throw new UnsupportedValueError(
-    `cannot send a ${describeValue(value)} at ${path}; send plain values, arrays, plain objects, Dates, typed arrays, or an Arrow vector`,
-    path,
-  );
+  throw unsupported((at) => `cannot send a ${describeValue(value)} at ${at}; send plain values, arrays, plain objects, Dates, typed arrays, or an Arrow vector`, path);
 }
 
 /**
  * The Arrow type of a column holding `values` (the rows, or the values of one field across
- * rows). `path` names the column in errors.
+ * rows). `path` names the column in errors (`childPath`, `itemPath`; `$` is the value).
  * @throws UnsupportedValueError for values of no supported kind, or two kinds in one column.
  */
 export function inferType(values: readonly unknown[], path: string): DataType {
@@ -121,10 +143,10 @@ export function inferType(values: readonly unknown[], path: string): DataType {
       kind = next;
       sample = value;
     } else if (next !== kind || (kind === "typed" && (value as object).constructor !== (sample as object).constructor)) {
-      throw new UnsupportedValueError(`mixed values at ${path}: ${describeValue(sample)} and ${describeValue(value)}; give the column one type or pass an explicit type`, path);
+      throw unsupported((at) => `mixed values at ${at}: ${describeValue(sample)} and ${describeValue(value)}; give the column one type or pass an explicit type`, path);
     }
     if (next === "bigint" && ((value as bigint) < INT64_MIN || (value as bigint) > INT64_MAX)) {
-      throw new UnsupportedValueError(`bigint at ${path} is outside the int64 range`, path);
+      throw unsupported((at) => `bigint at ${at} is outside the int64 range`, path);
     }
   }
   switch (kind) {
@@ -136,7 +158,7 @@ export function inferType(values: readonly unknown[], path: string): DataType {
     case "date": return INFERRED.TIMESTAMP;
     case "binary": return INFERRED.BINARY;
     case "typed": return new List(new Field("item", TYPED_ELEMENTS.get((sample as object).constructor)!(), true));
-    case "array": return new List(new Field("item", inferType(flatten(values), `${path}[]`), true));
+    case "array": return new List(new Field("item", inferType(flatten(values), itemPath(path)), true));
     case "object": return inferStruct(values as readonly (Record<string, unknown> | null | undefined)[], path);
   }
 }
@@ -151,7 +173,7 @@ function inferStruct(rows: readonly (Record<string, unknown> | null | undefined)
       for (const key of Object.keys(row)) if (!seen.has(key)) (seen.add(key), keys.push(key));
     }
   }
-  const fields = keys.map((key) => new Field(key, inferType(column(rows, key), fieldPath(path, key)), true));
+  const fields = keys.map((key) => new Field(key, inferType(column(rows, key), childPath(path, key)), true));
   return new Struct(fields);
 }
 

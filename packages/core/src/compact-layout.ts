@@ -89,10 +89,11 @@ type Typed = ArrayBufferView & ArrayLike<number | bigint> & { set(source: ArrayL
  * are copied through a view of the block of the source's own class, made once per class and
  * message: a view per buffer would cost more than the copy.
  */
-function copyInto(block: Uint8Array, views: Map<unknown, Typed>, at: number, source: ArrayBufferView, byteLength: number): void {
+function copyInto(block: Uint8Array, views: Typed[], at: number, source: ArrayBufferView, byteLength: number): void {
   const ctor = source.constructor as { new (buffer: ArrayBufferLike): Typed; BYTES_PER_ELEMENT: number };
-  let target = views.get(ctor);
-  if (!target) views.set(ctor, (target = source instanceof Uint8Array ? block : new ctor(block.buffer)));
+  let target: Typed | undefined = source instanceof Uint8Array ? block : undefined;
+  for (let i = 0; !target && i < views.length; i++) if (views[i]!.constructor === ctor) target = views[i];
+  if (!target) views.push((target = new ctor(block.buffer)));
   const typed = source as Typed;
   const count = byteLength / ctor.BYTES_PER_ELEMENT;
   const start = at / ctor.BYTES_PER_ELEMENT;
@@ -124,7 +125,7 @@ export function encodeCompact(data: Data, descriptor: Uint8Array): CompactChunks
   setU32(block, 8, lengths.length);
   block.set(descriptor, COMPACT_HEAD_BYTES);
   for (let i = 0; i < nodes.length; i++) setU32(block, descriptorEnd + i * 4, nodes[i]!);
-  const views = new Map<unknown, Typed>();
+  const views: Typed[] = [];
   const chunks: Uint8Array[] = [];
   let blockStart = 0;
   let blockAt = headBytes;

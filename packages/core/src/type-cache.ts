@@ -45,17 +45,17 @@ export class TypeDescriptorCache {
   }
 
   /**
-   * The cached type equal to `type` by descriptor (`bytes` is its descriptor), or `type` itself,
-   * which is then cached. Encoders use it so that every message of one inferred shape carries
+   * The cached type equal to `type` by descriptor (`bytes` is its descriptor, copied when kept),
+   * or `type` itself, which is then cached. Encoders use it so that every message of one inferred shape carries
    * the same type object, whose descriptor is then memoized.
    */
-  intern(bytes: Uint8Array, type: DataType): DataType {
+  intern(bytes: ArrayLike<number>, type: DataType): DataType {
     const hash = fnv1a(bytes);
     const bucket = this.#entries.get(hash);
     if (bucket) {
       for (const entry of bucket) if (sameBytes(entry.bytes, bytes)) return entry.type;
     }
-    this.remember(hash, bytes, type);
+    this.remember(hash, Uint8Array.from(bytes), type);
     return type;
   }
 
@@ -71,14 +71,14 @@ export class TypeDescriptorCache {
   }
 }
 
-function fnv1a(bytes: Uint8Array): number {
+function fnv1a(bytes: ArrayLike<number>): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < bytes.byteLength; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+  for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
   return hash >>> 0;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false;
-  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+function sameBytes(a: Uint8Array, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }

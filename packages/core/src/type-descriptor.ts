@@ -89,15 +89,19 @@ function simpleCode(type: DataType): number | undefined {
 export function describeType(type: DataType): Uint8Array | undefined {
   const known = byType.get(type);
   if (known !== undefined) return known ?? undefined;
-  const bytes = writeTypeDescriptor(type) ?? null;
+  const out: number[] = [];
+  const bytes = writeTypeDescriptor(type, out) ? Uint8Array.from(out) : null;
   byType.set(type, bytes);
   return bytes ?? undefined;
 }
 
-/** `describeType` without the memo, for type objects that will not be seen again. */
-export function writeTypeDescriptor(type: DataType): Uint8Array | undefined {
-  const out: number[] = [];
-  return writeType(type, out) ? Uint8Array.from(out) : undefined;
+/**
+ * Writes the descriptor of `type` into `out` (emptied first), without the memo: for type objects
+ * that will not be seen again. False when the compact layout does not cover the type.
+ */
+export function writeTypeDescriptor(type: DataType, out: number[]): boolean {
+  out.length = 0;
+  return writeType(type, out);
 }
 
 function writeUtf8(text: string, out: number[], lengthBytes: 1 | 2): boolean {
