@@ -38,6 +38,7 @@ import { UnsupportedValueError } from "./errors.js";
  *   UnsupportedValueError with the path of the column.
  */
 
+/** The leaf types inference gives, one shared object each (Arrow types are immutable). */
 export const INFERRED = {
   NULL: new Null(),
   FLOAT64: new Float64(),

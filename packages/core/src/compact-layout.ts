@@ -18,6 +18,7 @@ import type { TypeDescriptorCache } from "./type-cache.js";
  * ```
  */
 export const COMPACT_TAG = 0xc2;
+/** Bytes of the fixed head, before the type descriptor. */
 export const COMPACT_HEAD_BYTES = 16;
 const PADDING = new Uint8Array(8);
 

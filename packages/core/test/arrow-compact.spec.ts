@@ -1,19 +1,10 @@
 import { LargeUtf8, Type, type Vector, makeVector, vectorFromArray } from "apache-arrow";
 import { describe, expect, it } from "vitest";
+import { concat } from "./arrow-bytes.js";
 import { decodeValue, encodeValue, ValueEncoder } from "../src/arrow-codec.js";
 import { COMPACT_INLINE_BYTES } from "../src/constants.js";
 import { PayloadEncoding } from "../src/frame-codec.js";
 import { TypeDescriptorCache } from "../src/type-cache.js";
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
-}
 
 const reading = { id: "dev-1", t: 21.5, ok: true, n: 3, tag: "a" };
 

@@ -1,17 +1,8 @@
 import { Dictionary, Int32, Int8, List, Field, Struct, TimestampMicrosecond, Uint64, Utf8, Float64, Type } from "apache-arrow";
 import { describe, expect, it } from "vitest";
+import { concat } from "./arrow-bytes.js";
 import { type SendableValue, decodeValue, encodeValue, toVector } from "../src/arrow-codec.js";
 import { PayloadEncoding } from "../src/frame-codec.js";
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
-}
 
 function roundTrip(value: SendableValue, options?: Parameters<typeof encodeValue>[1]) {
   const encoded = encodeValue(value, options);

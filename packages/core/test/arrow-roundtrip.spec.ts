@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { type DataType, Dictionary, Field, Float32, Int16, Int32, Int64, Int8, List, Struct, Uint16, Uint32, Uint64, Uint8, Utf8, type Vector } from "apache-arrow";
 import { describe, expect, it } from "vitest";
+import { concat } from "./arrow-bytes.js";
 import { type SendableValue, decodeValue, encodeValue } from "../src/arrow-codec.js";
 import { PayloadEncoding } from "../src/frame-codec.js";
 
@@ -87,16 +88,6 @@ function actual(value: unknown, shape: Shape): unknown {
 
 function tagNumber(n: number): unknown {
   return Object.is(n, -0) ? "-0" : Number.isNaN(n) ? "NaN" : n;
-}
-
-function concat(chunks: readonly Uint8Array[], offset = 0): Uint8Array {
-  const out = new Uint8Array(offset + chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = offset;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out.subarray(offset);
 }
 
 const rowsArb = shapeArb.chain((shape) => fc.tuple(fc.constant(shape), fc.array(valueOf(shape), { maxLength: 6 }), fc.constantFrom(0, 4)));
