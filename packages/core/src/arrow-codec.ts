@@ -46,7 +46,7 @@ export interface EncodeOptions {
    * The Arrow type of each row, instead of inferring one: `5` with `new Int32()` is one Int32
    * row, `[1, 2]` two; `{ a: 1 }` with a Struct one row. A top-level array is always rows, so
    * one row of a list is `[[1, 2]]`. Ignored for Arrow vectors, tables and typed arrays, which
-   * carry their own type. Types the direct builder does not cover go through `vectorFromArray`.
+   * carry their own type (a Uint8Array stays RAW). Types the direct builder does not cover go through `vectorFromArray`.
    */
   type?: DataType;
 }
@@ -75,15 +75,15 @@ export class ValueEncoder {
   }
 
   /**
-   * Encodes a value for sending. null and undefined are an EMPTY payload; a Uint8Array (with no
-   * `type` option) is RAW bytes; everything else an Arrow column, one row per element of a
+   * Encodes a value for sending. null and undefined are an EMPTY payload; a Uint8Array is RAW
+   * bytes; everything else an Arrow column, one row per element of a
    * top-level array, else one row.
    * @throws UnsupportedValueError (with `path`) for values of no supported kind, mixed kinds in
    *   one column, or values that do not fit `options.type`.
    */
   encode(value: SendableValue, options?: EncodeOptions): EncodedPayload {
     if (value === null || value === undefined) return EMPTY_PAYLOAD;
-    if (value instanceof Uint8Array && !(value instanceof Uint8ClampedArray) && !options?.type) {
+    if (value instanceof Uint8Array && !(value instanceof Uint8ClampedArray)) {
       return { encoding: PayloadEncoding.RAW, chunks: [value], byteLength: value.byteLength };
     }
     return encodeVector(this.toVector(value, options));

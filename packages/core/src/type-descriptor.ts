@@ -122,13 +122,15 @@ function writeUtf8(text: string, out: number[], lengthBytes: 1 | 2): boolean {
   return true;
 }
 
-function writeField(field: Field, out: number[]): boolean {
+function writeField(field: Field, out: number[], depth: number): boolean {
   if (!writeUtf8(field.name, out, 2)) return false;
   out.push(field.nullable ? 1 : 0);
-  return writeType(field.type, out);
+  return writeType(field.type, out, depth + 1);
 }
 
-function writeType(type: DataType, out: number[]): boolean {
+function writeType(type: DataType, out: number[], depth = 0): boolean {
+  // Readers reject deeper descriptors as corruption; such types go as Arrow IPC instead.
+  if (depth > MAX_TYPE_DEPTH) return false;
   const code = simpleCode(type);
   if (code !== undefined) {
     out.push(code);
@@ -142,24 +144,24 @@ function writeType(type: DataType, out: number[]): boolean {
     }
     case Type.List:
       out.push(TypeCode.LIST);
-      return writeField((type as List).children[0]!, out);
+      return writeField((type as List).children[0]!, out, depth);
     case Type.FixedSizeList: {
       const size = (type as FixedSizeList).listSize;
       out.push(TypeCode.FIXED_SIZE_LIST, size & 0xff, (size >>> 8) & 0xff, (size >>> 16) & 0xff, size >>> 24);
-      return writeField((type as FixedSizeList).children[0]!, out);
+      return writeField((type as FixedSizeList).children[0]!, out, depth);
     }
     case Type.Struct: {
       const fields = (type as Struct).children;
       if (fields.length > 0xffff) return false;
       out.push(TypeCode.STRUCT, fields.length & 0xff, fields.length >>> 8);
-      return fields.every((field) => writeField(field, out));
+      return fields.every((field) => writeField(field, out, depth));
     }
     case Type.Dictionary: {
       const { indices, dictionary, isOrdered } = type as Dictionary;
       const indexCode = simpleCode(indices);
       if (indexCode === undefined) return false;
       out.push(TypeCode.DICTIONARY, indexCode, isOrdered ? 1 : 0);
-      return writeType(dictionary, out);
+      return writeType(dictionary, out, depth + 1);
     }
     default:
       return false;

@@ -2,7 +2,7 @@ import { LargeUtf8, Type, type Vector, makeVector, vectorFromArray } from "apach
 import { describe, expect, it } from "vitest";
 import { concat } from "./arrow-bytes.js";
 import { decodeValue, encodeValue, ValueEncoder } from "../src/arrow-codec.js";
-import { COMPACT_INLINE_BYTES } from "../src/constants.js";
+import { COMPACT_INLINE_BYTES, MAX_TYPE_DEPTH } from "../src/constants.js";
 import { PayloadEncoding } from "../src/frame-codec.js";
 import { TypeDescriptorCache } from "../src/type-cache.js";
 
@@ -69,6 +69,14 @@ describe("compact layout", () => {
     const back = decodeValue(encoded.encoding, concat(encoded.chunks));
     expect(back.type.typeId).toBe(Type.LargeUtf8);
     expect([...back]).toEqual(["a", "bc"]);
+  });
+
+  it("sends types nested deeper than readers accept as Arrow IPC", () => {
+    let value: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < MAX_TYPE_DEPTH + 1; i++) value = { a: value };
+    const encoded = encodeValue(value);
+    expect(encoded.encoding).toBe(PayloadEncoding.ARROW_IPC);
+    expect(JSON.stringify(decodeValue(encoded.encoding, concat(encoded.chunks)).get(0)!.toJSON())).toBe(JSON.stringify(value));
   });
 
   it.each<[string, (bytes: Uint8Array) => Uint8Array]>([
