@@ -94,7 +94,7 @@ function copyInto(block: Uint8Array, views: Typed[], at: number, source: ArrayBu
   const ctor = source.constructor as { new (buffer: ArrayBufferLike): Typed; BYTES_PER_ELEMENT: number };
   let target: Typed | undefined = source instanceof Uint8Array ? block : undefined;
   for (let i = 0; !target && i < views.length; i++) if (views[i]!.constructor === ctor) target = views[i];
-  if (!target) views.push((target = new ctor(block.buffer)));
+  if (!target) views.push((target = new (ctor as unknown as ViewConstructor)(block.buffer, block.byteOffset, block.byteLength / ctor.BYTES_PER_ELEMENT) as Typed));
   const typed = source as Typed;
   const count = byteLength / ctor.BYTES_PER_ELEMENT;
   const start = at / ctor.BYTES_PER_ELEMENT;
@@ -118,7 +118,10 @@ export function encodeCompact(data: Data, descriptor: Uint8Array): CompactChunks
   const headBytes = lengthsAt + align8(lengths.length * 4);
   let inlineBytes = 0;
   for (const byteLength of lengths) if (byteLength <= COMPACT_INLINE_BYTES) inlineBytes += align8(byteLength);
-  const block = new Uint8Array(headBytes + inlineBytes);
+  // From Node's pool (8-byte aligned slices of a shared slab): a fresh small ArrayBuffer costs
+  // more than the whole rest of encoding a one-row message. Zeroed for the padding.
+  let block: Uint8Array = Buffer.allocUnsafe(headBytes + inlineBytes).fill(0);
+  if (block.byteOffset % 8 !== 0) block = new Uint8Array(headBytes + inlineBytes);
   block[0] = COMPACT_TAG;
   block[2] = descriptor.byteLength;
   block[3] = descriptor.byteLength >>> 8;
