@@ -4,7 +4,8 @@ import { PayloadEncoding } from "./frame-codec.js";
 import { INFERRED, inferType, itemPath, renderPath } from "./arrow-infer.js";
 import { buildData, isBuildable } from "./arrow-build.js";
 import { newData } from "./arrow-data.js";
-import { decodeCompact, encodeCompact } from "./compact-layout.js";
+import { encodeCompact } from "./compact-layout.js";
+import { decodeCompact } from "./compact-reader.js";
 import { TypeDescriptorCache } from "./type-cache.js";
 import { describeType, writeTypeDescriptor } from "./type-descriptor.js";
 
@@ -13,7 +14,7 @@ import { describeType, writeTypeDescriptor } from "./type-descriptor.js";
  *
  * Plain values are inferred (arrow-infer.ts) and built directly with `makeData` (arrow-build.ts);
  * every covered type, nested structs and lists included, travels in the compact layout
- * (compact-layout.ts), which the receiver views without copying. Other types (unions, maps,
+ * (compact-layout.ts, compact-reader.ts), which the receiver views without copying. Other types (unions, maps,
  * decimals...), sliced vectors and chunked vectors go as an Arrow IPC stream of one column.
  */
 

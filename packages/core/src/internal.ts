@@ -17,6 +17,7 @@ export * from "./arrow-codec.js";
 export * from "./type-cache.js";
 export * from "./type-descriptor.js";
 export * from "./compact-layout.js";
+export * from "./compact-reader.js";
 export * from "./bounded-queue.js";
 export * from "./queued-iterator.js";
 export * from "./wire-frame.js";
