@@ -12,10 +12,11 @@ import { describeType, writeTypeDescriptor } from "./type-descriptor.js";
 /**
  * Turns values into payload bytes and back (docs/payload-format.md).
  *
- * Plain values are inferred (arrow-infer.ts) and built directly with `makeData` (arrow-build.ts);
- * every covered type, nested structs and lists included, travels in the compact layout
- * (compact-layout.ts, compact-reader.ts), which the receiver views without copying. Other types (unions, maps,
- * decimals...), sliced vectors and chunked vectors go as an Arrow IPC stream of one column.
+ * Plain values are inferred (arrow-infer.ts) and built directly over typed arrays
+ * (arrow-build.ts); every covered type, nested structs and lists included, travels in the
+ * compact layout (compact-layout.ts, compact-reader.ts), which the receiver views without
+ * copying. Other types (unions, maps, decimals...), sliced vectors and chunked vectors go as an
+ * Arrow IPC stream of one column.
  */
 
 /** What `sendOutput` accepts. */
