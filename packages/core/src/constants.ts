@@ -45,3 +45,9 @@ export const PRODUCER_VERDICT_WAIT_MS = 3_000;
 export const DROP_REPORT_INTERVAL_MS = 1_000;
 /** A send that has waited this long for a flow-controlled consumer is reported as stalled. */
 export const DEFAULT_STALL_REPORT_MS = 5_000;
+/** Distinct compact type descriptors a decoder or encoder caches before it starts afresh. */
+export const DEFAULT_TYPE_CACHE_ENTRIES = 256;
+/** Deepest nesting of lists and structs a compact type descriptor may have; deeper is corruption. */
+export const MAX_TYPE_DEPTH = 64;
+/** Payload buffers up to this many bytes are copied into the payload head instead of sent as their own chunk. */
+export const COMPACT_INLINE_BYTES = 1024;

@@ -35,8 +35,20 @@ export class UndeclaredOutputError extends RivuletError {
   }
 }
 
-/** A value passed to `sendOutput` that cannot be turned into Arrow data. */
-export class UnsupportedValueError extends RivuletError {}
+/**
+ * A value passed to `sendOutput` that cannot be turned into Arrow data. `path` names the
+ * offending field: `$` is the value itself, `.name` a field, `[]` the elements of an array
+ * (`$[].readings[].value`); undefined when the value as a whole is the problem.
+ */
+export class UnsupportedValueError extends RivuletError {
+  constructor(
+    message: string,
+    readonly path?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
 
 /** `RIVULET_NODE_CONFIG` is missing or malformed. */
 export class NodeConfigError extends RivuletError {}

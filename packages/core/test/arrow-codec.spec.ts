@@ -1,18 +1,14 @@
 import { Bool, Float32, Int16, Int64, Struct, Table, Type, Uint32, Utf8, makeVector, tableFromArrays, vectorFromArray, Field, Float64 } from "apache-arrow";
 import { describe, expect, it } from "vitest";
+import { concat } from "./arrow-bytes.js";
 import { decodeValue, encodeValue, encodeVector } from "../src/arrow-codec.js";
 import { PayloadEncoding } from "../src/frame-codec.js";
 
 function roundTrip(value: Parameters<typeof encodeValue>[0], offset = 0) {
   const encoded = encodeValue(value);
-  const bytes = new Uint8Array(offset + encoded.byteLength);
-  let at = offset;
-  for (const chunk of encoded.chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  expect(at - offset).toBe(encoded.byteLength);
-  return { encoding: encoded.encoding, vector: decodeValue(encoded.encoding, bytes.subarray(offset)) };
+  const bytes = concat(encoded.chunks, offset);
+  expect(bytes.byteLength).toBe(encoded.byteLength);
+  return { encoding: encoded.encoding, vector: decodeValue(encoded.encoding, bytes) };
 }
 
 describe("arrow codec", () => {
@@ -42,20 +38,16 @@ describe("arrow codec", () => {
 
   it("views aligned payloads without copying", () => {
     const encoded = encodeValue(Float64Array.of(1, 2, 3, 4));
-    const bytes = new Uint8Array(encoded.byteLength);
-    let at = 0;
-    for (const chunk of encoded.chunks) {
-      bytes.set(chunk, at);
-      at += chunk.byteLength;
-    }
+    const bytes = concat(encoded.chunks);
     const vector = decodeValue(encoded.encoding, bytes);
     expect((vector.data[0]!.values as Float64Array).buffer).toBe(bytes.buffer);
   });
 
-  it("sends structs through Arrow IPC", () => {
+  it("sends struct vectors compactly, dictionary fields included", () => {
     const struct = vectorFromArray([{ x: 1.5, y: "a" }, { x: 2.5, y: "b" }]);
     const { encoding, vector } = roundTrip(struct);
-    expect(encoding).toBe(PayloadEncoding.ARROW_IPC);
+    expect(encoding).toBe(PayloadEncoding.ARROW_COMPACT);
+    expect(vector.type.toString()).toBe(struct.type.toString());
     expect(vector.type).toBeInstanceOf(Struct);
     expect(vector.toArray().map((row: { toJSON(): unknown }) => row.toJSON())).toEqual([{ x: 1.5, y: "a" }, { x: 2.5, y: "b" }]);
   });
@@ -97,12 +89,7 @@ describe("arrow codec", () => {
 
   it("rejects truncated payloads with FrameDecodeError", () => {
     const encoded = encodeValue([1, 2, 3]);
-    const bytes = new Uint8Array(encoded.byteLength);
-    let at = 0;
-    for (const chunk of encoded.chunks) {
-      bytes.set(chunk, at);
-      at += chunk.byteLength;
-    }
+    const bytes = concat(encoded.chunks);
     expect(() => decodeValue(encoded.encoding, bytes.subarray(0, 30))).toThrow(expect.objectContaining({ name: "FrameDecodeError" }));
     expect(() => decodeValue(PayloadEncoding.ARROW_IPC, Uint8Array.of(1, 2, 3))).toThrow(expect.objectContaining({ name: "FrameDecodeError" }));
   });
