@@ -30,8 +30,10 @@ describe("rivulet check refuses what rivulet run refuses", () => {
   it("a transport kind whose plugin is not installed, located at the input that names it", async () => {
     const dir = tempDataflow({ "dataflow.yml": twoNodes("a: { source: s/out, transport: shm }"), "package.json": TYPE_MODULE, "s.ts": SENDER, "r.ts": RECEIVER }, { packages: true });
     const errors = await bothRefuse(dir);
-    expect(errors).toHaveLength(1);
+    expect(errors).toHaveLength(2);
     expect(errors[0]).toMatch(/^error: TransportUnavailableError: .*dataflow\.yml:8:38: nodes\[1\]\.inputs\.a\.transport \(node 'r'\): transport 'shm' is not installed.*@rivulet\/transport-shm/);
+    // The README's "caused by UnknownTransportError": the cause is named, its message not repeated.
+    expect(errors[1]).toBe("  caused by: UnknownTransportError");
   });
 
   it("bad transport options, located at the option's key, with a did-you-mean", async () => {
@@ -66,7 +68,7 @@ describe("rivulet check refuses what rivulet run refuses", () => {
     const top = "transports:\n  t: { kind: unix, foo: 1 }\n";
     const dir = tempDataflow({ "dataflow.yml": twoNodes("a: { source: s/out, transport: zeromq }\n      b: { source: s/out, transport: t }", top), "package.json": "{}\n", "s.ts": SENDER, "r.ts": "console.log(1);\n" });
     const errors = await bothRefuse(dir);
-    expect(errors.map((e) => /^error: (\w+)/.exec(e)?.[1])).toEqual(["TransportOptionError", "NodeModuleTypeError", "UnresolvedImportError", "TransportUnavailableError"]);
+    expect(errors.flatMap((e) => /^error: (\w+)/.exec(e)?.[1] ?? [])).toEqual(["TransportOptionError", "NodeModuleTypeError", "UnresolvedImportError", "TransportUnavailableError"]);
   });
 
   it("unimplemented keys: check prints the same located warnings as run", async () => {
@@ -108,7 +110,7 @@ describe("custom transports named by module path", () => {
     const broken = 'export default () => ({\n  kind: "broken",\n  plan() { return [] ,\n});\n';
     const dir = tempDataflow({ "dataflow.yml": twoNodes("a: { source: s/out, transport: ./broken-plugin.mjs }"), "broken-plugin.mjs": broken, "package.json": TYPE_MODULE, "s.ts": SENDER, "r.ts": RECEIVER }, { packages: true });
     const errors = await bothRefuse(dir);
-    expect(errors).toHaveLength(1);
+    expect(errors.slice(1)).toEqual(["  caused by: TransportModuleLoadError", "  caused by: SyntaxError"]);
     expect(errors[0]).toMatch(/^error: TransportUnavailableError: .*dataflow\.yml:8:38: nodes\[1\]\.inputs\.a\.transport \(node 'r'\): transport module '\.\/broken-plugin\.mjs' failed to load: SyntaxError: .* at .*broken-plugin\.mjs:4$/);
     expect(errors[0]).not.toContain("install");
   });
