@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
@@ -94,20 +94,20 @@ describe("rivulet check refuses the node programs rivulet run cannot start", () 
     expect(errors).toEqual([expect.stringMatching(/^error: NodeSyntaxError: .*\/r\.ts:3:23: nodes\[1\]\.path \(node 'r'\): syntax error/)]);
   });
 
-  it("a missing relative import, also one of a local module, is an UnresolvedImportError", async () => {
-    const receiver = `import { label } from "./lib/label.js";\nimport "./helpers.js";\n${RECEIVER}`;
-    const files = { "dataflow.yml": twoNodes(), "package.json": TYPE_MODULE, "s.ts": SENDER, "r.ts": receiver, "lib/label.ts": 'export { label } from "./gone.js";\n' };
-    const errors = await bothRefuse(tempDataflow(files, { packages: true }));
+  it("a missing relative import, also one of a local module, is an UnresolvedImportError; imports tsx resolves are not", async () => {
+    // `./lib/label.js` is lib/label.ts and `./util` is util/index.ts under tsx: neither is reported.
+    const receiver = `import { label } from "./lib/label.js";\nimport { prefix } from "./util";\nimport "./helpers.js";\n${RECEIVER.replace('console.log("got"', "console.log(prefix + label")}`;
+    const files = { "dataflow.yml": twoNodes(), "package.json": TYPE_MODULE, "s.ts": SENDER, "r.ts": receiver, "lib/label.ts": 'export { label } from "./gone.js";\n', "util/index.ts": 'export const prefix = "";\n' };
+    const dir = tempDataflow(files, { packages: true });
+    const errors = await bothRefuse(dir);
     expect(errors).toEqual([
       expect.stringMatching(/^error: UnresolvedImportError: .*dataflow\.yml:6:11: nodes\[1\]\.path \(node 'r'\): r\.ts imports '\.\/helpers\.js', which does not exist/),
       expect.stringMatching(/^error: UnresolvedImportError: .*dataflow\.yml:6:11: nodes\[1\]\.path \(node 'r'\): lib\/label\.ts imports '\.\/gone\.js', which does not exist/),
     ]);
-  });
-
-  it("relative imports resolved as tsx does (.js naming a .ts, a folder's index) pass check and run", async () => {
-    const receiver = `import { label } from "./lib/label.js";\nimport { prefix } from "./util";\n${RECEIVER.replace('console.log("got"', "console.log(prefix + label")}`;
-    const files = { "dataflow.yml": twoNodes(), "package.json": TYPE_MODULE, "s.ts": SENDER, "r.ts": receiver, "lib/label.ts": 'export const label = "got";\n', "util/index.ts": 'export const prefix = "";\n' };
-    const file = join(tempDataflow(files, { packages: true }), "dataflow.yml");
+    // Once the two files exist, check agrees with the loader: check passes and run delivers.
+    writeFileSync(join(dir, "helpers.ts"), "export {};\n");
+    writeFileSync(join(dir, "lib/gone.ts"), 'export const label = "got";\n');
+    const file = join(dir, "dataflow.yml");
     const check = await runCli(["check", file]);
     expect(check.stderr).toBe("");
     expect(check.code).toBe(0);
