@@ -43,13 +43,15 @@ export async function nodeSourceErrors(script: string, program: string, at: Desc
       const problem = moduleTypeProblem(script, source);
       if (problem) errors.push(new NodeModuleTypeError(program, problem, at));
     }
-    const syntax = await syntaxError(file, source, program, at);
-    if (syntax) {
-      errors.push(syntax);
+    const parsed = await parse(file, source, program, at);
+    if (parsed instanceof NodeSyntaxError) {
+      errors.push(parsed);
       continue; // Its imports are not trustworthy, and Node stops at the syntax error anyway.
     }
-    for (const name of unresolvedPackages(file, source)) errors.push(new UnresolvedImportError(program, name, at, shown));
-    for (const specifier of staticImports(source)) {
+    // The imports of the code as the loader emits it: without comments, and without the imports
+    // TypeScript erases (type-only, or unused), which the node never loads either.
+    for (const name of unresolvedPackages(file, parsed)) errors.push(new UnresolvedImportError(program, name, at, shown));
+    for (const specifier of staticImports(parsed)) {
       if (!specifier.startsWith("./") && !specifier.startsWith("../")) continue;
       const target = resolveRelative(dirname(file), specifier, viaTsx);
       if (target === undefined) errors.push(new UnresolvedImportError(program, specifier, at, shown, true));
@@ -87,14 +89,16 @@ function isFile(path: string): boolean {
   }
 }
 
-/** The first syntax error esbuild (the parser tsx runs) finds in `file`, located in it. */
-async function syntaxError(file: string, source: string, program: string, at: DescriptorErrorInit & { nodeId: string }): Promise<NodeSyntaxError | undefined> {
+/**
+ * `file` as esbuild (the compiler tsx runs) turns it into JavaScript, or the first syntax error
+ * it finds, located in the file. A file esbuild has no loader for is returned as it is.
+ */
+async function parse(file: string, source: string, program: string, at: DescriptorErrorInit & { nodeId: string }): Promise<string | NodeSyntaxError> {
   const loader = LOADERS[extname(file)];
-  if (!loader) return undefined;
+  if (!loader) return source;
   const { transform } = await import("esbuild");
   try {
-    await transform(source, { loader, sourcefile: file, logLevel: "silent" });
-    return undefined;
+    return (await transform(source, { loader, sourcefile: file, logLevel: "silent" })).code;
   } catch (failure) {
     const first = (failure as { errors?: { text: string; location: { line: number; column: number } | null }[] }).errors?.[0];
     if (!first) throw failure;

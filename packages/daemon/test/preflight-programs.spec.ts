@@ -49,8 +49,9 @@ describe("preflight of node programs", () => {
     expect(errors[1]).toMatchObject({ name: "UnresolvedImportError", program: "b.mjs", specifier: "./helper.mjs", packageName: undefined, importer: "b.mjs", line: 5, nodeId: "b" });
   });
 
-  it("a plain Node file must import the exact file: `./x.js` for a `.ts` is resolved only under tsx", async () => {
-    const file = dataflow("nodes:\n  - id: a\n    path: a.mjs\n  - id: b\n    path: b.ts\n", { "a.mjs": 'import "./x.js";\n', "b.ts": 'import "./x.js";\n', "x.ts": "export {};\n" });
+  it("a plain Node file must import the exact file: `./x.js` for a `.ts` is resolved only under tsx; comments are not imports", async () => {
+    const b = 'import "./x.js";\n// import "./old.js";\n/* import { y } from "./older.js"; */\n';
+    const file = dataflow("nodes:\n  - id: a\n    path: a.mjs\n  - id: b\n    path: b.ts\n", { "a.mjs": 'import "./x.js";\n', "b.ts": b, "x.ts": "export {};\n" });
     const errors = await preflightErrors(file);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ name: "UnresolvedImportError", specifier: "./x.js", nodeId: "a" });
