@@ -146,6 +146,19 @@ describe("locations and messages of what check prints", () => {
   });
 });
 
+describe("errors of planning", () => {
+  it("a plugin whose plan() throws is a PlanError located where the transport is named", async () => {
+    const plugin = 'export default { kind: "throwing", plan() { throw new RangeError("no room for channels"); }, create() { throw new Error("not planned"); } };\n';
+    const dataflow = twoNodes().replace("a: s/out", "a: { source: s/out, transport: ./throwing.mjs }");
+    const dir = tempDataflow({ "dataflow.yml": dataflow, "throwing.mjs": plugin, "package.json": TYPE_MODULE, "s.ts": SENDER, "r.ts": RECEIVER }, { packages: true });
+    const errors = await bothRefuse(dir);
+    expect(errors).toEqual([
+      expect.stringMatching(/^error: PlanError: .*dataflow\.yml:8:38: nodes\[1\]\.inputs\.a\.transport \(node 'r'\): transport '\.\/throwing\.mjs': its plugin failed to plan: no room for channels$/),
+      "  caused by: RangeError",
+    ]);
+  });
+});
+
 describe("rivulet graph --html", () => {
   it("a page that cannot be written is a named OutputFileError with the path", async () => {
     const dir = tempDataflow({ "dataflow.yml": twoNodes() });

@@ -43,14 +43,31 @@ export class UnsupportedFeatureError extends DescriptorError {
   }
 }
 
-/** Planning the transports failed (bad options, unknown plugin). */
+/**
+ * Planning the transports failed: a plugin's `plan()` threw (`cause`), or a transport was not
+ * loaded. Located, when the caller knows it, where the transport is named in the YAML (`file`,
+ * `line`, `column`, `yamlPath`, `nodeId`, as descriptor errors); otherwise those are undefined.
+ */
 export class PlanError extends RivuletError {
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+  readonly yamlPath: string | undefined;
+  readonly nodeId: string | undefined;
+
   constructor(
     readonly transport: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; at?: DescriptorErrorInit },
   ) {
-    super(`transport '${transport}': ${message}`, options);
+    const at = options?.at;
+    const where = at ? `${at.file}:${at.line}:${at.column}: ${at.yamlPath || "<root>"}${at.nodeId ? ` (node '${at.nodeId}')` : ""}: ` : "";
+    super(`${where}transport '${transport}': ${message}`, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.file = at?.file;
+    this.line = at?.line;
+    this.column = at?.column;
+    this.yamlPath = at?.yamlPath;
+    this.nodeId = at?.nodeId;
   }
 }
 

@@ -129,6 +129,7 @@ export class DataflowRun {
         controlSocket,
         token,
         transports: this.checked.transports,
+        locate: this.checked.locateTransport,
       });
     } catch (error) {
       await this.#control.close();

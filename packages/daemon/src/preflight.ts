@@ -5,7 +5,7 @@ import type { BuildStep } from "./build-step.js";
 import { NodeProgramError, UnsupportedFeatureError } from "./daemon-errors.js";
 import { type NodeCommand, nodeCommand } from "./node-command.js";
 import { nodeSourceErrors } from "./node-sources.js";
-import { type LoadedTransports, loadTransports } from "./transport-checks.js";
+import { type LoadedTransports, loadTransports, namedTransports } from "./transport-checks.js";
 
 /** Everything checked before a single process starts. */
 export interface Preflight {
@@ -15,6 +15,8 @@ export interface Preflight {
   commands: Map<string, NodeCommand>;
   /** The plugin (and module) of every transport the YAML names, by that name; what planning uses. */
   transports: LoadedTransports;
+  /** Where a transport is first named in the YAML (for errors of planning); undefined for a name it does not use. */
+  locateTransport: (transport: string) => DescriptorErrorInit | undefined;
   /** Deprecated keys, accepted keys this version does not act on yet, programs a build will create; located. */
   warnings: { message: string; nodeId?: string }[];
 }
@@ -100,7 +102,12 @@ export async function preflight(file: string, options: PreflightOptions = {}): P
     }
     if (errors.length > 0) throw new PreflightError(errors.sort((a, b) => position(a) - position(b)));
   }
-  return { descriptor: parsed.descriptor, graph, baseDir, commands, transports: loaded.transports, warnings };
+  const sites = namedTransports(parsed.descriptor);
+  const locateTransport = (name: string): DescriptorErrorInit | undefined => {
+    const site = sites.get(name)?.[0];
+    return site && parsed.locate(site);
+  };
+  return { descriptor: parsed.descriptor, graph, baseDir, commands, transports: loaded.transports, locateTransport, warnings };
 }
 
 /**
