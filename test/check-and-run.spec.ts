@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
+import { bothRefuse, warningLines } from "./helpers/refusals.js";
 import { RECEIVER, SENDER, tempDataflow } from "./helpers/temp-dataflow.js";
 
 const TYPE_MODULE = '{ "type": "module" }\n';
@@ -10,20 +11,6 @@ const RELABELLED = readFileSync(new URL("./fixtures/transports/relabelled-unix.m
 /** A sender/receiver dataflow; `input` is the receiver's input entry, `top` text before `nodes:`. */
 function twoNodes(input = "a: s/out", top = ""): string {
   return `${top}nodes:\n  - id: s\n    path: s.ts\n    outputs: [out]\n  - id: r\n    path: r.ts\n    inputs:\n      ${input}\n`;
-}
-
-/** `check` and `run` of the same file: both exit 1 and print the same error lines, and nothing ran. */
-async function bothRefuse(dir: string): Promise<string[]> {
-  const file = join(dir, "dataflow.yml");
-  const check = await runCli(["check", file]);
-  const run = await runCli(["run", file]);
-  expect(check.code).toBe(1);
-  expect(run.code).toBe(1);
-  expect(run.stdout).toBe("");
-  const errors = (text: string): string[] => text.split("\n").filter((line) => line.startsWith("error: ") || line.startsWith("  caused by: "));
-  expect(errors(check.stderr).length).toBeGreaterThan(0);
-  expect(errors(run.stderr)).toEqual(errors(check.stderr));
-  return errors(check.stderr);
 }
 
 describe("rivulet check refuses what rivulet run refuses", () => {
@@ -79,13 +66,12 @@ describe("rivulet check refuses what rivulet run refuses", () => {
     const run = await runCli(["run", file]);
     expect(check.code).toBe(0);
     expect(run.code).toBe(0);
-    const warnings = (text: string): string[] => text.split("\n").filter((line) => line.startsWith("rivulet: warning: "));
-    expect(warnings(check.stderr)).toEqual([
+    expect(warningLines(check.stderr)).toEqual([
       expect.stringMatching(/dataflow\.yml:5:5: nodes\[0\]\.restart_policy \(node 's'\): restart_policy 'on-failure' .*not implemented yet/),
       expect.stringMatching(/dataflow\.yml:6:5: nodes\[0\]\.send_stdout_as \(node 's'\): send_stdout_as is not implemented yet/),
       expect.stringMatching(/dataflow\.yml:10:27: nodes\[1\]\.inputs\.a\.input_timeout \(node 'r'\): input_timeout is not implemented yet/),
     ]);
-    expect(warnings(run.stderr)).toEqual(warnings(check.stderr));
+    expect(warningLines(run.stderr)).toEqual(warningLines(check.stderr));
   });
 });
 

@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
+import { bothRefuse, errorLines, warningLines } from "./helpers/refusals.js";
 import { RECEIVER, SENDER, tempDataflow } from "./helpers/temp-dataflow.js";
 
 const TYPE_MODULE = '{ "type": "module" }\n';
@@ -11,23 +12,7 @@ function twoNodes(sender = "    path: s.ts\n    outputs: [out]\n", receiverPath 
   return `nodes:\n  - id: s\n${sender}  - id: r\n    path: ${receiverPath}\n    inputs:\n      a: s/out\n`;
 }
 
-/** The `error:` and `caused by:` lines of a command's stderr. */
-const errorLines = (text: string): string[] => text.split("\n").filter((line) => line.startsWith("error: ") || line.startsWith("  caused by: "));
-const warningLines = (text: string): string[] => text.split("\n").filter((line) => line.startsWith("rivulet: warning: "));
 const received = (stdout: string): string[] => stdout.split("\n").filter((line) => line.startsWith("[r] got"));
-
-/** `check` and `run` of the same file both exit 1 with the same error lines; nothing ran. */
-async function bothRefuse(dir: string): Promise<string[]> {
-  const file = join(dir, "dataflow.yml");
-  const check = await runCli(["check", file]);
-  const run = await runCli(["run", file]);
-  expect(check.code).toBe(1);
-  expect(run.code).toBe(1);
-  expect(run.stdout).toBe("");
-  expect(errorLines(check.stderr).length).toBeGreaterThan(0);
-  expect(errorLines(run.stderr)).toEqual(errorLines(check.stderr));
-  return errorLines(check.stderr);
-}
 
 describe("a build step that creates the node's program", () => {
   it("check notes the program will be built; run builds it first, then runs it", async () => {
