@@ -54,7 +54,7 @@ export async function nodeSourceErrors(script: string, program: string, at: Desc
     for (const specifier of staticImports(parsed)) {
       if (!specifier.startsWith("./") && !specifier.startsWith("../")) continue;
       const target = resolveRelative(dirname(file), specifier, viaTsx);
-      if (target === undefined) errors.push(new UnresolvedImportError(program, specifier, at, shown, true));
+      if (target === undefined) errors.push(new UnresolvedImportError(program, specifier, at, shown, viaTsx ? "tsx" : "node"));
       else if (!seen.has(target) && seen.size < MAX_LOCAL_MODULES && LOADERS[extname(target)] && !target.includes("/node_modules/")) {
         seen.add(target);
         queue.push(target);

@@ -61,15 +61,20 @@ export class UnresolvedImportError extends DescriptorError {
     readonly specifier: string,
     init: DescriptorErrorInit,
     readonly importer?: string,
-    relative = false,
+    /** For a relative specifier: the loader it was resolved for (tsx for TypeScript, plain Node otherwise). */
+    relativeTo?: "tsx" | "node",
   ) {
+    const missing =
+      relativeTo === "tsx"
+        ? "no such file, nor a .ts for a .js, nor an index file in a folder of that name"
+        : "no such file; Node's ES module loader needs the exact file name, extension included";
     super(
-      relative
-        ? `${importer ?? program} imports '${specifier}', which does not exist (no such file, nor a .ts for a .js, nor an index file in a folder of that name)`
+      relativeTo
+        ? `${importer ?? program} imports '${specifier}', which does not exist (${missing})`
         : `${program} imports '${specifier}', which is not installed in a node_modules folder above it (npm install ${specifier} in the dataflow's project)`,
       init,
     );
-    this.packageName = relative ? undefined : specifier;
+    this.packageName = relativeTo ? undefined : specifier;
   }
 }
 
