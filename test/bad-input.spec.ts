@@ -18,7 +18,7 @@ describe("bad input", () => {
   it("a missing node file: nothing is started, the error names the node and line", async () => {
     const result = await runCli(["run", fixture("missing-file")]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/NodeProgramError: .*dataflow\.yml:5: node 'receiver': program 'no-such-receiver\.ts' not found/);
+    expect(result.stderr).toMatch(/NodeProgramError: .*dataflow\.yml:6:11: nodes\[1\]\.path \(node 'receiver'\): program 'no-such-receiver\.ts' not found/);
     expect(result.stdout).toBe("");
   });
 
@@ -54,6 +54,6 @@ describe("nodes that cannot run", () => {
   it("operators are refused before anything starts, with a clear error", async () => {
     const result = await runCli(["run", fixture("operator")]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/UnsupportedFeatureError: .*operator\/dataflow\.yml:4: node 'doubler': operators \(operator\/operators\) is not supported/);
+    expect(result.stderr).toMatch(/UnsupportedFeatureError: .*operator\/dataflow\.yml:5:5: nodes\[1\]\.operator \(node 'doubler'\): operators \(operator\) is not supported/);
   });
 });

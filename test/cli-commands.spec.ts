@@ -32,7 +32,7 @@ describe("rivulet check", () => {
   it("reports a missing node program, naming the node and the YAML line", async () => {
     const result = await runCli(["check", fixture("missing-file")]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/NodeProgramError: .*missing-file\/dataflow\.yml:5: node 'receiver': program 'no-such-receiver\.ts' not found/);
+    expect(result.stderr).toMatch(/NodeProgramError: .*missing-file\/dataflow\.yml:6:11: nodes\[1\]\.path \(node 'receiver'\): program 'no-such-receiver\.ts' not found/);
   });
 
   it("reports a missing dataflow file", async () => {

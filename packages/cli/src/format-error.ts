@@ -18,9 +18,10 @@ export function formatError(terminal: Terminal, error: unknown): string {
 }
 
 /**
- * One `caused by:` line per error down the whole cause chain, skipping a cause whose message
- * is already part of what was printed (errors that wrap another usually quote it), and
- * stopping at a cycle.
+ * One `caused by:` line per error down the whole cause chain, stopping at a cycle. A cause
+ * whose message is already part of what was printed (errors that wrap another usually quote
+ * it) is named without repeating its message (`caused by: UnknownTransportError`), or left out
+ * when it is not an Error and so has no name to add.
  */
 export function causes(error: Error, indent: string): string {
   let printed = error.message;
@@ -29,7 +30,10 @@ export function causes(error: Error, indent: string): string {
   for (let cause = error.cause; cause !== undefined && cause !== null && !seen.has(cause); cause = cause instanceof Error ? cause.cause : undefined) {
     seen.add(cause);
     const message = cause instanceof Error ? cause.message : String(cause);
-    if (message !== "" && printed.includes(message)) continue;
+    if (message !== "" && printed.includes(message)) {
+      if (cause instanceof Error) text += `\n${indent}caused by: ${cause.name}`;
+      continue;
+    }
     text += `\n${indent}caused by: ${cause instanceof Error ? `${cause.name}: ` : ""}${message}`;
     printed += `\n${message}`;
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { RivuletError } from "@rivulet/core";
 import { loadDescriptor, toMermaid } from "@rivulet/descriptor";
 import type { Terminal } from "./terminal.js";
 
@@ -16,9 +17,28 @@ export async function graphCommand(file: string, options: { html?: string }, ter
     terminal.out(mermaid);
     return 0;
   }
-  await writeFile(options.html, htmlPage(file, mermaid, mermaidBundle()));
+  try {
+    await writeFile(options.html, htmlPage(file, mermaid, mermaidBundle()));
+  } catch (cause) {
+    throw new OutputFileError(options.html, { cause });
+  }
   terminal.err(`rivulet: wrote ${options.html}\n`);
   return 0;
+}
+
+/**
+ * A file a command was asked to write (`rivulet graph --html <path>`) could not be written: its
+ * folder is missing, it is a folder, or there is no permission. `cause` is Node's error (its
+ * `code`, such as ENOENT, says which).
+ */
+export class OutputFileError extends RivuletError {
+  constructor(
+    readonly path: string,
+    options: { cause: unknown },
+  ) {
+    const code = (options.cause as NodeJS.ErrnoException | undefined)?.code;
+    super(`cannot write ${path}${code ? ` (${code}${code === "ENOENT" ? ": its folder does not exist" : ""})` : ""}`, options);
+  }
 }
 
 /** Mermaid's self-contained browser build (a classic script defining `globalThis.mermaid`). */

@@ -9,11 +9,11 @@ class OuterError extends RivuletError {}
 class MiddleError extends RivuletError {}
 
 describe("formatError", () => {
-  it("walks the whole cause chain, skipping causes whose message was already printed", () => {
+  it("walks the whole cause chain, naming without repeating a cause whose message was already printed", () => {
     const root = new RangeError("disk full");
     const middle = new MiddleError("write failed", { cause: root });
     const outer = new OuterError("saving the plan failed: write failed", { cause: middle });
-    expect(formatError(terminal, outer)).toBe("error: OuterError: saving the plan failed: write failed\n  caused by: RangeError: disk full\n");
+    expect(formatError(terminal, outer)).toBe("error: OuterError: saving the plan failed: write failed\n  caused by: MiddleError\n  caused by: RangeError: disk full\n");
   });
 
   it("stops at a cycle", () => {

@@ -21,6 +21,7 @@ export async function checkDataflow(file: string, options: PreflightOptions = {}
       controlSocket: join(runDir, "control.sock"),
       token: "check",
       transports: checked.transports,
+      locate: checked.locateTransport,
     });
   } finally {
     await rm(runDir, { recursive: true, force: true });

@@ -1,15 +1,23 @@
 import { PROTOCOL_VERSION, RivuletError } from "@rivulet/core";
+import { DescriptorError, type DescriptorErrorInit } from "@rivulet/descriptor";
 
-/** A node's program cannot be found or run. */
-export class NodeProgramError extends RivuletError {
+/** What is wrong with a node's program. */
+export type NodeProgramProblem = "missing" | "folder" | "not-executable";
+
+/**
+ * A node's program cannot be found or run: missing (with the closest existing name as
+ * `suggestion`), a folder, not executable, or a bare name found neither beside the YAML nor in
+ * PATH. Located at the node's `path` value (`file`, `line`, `column`, `yamlPath`, `nodeId`).
+ */
+export class NodeProgramError extends DescriptorError {
   constructor(
-    readonly nodeId: string,
+    readonly reason: NodeProgramProblem,
     readonly program: string,
-    readonly file: string,
-    readonly line: number,
     detail: string,
+    init: DescriptorErrorInit & { nodeId: string },
+    readonly suggestion?: string,
   ) {
-    super(`${file}:${line}: node '${nodeId}': ${detail}`);
+    super(`${detail}${suggestion ? `; did you mean '${suggestion}'?` : ""}`, init);
   }
 }
 
@@ -25,37 +33,60 @@ export class StartTimeoutError extends RivuletError {
   }
 }
 
-/** A feature the descriptor accepts that this version cannot run yet. */
-export class UnsupportedFeatureError extends RivuletError {
+/** A feature the descriptor accepts that this version cannot run yet; located at its key. */
+export class UnsupportedFeatureError extends DescriptorError {
   constructor(
-    readonly nodeId: string,
     readonly feature: string,
-    readonly file: string,
-    readonly line: number,
+    init: DescriptorErrorInit & { nodeId: string },
   ) {
-    super(`${file}:${line}: node '${nodeId}': ${feature} is not supported by this version of rivulet run`);
+    super(`${feature} is not supported by this version of rivulet run`, init);
   }
 }
 
-/** Planning the transports failed (bad options, unknown plugin). */
+/**
+ * Planning the transports failed: a plugin's `plan()` threw (`cause`), or a transport was not
+ * loaded. Located, when the caller knows it, where the transport is named in the YAML (`file`,
+ * `line`, `column`, `yamlPath`, `nodeId`, as descriptor errors); otherwise those are undefined.
+ */
 export class PlanError extends RivuletError {
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+  readonly yamlPath: string | undefined;
+  readonly nodeId: string | undefined;
+
   constructor(
     readonly transport: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; at?: DescriptorErrorInit },
   ) {
-    super(`transport '${transport}': ${message}`, options);
+    const at = options?.at;
+    const where = at ? `${at.file}:${at.line}:${at.column}: ${at.yamlPath || "<root>"}${at.nodeId ? ` (node '${at.nodeId}')` : ""}: ` : "";
+    super(`${where}transport '${transport}': ${message}`, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.file = at?.file;
+    this.line = at?.line;
+    this.column = at?.column;
+    this.yamlPath = at?.yamlPath;
+    this.nodeId = at?.nodeId;
   }
 }
 
-/** A node's build command failed. */
-export class BuildError extends RivuletError {
+/**
+ * A node's build command failed (exit code not 0, killed, or the shell could not start it).
+ * Located at the node's `build` key; `outputTail` holds the last lines the build printed
+ * (stdout and stderr interleaved, at most `BUILD_OUTPUT_TAIL_LINES`), repeated in the message
+ * because they usually say why.
+ */
+export class BuildError extends DescriptorError {
   constructor(
-    readonly nodeId: string,
     readonly command: string,
     readonly exitCode: number | null,
+    readonly outputTail: readonly string[],
+    init: DescriptorErrorInit & { nodeId: string },
+    options?: { cause?: unknown },
   ) {
-    super(`build of node '${nodeId}' failed (exit ${exitCode ?? "signal"}): ${command}`);
+    const tail = outputTail.length > 0 ? `; last output:\n${outputTail.map((line) => `    | ${line}`).join("\n")}` : "; it printed nothing";
+    super(`build failed (${exitCode === null ? "killed by a signal" : `exit ${exitCode}`}): ${command}${tail}`, init, options);
   }
 }
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { DEFAULT_START_TIMEOUT_MS, DEFAULT_STALL_REPORT_MS, DEFAULT_STOP_GRACE_MS, type DropCounts, NODE_CONFIG_ENV, type TransportPlugins } from "@rivulet/core";
 import { type NodeToDaemon } from "@rivulet/core/internal";
 import { allInputs } from "@rivulet/descriptor";
-import { runBuilds } from "./build-step.js";
+import { type BuildStep, runBuilds } from "./build-step.js";
 import { ControlServer } from "./control-server.js";
 import { NodeNeverJoinedError, StartTimeoutError, StartupFailureError } from "./daemon-errors.js";
 import { type NodeExit, NodeProcess } from "./node-process.js";
@@ -58,10 +58,11 @@ interface Member {
  * @throws DescriptorValidationError, PreflightError, BuildError, PlanError before any node starts.
  */
 export async function startDataflow(init: DataflowRunInit): Promise<DataflowRun> {
-  const checked = await preflight(init.file, { transports: init.transports });
   const emit = init.onEvent ?? (() => {});
+  // Builds run inside preflight: after the checks they cannot affect, before the programs they create are checked.
+  const build = (steps: BuildStep[], baseDir: string): Promise<void> => runBuilds(steps, baseDir, (nodeId, line) => emit({ type: "output", nodeId, stream: "stdout", line }));
+  const checked = await preflight(init.file, { transports: init.transports, build });
   for (const warning of checked.warnings) emit({ type: "warning", ...warning });
-  await runBuilds(checked.graph.nodes, checked.baseDir, (nodeId, line) => emit({ type: "output", nodeId, stream: "stdout", line }));
   const run = new DataflowRun(init, checked, emit);
   await run.start();
   return run;
@@ -128,6 +129,7 @@ export class DataflowRun {
         controlSocket,
         token,
         transports: this.checked.transports,
+        locate: this.checked.locateTransport,
       });
     } catch (error) {
       await this.#control.close();

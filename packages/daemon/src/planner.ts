@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type ChannelRequest, type InputConfig, type Json, type NodeConfig, type OutputConfig, type PlannedChannel, PROTOCOL_VERSION } from "@rivulet/core";
-import { type ResolvedGraph, type TransportConfig, allInputs } from "@rivulet/descriptor";
+import { type DescriptorErrorInit, type ResolvedGraph, type TransportConfig, allInputs } from "@rivulet/descriptor";
 import { PlanError } from "./daemon-errors.js";
 import type { LoadedTransports } from "./transport-checks.js";
 
@@ -13,6 +13,8 @@ export interface PlanContext {
   token: string;
   /** Every transport's loaded plugin by the name the YAML uses (from `preflight`). */
   transports: LoadedTransports;
+  /** Where a transport is named in the YAML (from `preflight`), to locate a `PlanError`. */
+  locate?: (transport: string) => DescriptorErrorInit | undefined;
 }
 
 /**
@@ -42,14 +44,15 @@ export async function planDataflow(graph: ResolvedGraph, context: PlanContext): 
   let index = 0;
   for (const [name, { config, channels }] of byTransport) {
     const loaded = context.transports.get(name);
-    if (!loaded) throw new PlanError(name, `transport '${name}' (kind '${config.kind}') was not loaded before planning`);
+    const at = context.locate?.(name);
+    if (!loaded) throw new PlanError(name, `transport '${name}' (kind '${config.kind}') was not loaded before planning`, { at });
     const runDir = join(context.runDir, `t${index++}`);
     mkdirSync(runDir, { mode: 0o700 });
     let result: PlannedChannel[];
     try {
       result = loaded.plugin.plan({ dataflowId: context.dataflowId, runDir, options: config.options as Record<string, Json>, channels: [...channels.values()] });
     } catch (cause) {
-      throw new PlanError(name, (cause as Error).message, { cause });
+      throw new PlanError(name, `its plugin failed to plan: ${(cause as Error).message}`, { cause, at });
     }
     for (const channel of result) {
       planned.set(`${name}\u0000${channel.channel}`, loaded.module === undefined ? channel : { ...channel, module: loaded.module });

@@ -47,13 +47,47 @@ export class NodeModuleTypeError extends DescriptorError {
   }
 }
 
-/** A node's file imports a package that is not installed where Node would look for it. */
+/**
+ * A node's file (or a local module it imports) imports something Node would not find: a package
+ * not installed in a `node_modules` folder above it (`packageName` set), or a relative file that
+ * does not exist (`packageName` undefined; `importer` is the file whose import fails).
+ * Located at the node's `path`.
+ */
 export class UnresolvedImportError extends DescriptorError {
+  readonly packageName: string | undefined;
+
   constructor(
     readonly program: string,
-    readonly packageName: string,
+    readonly specifier: string,
     init: DescriptorErrorInit,
+    readonly importer?: string,
+    /** For a relative specifier: the loader it was resolved for (tsx for TypeScript, plain Node otherwise). */
+    relativeTo?: "tsx" | "node",
   ) {
-    super(`${program} imports '${packageName}', which is not installed in a node_modules folder above it (npm install ${packageName} in the dataflow's project)`, init);
+    const missing =
+      relativeTo === "tsx"
+        ? "no such file, nor a .ts for a .js, nor an index file in a folder of that name"
+        : "no such file; Node's ES module loader needs the exact file name, extension included";
+    super(
+      relativeTo
+        ? `${importer ?? program} imports '${specifier}', which does not exist (${missing})`
+        : `${program} imports '${specifier}', which is not installed in a node_modules folder above it (npm install ${specifier} in the dataflow's project)`,
+      init,
+    );
+    this.packageName = relativeTo ? undefined : specifier;
+  }
+}
+
+/**
+ * A node's file (or a local module it imports) does not parse. `file`, `line` and `column`
+ * point inside that file; `yamlPath` and `nodeId` name the node whose `path` leads to it.
+ */
+export class NodeSyntaxError extends DescriptorError {
+  constructor(
+    readonly program: string,
+    detail: string,
+    init: DescriptorErrorInit & { nodeId: string },
+  ) {
+    super(`syntax error: ${detail}`, init);
   }
 }

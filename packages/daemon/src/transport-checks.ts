@@ -44,8 +44,8 @@ export async function loadTransports(
   return { transports, errors };
 }
 
-/** Every transport name the YAML uses, with the YAML paths where it is written. */
-function namedTransports(descriptor: Descriptor): Map<string, YamlPath[]> {
+/** Every transport name the YAML uses, with the YAML paths where it is written (in file order of kind: dataflow, `transports`, nodes). */
+export function namedTransports(descriptor: Descriptor): Map<string, YamlPath[]> {
   const sites = new Map<string, YamlPath[]>();
   const add = (name: string | undefined, path: YamlPath): void => {
     if (name !== undefined) sites.set(name, [...(sites.get(name) ?? []), path]);

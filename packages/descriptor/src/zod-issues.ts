@@ -25,10 +25,11 @@ export function issuesToErrors(issues: readonly Issue[], raw: unknown, locator: 
         }
         return;
       case "invalid_union": {
-        // Report the branch that matches the value's shape (a mapping gets the long form's errors).
+        // Report the branch that matches the value's shape (a mapping gets the long form's
+        // errors); when none does, name every form the union accepts.
         const value = valueAt(raw, path);
         const branches = issue.errors.filter((branch) => !branch.some((i) => i.code === "invalid_type" && i.path.length === 0));
-        const chosen = branches[0] ?? (typeof value === "object" && value !== null ? issue.errors[issue.errors.length - 1] : undefined);
+        const chosen = branches[0];
         if (chosen) for (const inner of chosen) visit(inner, path);
         else errors.push(new InvalidValueError(`expected ${describeUnion(issue)}, got ${describe(value)}`, locator.at(path)));
         return;
