@@ -33,7 +33,7 @@ export function score(files) {
 
 const percent = (t) => (t.total === 0 ? "-" : `${((100 * t.killed) / t.total).toFixed(1)}%`);
 
-function render(scores) {
+export function render(scores) {
   const lines = [
     "# Mutation scores",
     "",

@@ -84,6 +84,20 @@ describe("QueuedIterator edges", () => {
     expect(waiting).toEqual([true, false]);
   });
 
+  it("a for-await loop waiting when the iterator ends finishes and stops counting as waiting", async () => {
+    const { iterator, waiting } = make<number>();
+    const loop = (async () => {
+      const seen: number[] = [];
+      for await (const item of iterator) seen.push(item);
+      return seen;
+    })();
+    await settled(loop);
+    expect(waiting).toEqual([true]);
+    iterator.end();
+    expect(await loop).toEqual([]);
+    expect(waiting).toEqual([true, false]);
+  });
+
   it("a negative timeout returns null at once", async () => {
     const { iterator } = make<number>();
     expect(await iterator.pull({ timeout: -5 })).toBeNull();
