@@ -2,6 +2,7 @@
 // package at a time, then the scores into bench/results/mutation.json and bench/MUTATION.md.
 // Packages default to every one with its own specs; e.g. `npm run mutate -- packages/core`.
 // Slow (minutes per package) and not part of `npm test`; STRYKER_CONCURRENCY raises parallelism.
+// `--record-only` records the reports of an earlier run (out/mutation/*.json) without running.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -32,7 +33,7 @@ export function score(files) {
 
 const percent = (t) => (t.total === 0 ? "-" : `${((100 * t.killed) / t.total).toFixed(1)}%`);
 
-function render(scores) {
+export function render(scores) {
   const lines = [
     "# Mutation scores",
     "",
@@ -57,7 +58,10 @@ function commit() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const packages = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ALL;
+  const args = process.argv.slice(2);
+  const recordOnly = args.includes("--record-only");
+  const named = args.filter((a) => !a.startsWith("--"));
+  const packages = named.length > 0 ? named : ALL;
   const scores = existsSync(SCORES) ? JSON.parse(readFileSync(SCORES, "utf8")) : {};
   let failed = false;
   for (const pkg of packages) {
@@ -66,10 +70,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       continue;
     }
     console.error(`mutate: ${pkg}`);
-    const run = spawnSync("npx", ["stryker", "run"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, STRYKER_PACKAGE: pkg } });
+    const run = recordOnly ? { status: 0 } : spawnSync("npx", ["stryker", "run"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, STRYKER_PACKAGE: pkg } });
     const report = `${ROOT}out/mutation/${pkg.replace("/", "-")}.json`;
     if (run.status !== 0 || !existsSync(report)) {
-      console.error(`mutate: stryker failed on ${pkg} (exit ${run.status})`);
+      console.error(`mutate: stryker failed on ${pkg} (exit ${run.status}) or left no report`);
       failed = true;
       continue;
     }

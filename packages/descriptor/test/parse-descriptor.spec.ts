@@ -151,6 +151,18 @@ describe("good descriptors", () => {
     expect(graph.nodes.map((n) => n.id)).not.toContain("clock");
   });
 
+  it("lets consumers name every kind of declared output: a timer node's tick, a single operator's, node/operator/output, dora 0.x custom", () => {
+    const { descriptor, warnings } = parseFixture("good", "declared-outputs.yml");
+    expect(warnings.map((w) => w.yamlPath)).toEqual(["nodes[3].custom"]);
+    const graph = resolveGraph(descriptor);
+    expect(graph.edges.filter((e) => e.consumer === "sink").map((e) => `${e.input}<-${e.channel}`).sort()).toEqual([
+      "one<-single/out",
+      "three<-legacy/old",
+      "two<-runtime/op/result",
+    ]);
+    expect(graph.timers.map((t) => `${t.consumer}.${t.input}`)).toEqual(["sink.tick"]);
+  });
+
   it("accepts dora 0.x keys with deprecation warnings", () => {
     const { descriptor, warnings } = parseFixture("good", "dora-legacy.yml");
     expect(warnings.map((w) => [w.name, w.yamlPath, w.line, w.nodeId])).toEqual([
