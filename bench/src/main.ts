@@ -6,6 +6,7 @@ import { latencyChart } from "./chart.js";
 import { nodeRedThroughput } from "./node-red.js";
 import { type BenchPlan, fullPlan, halveSamples, quickPlan } from "./plan.js";
 import { measuredCommit, updateReadme } from "./readme-table.js";
+import { runCodecBench } from "./codec-bench.js";
 import { goals, markdownReport } from "./report.js";
 import type { BenchResults } from "./results.js";
 import { rawLatency, rawThroughput } from "./run-raw.js";
@@ -95,6 +96,8 @@ async function main(argv: string[]): Promise<void> {
         results.throughput.push({ transport: "unix", receivers, size, rivulet: rt, raw: bt, ratio: rt.messagesPerSecond / bt.messagesPerSecond });
       }
     }
+    step("codec cost per message (encode + decode), Rivulet against Arrow IPC and JSON");
+    results.codec = runCodecBench({ quick });
     if (peers) {
       step("peer: Node-RED embedded (installed on demand)");
       try {

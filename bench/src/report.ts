@@ -1,3 +1,4 @@
+import { codecMarkdown } from "./codec-bench.js";
 import { type BenchResults, DORA_PUBLISHED, type LatencyRow, formatSize } from "./results.js";
 
 const us = (x: number): string => (Number.isNaN(x) ? "-" : x >= 100 ? x.toFixed(0) : x.toFixed(1));
@@ -57,6 +58,7 @@ export function markdownReport(results: BenchResults): string {
     for (const p of results.peers) lines.push(`| ${p.name} | ${p.detail} | ${formatSize(p.size)} | ${k(p.throughput.messagesPerSecond)} |`);
     lines.push("");
   }
+  if (results.codec) lines.push(codecMarkdown(results.codec));
   lines.push("## Goals", "", ...goals(results).map((g) => `- ${g}`), "");
   if ((results.failures ?? []).length > 0) lines.push("## Failures", "", ...results.failures!.map((f) => `- ${f}`), "");
   if (results.notes.length > 0) lines.push("## Notes", "", ...results.notes.map((n) => `- ${n}`), "");

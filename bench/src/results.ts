@@ -1,3 +1,4 @@
+import type { CodecResults } from "./codec-bench.js";
 import type { LatencyStats, Throughput } from "./stats.js";
 
 export interface LatencyRow {
@@ -37,6 +38,8 @@ export interface BenchResults {
   throughput: ThroughputRow[];
   peers: PeerRow[];
   notes: string[];
+  /** Codec cost per message (encode + decode), measured in this process; absent in older results. */
+  codec?: CodecResults;
   /** What went wrong (messages lost, a node failed); any entry makes `npm run bench` exit 1. */
   failures?: string[];
 }
