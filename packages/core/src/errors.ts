@@ -151,3 +151,31 @@ export class ChannelLostError extends TransportError {
     super(message, channel, options);
   }
 }
+
+/**
+ * `sendOutput` after the daemon said STOP (or the daemon connection was lost): the message is
+ * not sent. A source loop should watch `node.signal` and end; a send already waiting for a
+ * backpressure consumer when STOP arrives rejects with this too.
+ */
+export class NodeStoppedError extends RivuletError {
+  constructor(
+    readonly nodeId: string,
+    readonly outputId: string,
+  ) {
+    super(`node '${nodeId}' is stopping: the message on output '${outputId}' was not sent`);
+  }
+}
+
+/**
+ * A parameter passed to `sendOutput` that the frame format cannot carry: parameters are a flat
+ * dict of booleans, finite numbers, strings, or arrays of one of those.
+ */
+export class InvalidParameterError extends RivuletError {
+  constructor(
+    readonly key: string,
+    readonly reason: "nested" | "not-finite" | "type" | "mixed-array",
+    readonly nodeId?: string,
+  ) {
+    super(`parameter '${key}' cannot be sent (${reason}): parameters are booleans, finite numbers, strings, or arrays of one of those`);
+  }
+}
