@@ -31,7 +31,8 @@ describe("SDK contracts a new user relies on", () => {
   });
 
   it("after a failed start-up, a send waiting at the barrier is refused with NodeStoppedError and nothing reaches the receiver", async () => {
-    const result = await runCli(["run", fixture("startup-fails"), "--start-timeout", "2s", "--grace", "300ms"]);
+    // 5 s: the sender and receiver must have joined (compiled, connected) before the timeout, even on a loaded machine.
+    const result = await runCli(["run", fixture("startup-fails"), "--start-timeout", "5s", "--grace", "300ms"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("StartTimeoutError");
     expect(result.stdout).toContain("[sender] sender refused: NodeStoppedError");
