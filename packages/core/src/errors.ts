@@ -153,9 +153,10 @@ export class ChannelLostError extends TransportError {
 }
 
 /**
- * `sendOutput` after the daemon said STOP (or the daemon connection was lost): the message is
- * not sent. A source loop should watch `node.signal` and end; a send already waiting for a
- * backpressure consumer when STOP arrives rejects with this too.
+ * A `sendOutput` that waited for the start-up barrier when the run stopped instead (the
+ * barrier never opened, so the node never ran): the message is not sent. Sends after STOP in a
+ * node that did run are not errors (they are counted as discarded); a source loop watches
+ * `node.signal` to end at STOP.
  */
 export class NodeStoppedError extends RivuletError {
   constructor(

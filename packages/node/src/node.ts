@@ -66,6 +66,10 @@ export class Node implements AsyncIterable<NodeEvent> {
   readonly #ready: Promise<void>;
   #resolveReady!: () => void;
   #isReady = false;
+  /** The start-up barrier opened (the daemon said `ready`; not a ready resolved by STOP). */
+  #barrierOpened = false;
+  /** STOP came from the daemon (or the daemon was lost): sends go nowhere from now on. */
+  #stopOrdered = false;
   #stopped = false;
   #closed: Promise<void> | undefined;
   readonly #dropReporter = new DropReporter(
@@ -156,19 +160,25 @@ export class Node implements AsyncIterable<NodeEvent> {
    * Large payloads are handed to the transport without a copy: as with `socket.write`, do not
    * modify a buffer after passing it (allocate a new one per message).
    *
-   * After STOP (see `signal`) nothing is sent: a call rejects with NodeStoppedError, also one
-   * that was waiting for the start-up barrier. A send already handed to the transport and
-   * waiting for a backpressure consumer resolves at STOP (its message may still arrive, or be
-   * counted as discarded by the consumer).
+   * After STOP (see `signal`) nothing is sent. A send after STOP resolves without sending and
+   * counts the message as `discarded` in the output's stats, so a node finishing the event it
+   * was working on when STOP came does not fail. A send that was waiting for the start-up
+   * barrier when the run gave up (the barrier never opened) rejects with NodeStoppedError: the
+   * node never ran. A send already handed to the transport and waiting for a backpressure
+   * consumer resolves at STOP (its message may still arrive, or be counted as discarded by the
+   * consumer).
    * @throws UndeclaredOutputError when the descriptor does not list `outputId` for this node.
    * @throws InvalidParameterError when a parameter is nested, not finite, a bigint, or otherwise
    *   not a boolean, number, string or array of one of those (checked before anything is sent).
-   * @throws NodeStoppedError after STOP or close.
+   * @throws NodeStoppedError when STOP came before the start-up barrier opened.
    */
   async sendOutput(outputId: string, data: SendableValue, metadata?: SendMetadata, options?: SendOutputOptions): Promise<void> {
     if (!this.#isReady) await this.#whenStarted(outputId);
-    if (this.#halt.signal.aborted) throw new NodeStoppedError(this.id, outputId);
     const output = this.#outputs.get(outputId);
+    if (this.#stopOrdered) {
+      if (!this.#barrierOpened) throw new NodeStoppedError(this.id, outputId);
+      if (output) return output.discard();
+    }
     if (!output) throw new UndeclaredOutputError(this.id, outputId, this.config.outputs.map((o) => o.id));
     const wait = output.send(data, checkParameters(parametersOf(metadata), this.id), options?.signal);
     if (wait) await this.#control.holding(this.#untilHalted(wait));
@@ -276,7 +286,7 @@ export class Node implements AsyncIterable<NodeEvent> {
     const stats = this.stats();
     const drops: DropCounts = { inputs: {}, outputs: {} };
     for (const [id, s] of Object.entries(stats.inputs)) if (s.dropped + s.discarded > 0) drops.inputs[id] = s.dropped + s.discarded;
-    for (const [id, s] of Object.entries(stats.outputs)) if (s.dropped > 0) drops.outputs[id] = s.dropped;
+    for (const [id, s] of Object.entries(stats.outputs)) if (s.dropped + s.discarded > 0) drops.outputs[id] = s.dropped + s.discarded;
     return drops;
   }
 
@@ -349,6 +359,7 @@ export class Node implements AsyncIterable<NodeEvent> {
   #onControl(message: DaemonToNode): void {
     switch (message.t) {
       case "ready":
+        this.#barrierOpened = true;
         this.#resolveReady();
         return;
       case "stop":
@@ -404,7 +415,10 @@ export class Node implements AsyncIterable<NodeEvent> {
     this.#stopped = true;
     this.#shutdown.abort();
     // All inputs closed is no order to stop sending: a node may still send its results.
-    if (reason !== "all-inputs-closed") this.#halt.abort();
+    if (reason !== "all-inputs-closed") {
+      this.#stopOrdered = true;
+      this.#halt.abort();
+    }
     this.#verdicts.clear();
     this.#queues.pushControl({ type: "STOP", reason, metadata: this.#meta() });
     this.#events.end();

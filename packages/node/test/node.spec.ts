@@ -184,7 +184,7 @@ describe("Node", () => {
     expect(ahead).toBeLessThanOrEqual(queueSize + 1);
   });
 
-  it("aborts node.signal on STOP; sends after STOP, and sends waiting for the barrier, reject with NodeStoppedError", async () => {
+  it("aborts node.signal on STOP; a send waiting for a barrier that never opened rejects with NodeStoppedError", async () => {
     const channel = daemon.channel("a/out");
     const source = track(new Node({ config: daemon.config("a", { outputs: [{ id: "out", channels: [channel] }] }) }));
     const early = source.sendOutput("out", [1]); // waits at the barrier, which never opens
@@ -194,6 +194,23 @@ describe("Node", () => {
     await expect(early).rejects.toMatchObject({ name: "NodeStoppedError", nodeId: "a", outputId: "out" });
     expect(source.signal.aborted).toBe(true);
     await expect(source.sendOutput("out", [2])).rejects.toMatchObject({ name: "NodeStoppedError", nodeId: "a", outputId: "out" });
+  });
+
+  it("after STOP, a send (once the node ran) sends nothing, resolves, and is counted as discarded", async () => {
+    const { producer, consumer } = await pair();
+    await producer.sendOutput("out", [1]);
+    daemon.send("a", { t: "stop" });
+    await until(() => producer.signal.aborted);
+    await producer.sendOutput("out", [2]);
+    expect(producer.stats().outputs.out).toMatchObject({ sent: 1, discarded: 1 });
+    const [first] = await take(consumer, 1);
+    expect(first).toMatchObject({ type: "INPUT" });
+    await producer.close();
+    // Only INPUT_CLOSED follows the one message sent: the send after STOP never left.
+    const rest = await take(consumer, 2);
+    expect(rest.map((e) => e.type)).toEqual(["INPUT_CLOSED", "STOP"]);
+    await daemon.until(() => daemon.messages.some((m) => m.nodeId === "a" && m.message.t === "outputs_closed"));
+    expect(daemon.messages.find((m) => m.nodeId === "a" && m.message.t === "outputs_closed")!.message).toEqual({ t: "outputs_closed", drops: { inputs: {}, outputs: { out: 1 } } });
   });
 
   it("counts messages that arrive after STOP as discarded, and reports them with the drops", async () => {
