@@ -173,6 +173,8 @@ export class Node implements AsyncIterable<NodeEvent> {
    * @throws NodeStoppedError when STOP came before the start-up barrier opened.
    */
   async sendOutput(outputId: string, data: SendableValue, metadata?: SendMetadata, options?: SendOutputOptions): Promise<void> {
+    // Checked first: a program error is reported whether or not the message could go out.
+    const parameters = checkParameters(parametersOf(metadata), this.id);
     if (!this.#isReady) await this.#whenStarted(outputId);
     const output = this.#outputs.get(outputId);
     if (this.#stopOrdered) {
@@ -180,7 +182,7 @@ export class Node implements AsyncIterable<NodeEvent> {
       if (output) return output.discard();
     }
     if (!output) throw new UndeclaredOutputError(this.id, outputId, this.config.outputs.map((o) => o.id));
-    const wait = output.send(data, checkParameters(parametersOf(metadata), this.id), options?.signal);
+    const wait = output.send(data, parameters, options?.signal);
     if (wait) await this.#control.holding(this.#untilHalted(wait));
   }
 
