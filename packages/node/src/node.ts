@@ -220,7 +220,9 @@ export class Node implements AsyncIterable<NodeEvent> {
   /**
    * Counters per input (received, dropped by the queue policy, discarded at stop, pending) and
    * per output (sent: messages this node handed to its transports, not a count of deliveries;
-   * dropped: messages its drop_oldest consumers lost on the publishing side; subscribers).
+   * dropped: messages its consumers lost on the publishing side; discarded: sends after STOP;
+   * subscribers). Pending drop_oldest bounds are applied first, so the counts agree with the
+   * drops reported to the daemon.
    */
   stats(): NodeStats {
     const outputs: Record<string, OutputStats> = {};
