@@ -70,6 +70,7 @@ export class Node implements AsyncIterable<NodeEvent> {
   #barrierOpened = false;
   /** STOP came from the daemon (or the daemon was lost): sends go nowhere from now on. */
   #stopOrdered = false;
+  #warnedSendAfterStop = false;
   #stopped = false;
   #closed: Promise<void> | undefined;
   readonly #dropReporter = new DropReporter(
@@ -179,11 +180,24 @@ export class Node implements AsyncIterable<NodeEvent> {
     const output = this.#outputs.get(outputId);
     if (this.#stopOrdered) {
       if (!this.#barrierOpened) throw new NodeStoppedError(this.id, outputId);
-      if (output) return output.discard();
+      if (output) return this.#discardAfterStop(output);
     }
     if (!output) throw new UndeclaredOutputError(this.id, outputId, this.config.outputs.map((o) => o.id));
     const wait = output.send(data, parameters, options?.signal);
     if (wait) await this.#control.holding(this.#untilHalted(wait));
+  }
+
+  /**
+   * A send after STOP: counted, not sent. The first one also tells the user (through the run's
+   * log) how to end such a loop, since a program that never reads events would otherwise keep
+   * sending into nothing until it is killed at the end of the grace.
+   */
+  #discardAfterStop(output: OutputChannel): void {
+    if (output.stats().discarded === 0 && !this.#warnedSendAfterStop) {
+      this.#warnedSendAfterStop = true;
+      this.log("info", `sendOutput('${output.config.id}') after STOP: nothing is sent; end the loop when node.signal is aborted`);
+    }
+    output.discard();
   }
 
   /** A send's wait, ended early (resolved) by STOP: the frame was already handed over. */

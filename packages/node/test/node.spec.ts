@@ -203,6 +203,11 @@ describe("Node", () => {
     await until(() => producer.signal.aborted);
     await producer.sendOutput("out", [2]);
     expect(producer.stats().outputs.out).toMatchObject({ sent: 1, discarded: 1 });
+    await producer.sendOutput("out", [3]);
+    expect(producer.stats().outputs.out).toMatchObject({ sent: 1, discarded: 2 });
+    // Told once how to end such a loop.
+    await daemon.until(() => daemon.messages.some((m) => m.nodeId === "a" && m.message.t === "log"));
+    expect(daemon.messages.filter((m) => m.nodeId === "a" && m.message.t === "log")).toHaveLength(1);
     const [first] = await take(consumer, 1);
     expect(first).toMatchObject({ type: "INPUT" });
     await producer.close();
@@ -210,7 +215,7 @@ describe("Node", () => {
     const rest = await take(consumer, 2);
     expect(rest.map((e) => e.type)).toEqual(["INPUT_CLOSED", "STOP"]);
     await daemon.until(() => daemon.messages.some((m) => m.nodeId === "a" && m.message.t === "outputs_closed"));
-    expect(daemon.messages.find((m) => m.nodeId === "a" && m.message.t === "outputs_closed")!.message).toEqual({ t: "outputs_closed", drops: { inputs: {}, outputs: { out: 1 } } });
+    expect(daemon.messages.find((m) => m.nodeId === "a" && m.message.t === "outputs_closed")!.message).toEqual({ t: "outputs_closed", drops: { inputs: {}, outputs: { out: 2 } } });
   });
 
   it("counts messages that arrive after STOP as discarded, and reports them with the drops", async () => {
