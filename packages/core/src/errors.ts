@@ -163,3 +163,32 @@ export class ChannelLostError extends TransportError {
     super(message, channel, options);
   }
 }
+
+/**
+ * A `sendOutput` that waited for the start-up barrier when the run stopped instead (the
+ * barrier never opened, so the node never ran): the message is not sent. Sends after STOP in a
+ * node that did run are not errors (they are counted as discarded); a source loop watches
+ * `node.signal` to end at STOP.
+ */
+export class NodeStoppedError extends RivuletError {
+  constructor(
+    readonly nodeId: string,
+    readonly outputId: string,
+  ) {
+    super(`node '${nodeId}' is stopping: the message on output '${outputId}' was not sent`);
+  }
+}
+
+/**
+ * A parameter passed to `sendOutput` that the frame format cannot carry: parameters are a flat
+ * dict of booleans, finite numbers, strings, or arrays of one of those.
+ */
+export class InvalidParameterError extends RivuletError {
+  constructor(
+    readonly key: string,
+    readonly reason: "nested" | "not-finite" | "type" | "mixed-array",
+    readonly nodeId?: string,
+  ) {
+    super(`parameter '${key}' cannot be sent (${reason}): parameters are booleans, finite numbers, strings, or arrays of one of those`);
+  }
+}

@@ -25,6 +25,13 @@ export interface SubscriberOutboxInit<F> {
   capacity: number;
   /** True for a `backpressure` subscriber: nothing is dropped and sends wait for it. */
   flowControl: boolean;
+  /**
+   * Credits the subscriber granted in its handshake (its `queue_size`), for credit-based flow
+   * control: with `flowControl`, at most this many frames are outstanding (sent and not yet
+   * returned by `grant`), and sends wait while none is left. Omitted: flow control only by
+   * the sink's watermark (a subscriber that does not grant credits).
+   */
+  credits?: number;
   /** How long a send waits before a full drop_oldest subscriber counts as stalled. */
   stallMs?: number;
   /** Bytes of a frame, for `queuedBytes`. */
@@ -50,8 +57,13 @@ export interface SubscriberOutboxInit<F> {
  * feeding a stalled subscriber waits `stallMs` once per stall.
  * Memory per subscriber stays below `queue_size` frames plus the sink's watermark plus one frame.
  *
- * backpressure: frames always go to the sink (never dropped), and `offer` returns a promise
- * while the sink is over its watermark; a producer that ignores that promise grows the sink.
+ * backpressure: frames are never dropped while the subscriber stays. With `credits`, each frame
+ * written takes a credit and `grant(n)` (the subscriber took n frames out of its queue) returns
+ * them; `offer` returns a promise while no credit is left (or the sink is over its watermark),
+ * so a producer that awaits its sends is at most `credits` frames ahead of its consumer's
+ * program. Frames offered without credit (a producer that ignores the promise) wait here,
+ * unbounded, until credits come; those still waiting when the subscriber leaves count as
+ * drops. Without `credits`, only the sink's watermark paces the producer.
  */
 export class SubscriberOutbox<F> {
   readonly #sink: OutboxSink<F>;
@@ -60,6 +72,10 @@ export class SubscriberOutbox<F> {
   readonly #stallMs: number;
   readonly #sizeOf: (frame: F) => number;
   readonly #waiters = new Set<() => void>();
+  /** Frames of a credit-controlled subscriber offered while it had no credit. */
+  #uncredited: F[] = [];
+  #credits: number | undefined;
+  #discarded = 0;
   #queuedBytes = 0;
   #stalled = false;
   #stallTimer: NodeJS.Timeout | undefined;
@@ -71,11 +87,20 @@ export class SubscriberOutbox<F> {
     this.#flowControl = init.flowControl;
     this.#stallMs = init.stallMs ?? DEFAULT_SUBSCRIBER_STALL_MS;
     this.#sizeOf = init.sizeOf;
+    this.#credits = init.flowControl ? init.credits : undefined;
   }
 
-  /** Frames dropped for this subscriber (always 0 with flow control). */
+  /**
+   * Frames dropped for this subscriber: drop_oldest drops, and with credits the frames still
+   * waiting for credit when the subscriber left.
+   */
   get drops(): number {
-    return this.#queue.drops;
+    return this.#queue.drops + this.#discarded;
+  }
+
+  /** Credits left (frames that may be written before a send waits); `undefined` without credits. */
+  get credits(): number | undefined {
+    return this.#credits;
   }
 
   /** Bytes of the frames waiting in the queue (the sink's own buffer is not counted). */
@@ -103,8 +128,15 @@ export class SubscriberOutbox<F> {
   offer(frame: F, signal?: AbortSignal): Promise<void> | undefined {
     if (this.#closed) return undefined;
     if (this.#flowControl) {
-      this.#sink.write(frame);
-      return this.#sink.writable ? undefined : this.#wait(signal);
+      if (this.#credits === undefined) this.#sink.write(frame);
+      else if (this.#credits > 0 && this.#uncredited.length === 0) {
+        this.#credits--;
+        this.#sink.write(frame);
+      } else {
+        this.#uncredited.push(frame);
+        this.#queuedBytes += this.#sizeOf(frame);
+      }
+      return this.#mayGoOn() ? undefined : this.#wait(signal);
     }
     if (this.#queue.length === 0 && this.#sink.writable) {
       this.#sink.write(frame);
@@ -121,7 +153,26 @@ export class SubscriberOutbox<F> {
   drained(): void {
     this.#stalled = false;
     this.#flush();
-    if (this.#flowControl ? this.#sink.writable : !this.#queue.isFull) this.#wake();
+    if (this.#flowControl ? this.#mayGoOn() : !this.#queue.isFull) this.#wake();
+  }
+
+  /**
+   * The subscriber returned `count` credits (it took that many frames out of its queue):
+   * writes frames that waited for credit, and wakes waiting sends once a credit is free.
+   * Ignored without credit-based flow control, and after close.
+   */
+  grant(count: number): void {
+    if (this.#credits === undefined || this.#closed || !(count > 0)) return;
+    this.#credits += count;
+    let written = 0;
+    while (this.#credits > 0 && written < this.#uncredited.length) {
+      const frame = this.#uncredited[written++]!;
+      this.#credits--;
+      this.#queuedBytes -= this.#sizeOf(frame);
+      this.#sink.write(frame);
+    }
+    if (written > 0) this.#uncredited = this.#uncredited.slice(written);
+    if (this.#mayGoOn()) this.#wake();
   }
 
   /**
@@ -135,8 +186,17 @@ export class SubscriberOutbox<F> {
       const frame = this.#queue.shift()!;
       if (flush) this.#sink.write(frame);
     }
+    // A clean close delivers what was sent, credit or not: the subscriber reads to the end.
+    if (flush) for (const frame of this.#uncredited) this.#sink.write(frame);
+    else this.#discarded += this.#uncredited.length;
+    this.#uncredited = [];
     this.#queuedBytes = 0;
     this.#wake();
+  }
+
+  /** A flow-controlled send may go on: the sink is under its watermark and a credit is free. */
+  #mayGoOn(): boolean {
+    return this.#sink.writable && (this.#credits === undefined || (this.#credits > 0 && this.#uncredited.length === 0));
   }
 
   #flush(): void {

@@ -80,6 +80,13 @@ export interface SubscribeOptions {
   flowControl: boolean;
   /** The input's `queue_size`: how many unsent frames the publisher keeps for it; default DEFAULT_QUEUE_SIZE. */
   queueSize?: number;
+  /**
+   * With `flowControl`: the caller reports every frame its program takes through
+   * `Subscription.consumed`, and the publisher keeps at most `queueSize` frames outstanding
+   * (credit-based flow control). Without it, a transport paces by its own buffers only. A
+   * caller that sets this and never calls `consumed` receives `queueSize` frames and no more.
+   */
+  grantsCredits?: boolean;
   /** Called for every frame, in order. The bytes stay valid after the call. */
   onFrame: (frame: Uint8Array) => void;
   /**
@@ -141,6 +148,13 @@ export interface Subscription {
   pause(): void;
   /** Delivers what was held while paused, in order, then reads on. */
   resume(): void;
+  /**
+   * The consumer took `count` frames of this subscription out of its own queue. A
+   * flow-controlled (`backpressure`) subscription returns that many credits to its publisher
+   * (in batches), which bounds how far the producer gets ahead to the input's `queue_size`.
+   * Optional: transports without credit-based flow control ignore it.
+   */
+  consumed?(count: number): void;
   /** Detaches without waiting for the publisher. Idempotent. */
   close(): Promise<void>;
 }

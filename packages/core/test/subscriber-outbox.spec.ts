@@ -118,4 +118,54 @@ describe("SubscriberOutbox", () => {
     expect(outbox.offer(5)).toBeUndefined();
     expect(written).toHaveLength(5);
   });
+
+  describe("credit-based flow control", () => {
+    function credited(credits: number) {
+      const fake = fakeSink(1_000);
+      const outbox = new SubscriberOutbox<number>({ sink: fake.sink, capacity: credits, flowControl: true, credits, sizeOf: () => 10 });
+      return { ...fake, outbox };
+    }
+
+    it("asks the sender to wait once the credits are used, though the sink has room, and wakes it on grant", async () => {
+      const { outbox, written } = credited(2);
+      expect(outbox.offer(0)).toBeUndefined();
+      const wait = outbox.offer(1);
+      expect(wait).toBeInstanceOf(Promise);
+      expect(outbox.credits).toBe(0);
+      let woke = false;
+      void wait!.then(() => (woke = true));
+      await turns(3);
+      expect(woke).toBe(false);
+      outbox.grant(1);
+      await wait;
+      expect(outbox.offer(2)).toBeInstanceOf(Promise);
+      expect(written).toEqual([0, 1, 2]);
+    });
+
+    it("keeps frames offered without credit, writes them as credit returns, and counts those left when the subscriber goes", () => {
+      const { outbox, written } = credited(1);
+      void outbox.offer(0);
+      void outbox.offer(1);
+      void outbox.offer(2);
+      void outbox.offer(3);
+      expect(written).toEqual([0]);
+      expect(outbox.queuedBytes).toBe(30);
+      outbox.grant(2);
+      expect(written).toEqual([0, 1, 2]);
+      expect(outbox.offer(4)).toBeInstanceOf(Promise);
+      outbox.close(false);
+      expect(outbox.drops).toBe(2);
+      outbox.grant(5); // after close: ignored
+      expect(written).toEqual([0, 1, 2]);
+    });
+
+    it("a clean close delivers frames still waiting for credit", () => {
+      const { outbox, written } = credited(1);
+      void outbox.offer(0);
+      void outbox.offer(1);
+      outbox.close(true);
+      expect(written).toEqual([0, 1]);
+      expect(outbox.drops).toBe(0);
+    });
+  });
 });

@@ -8,8 +8,17 @@ interface Entry {
 
 /** Per-input counters, as `node.stats()` reports them. */
 export interface InputStats {
+  /** Messages that reached this node's queue (including those dropped or discarded later). */
   received: number;
+  /** Messages dropped by the queue policy (drop_oldest, queue full), oldest first. */
   dropped: number;
+  /**
+   * Messages that reached this node after it stopped taking events (after STOP, or after the
+   * program finished with `close()`), plus those still queued then: sent to it, never read.
+   * Always 0 for timer inputs (a tick nobody waits for is not a lost message).
+   */
+  discarded: number;
+  /** Messages queued now, waiting to be read. */
   pending: number;
 }
 
@@ -24,7 +33,10 @@ interface InputQueue {
   readonly id: string;
   readonly policy: QueuePolicy;
   readonly entries: BoundedQueue<Entry>;
+  /** False for timer inputs, whose ticks are not counted as discarded. */
+  readonly carriesMessages: boolean;
   received: number;
+  discarded: number;
 }
 
 /**
@@ -40,11 +52,42 @@ export class InputQueues implements ItemSource<NodeEvent> {
   #seq = 0;
   #length = 0;
   #trimScheduled = false;
+  #intakeClosed = false;
 
-  constructor(private readonly hooks: { onFull?: (inputId: string) => void; onSpace?: (inputId: string) => void } = {}) {}
+  /**
+   * @param hooks `onFull`/`onSpace` pause and resume a backpressure input; `onTaken` is called
+   *   for every message of a backpressure input the program takes (to return flow-control credit).
+   */
+  constructor(private readonly hooks: { onFull?: (inputId: string) => void; onSpace?: (inputId: string) => void; onTaken?: (inputId: string) => void } = {}) {}
 
-  addInput(id: string, capacity: number, policy: QueuePolicy): void {
-    this.#inputs.set(id, { id, policy, entries: new BoundedQueue<Entry>(capacity), received: 0 });
+  /** Adds an input; `carriesMessages` is false for a timer input. */
+  addInput(id: string, capacity: number, policy: QueuePolicy, carriesMessages = true): void {
+    this.#inputs.set(id, { id, policy, entries: new BoundedQueue<Entry>(capacity), carriesMessages, received: 0, discarded: 0 });
+  }
+
+  /**
+   * The program takes no more events (STOP was handled, or it closed the node): messages still
+   * queued and every message that arrives later count as discarded; nothing more is queued.
+   * Idempotent.
+   */
+  closeIntake(): void {
+    if (this.#intakeClosed) return;
+    this.trim();
+    this.#intakeClosed = true;
+    for (const queue of this.#inputs.values()) {
+      if (queue.carriesMessages) queue.discarded += queue.entries.length;
+      this.#length -= queue.entries.length;
+      while (queue.entries.shift() !== undefined);
+    }
+  }
+
+  /** Counts a message that arrived after the program stopped taking events. */
+  discard(id: string): void {
+    const queue = this.#inputs.get(id);
+    if (queue?.carriesMessages) {
+      queue.received++;
+      queue.discarded++;
+    }
   }
 
   get length(): number {
@@ -55,6 +98,10 @@ export class InputQueues implements ItemSource<NodeEvent> {
   pushInput(id: string, event: NodeEvent): void {
     const queue = this.#inputs.get(id);
     if (!queue) return;
+    if (this.#intakeClosed) {
+      this.discard(id);
+      return;
+    }
     const entries = queue.entries;
     queue.received++;
     entries.append({ seq: this.#seq++, event });
@@ -93,13 +140,21 @@ export class InputQueues implements ItemSource<NodeEvent> {
     this.#length--;
     if (!best) return this.#control.shift()!.event;
     const entry = best.entries.shift()!;
-    if (best.policy === "backpressure" && best.entries.length === best.entries.capacity - 1) this.hooks.onSpace?.(best.id);
+    if (best.policy === "backpressure") {
+      this.hooks.onTaken?.(best.id);
+      if (best.entries.length === best.entries.capacity - 1) this.hooks.onSpace?.(best.id);
+    }
     return entry.event;
   }
 
+  /**
+   * Counters per input. Applies pending drop_oldest bounds first, so the counts are final for
+   * what has arrived: the drops reported to the daemon later agree with what the program saw.
+   */
   stats(): Record<string, InputStats> {
+    if (this.#trimScheduled) this.trim();
     const stats: Record<string, InputStats> = {};
-    for (const [id, queue] of this.#inputs) stats[id] = { received: queue.received, dropped: queue.entries.drops, pending: queue.entries.length };
+    for (const [id, queue] of this.#inputs) stats[id] = { received: queue.received, dropped: queue.entries.drops, discarded: queue.discarded, pending: queue.entries.length };
     return stats;
   }
 }

@@ -1,11 +1,12 @@
-import { type DropCounts, type InputConfig, type LogLevel, type Metadata, type NodeConfig, type NodeEvent, type NodeStatus, type Parameter, type PlannedChannel, type PullOptions, type SendableValue, type Subscription, type Transport, type TransportPlugins, UndeclaredOutputError } from "@rivulet/core";
-import { type DaemonToNode, HybridClock, PayloadEncoding, QueuedIterator, decodeFrame, importTransport, loadTransport, readNodeConfig } from "@rivulet/core/internal";
+import { type DropCounts, type InputConfig, type LogLevel, type Metadata, type NodeConfig, type NodeEvent, type NodeStatus, NodeStoppedError, type Parameter, type PlannedChannel, type PullOptions, type SendableValue, type Subscription, type Transport, type TransportPlugins, UndeclaredOutputError } from "@rivulet/core";
+import { type DaemonToNode, HybridClock, PayloadEncoding, QueuedIterator, decodeFrame, importTransport, loadTransport, readNodeConfig, waitFor } from "@rivulet/core/internal";
 import { ControlClient } from "./control-client.js";
 import { DropReporter } from "./drop-reporter.js";
 import { LazyInputEvent } from "./input-event.js";
 import { type InputStats, InputQueues } from "./input-queues.js";
 import { closeBeforeExit, forgetBeforeExit } from "./open-nodes.js";
 import { OutputChannel, type OutputStats } from "./output-channels.js";
+import { checkParameters } from "./parameters.js";
 import { ProducerVerdicts } from "./producer-verdicts.js";
 
 /** Options of `new Node()`. */
@@ -59,10 +60,17 @@ export class Node implements AsyncIterable<NodeEvent> {
   readonly #verdicts = new ProducerVerdicts();
   /** Aborts every wait of the node (subscriptions still connecting) on STOP or close. */
   readonly #shutdown = new AbortController();
+  /** Aborted on STOP from the daemon, loss of the daemon, or close: `node.signal`. */
+  readonly #halt = new AbortController();
   readonly #started: Promise<void>;
   readonly #ready: Promise<void>;
   #resolveReady!: () => void;
   #isReady = false;
+  /** The start-up barrier opened (the daemon said `ready`; not a ready resolved by STOP). */
+  #barrierOpened = false;
+  /** STOP came from the daemon (or the daemon was lost): sends go nowhere from now on. */
+  #stopOrdered = false;
+  #warnedSendAfterStop = false;
   #stopped = false;
   #closed: Promise<void> | undefined;
   readonly #dropReporter = new DropReporter(
@@ -76,9 +84,10 @@ export class Node implements AsyncIterable<NodeEvent> {
     this.#queues = new InputQueues({
       onFull: (id) => this.#subscriptions.get(id)?.pause(),
       onSpace: (id) => this.#subscriptions.get(id)?.resume(),
+      onTaken: (id) => this.#subscriptions.get(id)?.consumed?.(1),
     });
     for (const input of this.config.inputs) {
-      this.#queues.addInput(input.id, input.queueSize, input.queuePolicy);
+      this.#queues.addInput(input.id, input.queueSize, input.queuePolicy, input.channel !== undefined);
       this.#openInputs.add(input.id);
     }
     this.#control = new ControlClient(
@@ -104,6 +113,16 @@ export class Node implements AsyncIterable<NodeEvent> {
   /** This node's id in the dataflow. */
   get id(): string {
     return this.config.nodeId;
+  }
+
+  /**
+   * Aborted when the node must stop: STOP from the daemon (`--stop-after`, Ctrl-C, a failed
+   * start-up), the daemon connection lost, or `close()`. A source that never reads events
+   * watches it: `while (!node.signal.aborted) { ... }`, and passes it to its timers and
+   * fetches so they end at STOP. Not aborted when all inputs closed (the node may still send).
+   */
+  get signal(): AbortSignal {
+    return this.#halt.signal;
   }
 
   /** The event stream; single consumer. Ends after STOP. */
@@ -141,14 +160,60 @@ export class Node implements AsyncIterable<NodeEvent> {
    * and is behind. Consumers that fall behind with `drop_oldest` lose their oldest messages.
    * Large payloads are handed to the transport without a copy: as with `socket.write`, do not
    * modify a buffer after passing it (allocate a new one per message).
+   *
+   * After STOP (see `signal`) nothing is sent. A send after STOP resolves without sending and
+   * counts the message as `discarded` in the output's stats, so a node finishing the event it
+   * was working on when STOP came does not fail. A send that was waiting for the start-up
+   * barrier when the run gave up (the barrier never opened) rejects with NodeStoppedError: the
+   * node never ran. A send already handed to the transport and waiting for a backpressure
+   * consumer resolves at STOP (its message may still arrive, or be counted as discarded by the
+   * consumer).
    * @throws UndeclaredOutputError when the descriptor does not list `outputId` for this node.
+   * @throws InvalidParameterError when a parameter is nested, not finite, a bigint, or otherwise
+   *   not a boolean, number, string or array of one of those (checked before anything is sent).
+   * @throws NodeStoppedError when STOP came before the start-up barrier opened.
    */
   async sendOutput(outputId: string, data: SendableValue, metadata?: SendMetadata, options?: SendOutputOptions): Promise<void> {
+    // Checked first: a program error is reported whether or not the message could go out.
+    const parameters = checkParameters(parametersOf(metadata), this.id);
     if (!this.#isReady) await this.#whenStarted(outputId);
     const output = this.#outputs.get(outputId);
+    if (this.#stopOrdered) {
+      if (!this.#barrierOpened) throw new NodeStoppedError(this.id, outputId);
+      if (output) return this.#discardAfterStop(output);
+    }
     if (!output) throw new UndeclaredOutputError(this.id, outputId, this.config.outputs.map((o) => o.id));
-    const wait = output.send(data, parametersOf(metadata), options?.signal);
-    if (wait) await this.#control.holding(wait);
+    const wait = output.send(data, parameters, options?.signal);
+    if (wait) await this.#control.holding(this.#untilHalted(wait));
+  }
+
+  /**
+   * A send after STOP: counted, not sent. The first one also tells the user (through the run's
+   * log) how to end such a loop, since a program that never reads events would otherwise keep
+   * sending into nothing until it is killed at the end of the grace.
+   */
+  #discardAfterStop(output: OutputChannel): void {
+    if (output.stats().discarded === 0 && !this.#warnedSendAfterStop) {
+      this.#warnedSendAfterStop = true;
+      this.log("info", `sendOutput('${output.config.id}') after STOP: nothing is sent; end the loop when node.signal is aborted`);
+    }
+    output.discard();
+  }
+
+  /** A send's wait, ended early (resolved) by STOP: the frame was already handed over. */
+  async #untilHalted(wait: Promise<void>): Promise<void> {
+    try {
+      await waitFor<void>(
+        (resolve, reject) => {
+          wait.then(resolve, reject);
+        },
+        { signal: this.#halt.signal },
+      );
+    } catch (error) {
+      if (!this.#halt.signal.aborted || (error as Error).name !== "AbortError") throw error;
+      // The transport's own wait is settled later (close wakes it); nothing listens any more.
+      wait.catch(() => {});
+    }
   }
 
   /** Sends a structured log line to the daemon (shown with the node id, kept in the run's logs). */
@@ -166,7 +231,13 @@ export class Node implements AsyncIterable<NodeEvent> {
     return this.config.descriptor;
   }
 
-  /** Received, dropped and pending counts per input; sent and dropped per output. */
+  /**
+   * Counters per input (received, dropped by the queue policy, discarded at stop, pending) and
+   * per output (sent: messages this node handed to its transports, not a count of deliveries;
+   * dropped: messages its consumers lost on the publishing side; discarded: sends after STOP;
+   * subscribers). Pending drop_oldest bounds are applied first, so the counts agree with the
+   * drops reported to the daemon.
+   */
   stats(): NodeStats {
     const outputs: Record<string, OutputStats> = {};
     for (const [id, output] of this.#outputs) outputs[id] = output.stats();
@@ -187,6 +258,10 @@ export class Node implements AsyncIterable<NodeEvent> {
 
   async #close(): Promise<void> {
     this.#shutdown.abort();
+    this.#halt.abort();
+    // The program is done reading: later arrivals (and what it left queued) are discarded,
+    // counted, and no longer reported as queue drops while the outputs flush.
+    this.#queues.closeIntake();
     await this.#started.catch(() => {});
     await Promise.all([...this.#outputs.values()].map((o) => o.close()));
     this.#dropReporter.stop();
@@ -224,12 +299,12 @@ export class Node implements AsyncIterable<NodeEvent> {
     if (!this.#closed) this.#dropReporter.start();
   }
 
-  /** Drop totals by input and output (only those with drops). */
+  /** Drop totals by input and output (only those with drops); an input's include its discarded messages. */
   #dropCounts(): DropCounts {
     const stats = this.stats();
     const drops: DropCounts = { inputs: {}, outputs: {} };
-    for (const [id, s] of Object.entries(stats.inputs)) if (s.dropped > 0) drops.inputs[id] = s.dropped;
-    for (const [id, s] of Object.entries(stats.outputs)) if (s.dropped > 0) drops.outputs[id] = s.dropped;
+    for (const [id, s] of Object.entries(stats.inputs)) if (s.dropped + s.discarded > 0) drops.inputs[id] = s.dropped + s.discarded;
+    for (const [id, s] of Object.entries(stats.outputs)) if (s.dropped + s.discarded > 0) drops.outputs[id] = s.dropped + s.discarded;
     return drops;
   }
 
@@ -244,6 +319,7 @@ export class Node implements AsyncIterable<NodeEvent> {
       const subscription = await (await this.#transport(channel)).subscribe(channel, {
         subscriberId: this.id,
         flowControl: input.queuePolicy === "backpressure",
+        grantsCredits: true,
         queueSize: input.queueSize,
         signal,
         onFrame: (frame) => this.#onFrame(input.id, frame),
@@ -283,7 +359,11 @@ export class Node implements AsyncIterable<NodeEvent> {
   }
 
   #onFrame(inputId: string, frame: Uint8Array): void {
-    if (this.#stopped) return;
+    if (this.#stopped) {
+      // Sent to this node, never to be read: counted, not silently lost.
+      this.#queues.discard(inputId);
+      return;
+    }
     try {
       const decoded = decodeFrame(frame);
       this.#clock.update(decoded.timestamp);
@@ -297,6 +377,7 @@ export class Node implements AsyncIterable<NodeEvent> {
   #onControl(message: DaemonToNode): void {
     switch (message.t) {
       case "ready":
+        this.#barrierOpened = true;
         this.#resolveReady();
         return;
       case "stop":
@@ -351,6 +432,11 @@ export class Node implements AsyncIterable<NodeEvent> {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#shutdown.abort();
+    // All inputs closed is no order to stop sending: a node may still send its results.
+    if (reason !== "all-inputs-closed") {
+      this.#stopOrdered = true;
+      this.#halt.abort();
+    }
     this.#verdicts.clear();
     this.#queues.pushControl({ type: "STOP", reason, metadata: this.#meta() });
     this.#events.end();

@@ -3,8 +3,12 @@ import { type FrameHeader, type HybridClock, encodeFrameHead, encodeValue } from
 
 /** Per-output counters, as `node.stats()` reports them. */
 export interface OutputStats {
+  /** Messages handed to the transports (not a count of deliveries). */
   sent: number;
+  /** Messages drop_oldest consumers lost on this side (and backpressure ones left unsent when a consumer left). */
   dropped: number;
+  /** Messages the program sent after STOP: not sent at all. */
+  discarded: number;
   subscribers: number;
 }
 
@@ -24,6 +28,7 @@ export interface OutputStallHooks {
  */
 export class OutputChannel {
   #seq = 0;
+  #discarded = 0;
 
   constructor(
     readonly config: OutputConfig,
@@ -52,6 +57,11 @@ export class OutputChannel {
     return this.#watch(waits.length === 1 ? waits[0]! : Promise.all(waits).then(() => undefined));
   }
 
+  /** Counts a message the program sent after STOP, which is not sent. */
+  discard(): void {
+    this.#discarded++;
+  }
+
   stats(): OutputStats {
     let dropped = 0;
     let subscribers = 0;
@@ -59,7 +69,7 @@ export class OutputChannel {
       dropped += publisher.drops;
       subscribers += publisher.subscriberCount;
     }
-    return { sent: this.#seq, dropped, subscribers };
+    return { sent: this.#seq, dropped, discarded: this.#discarded, subscribers };
   }
 
   async close(): Promise<void> {

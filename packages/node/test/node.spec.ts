@@ -120,7 +120,7 @@ describe("Node", () => {
     for (let i = 0; i < 20; i++) await producer.sendOutput("out", [i]);
     // The consumer is busy elsewhere until all 20 have arrived and the queue is back in bounds.
     await until(() => consumer.stats().inputs.in!.received === 20 && consumer.stats().inputs.in!.pending <= 3);
-    expect(consumer.stats().inputs.in).toEqual({ received: 20, dropped: 17, pending: 3 });
+    expect(consumer.stats().inputs.in).toEqual({ received: 20, dropped: 17, discarded: 0, pending: 3 });
     const events = await take(consumer, 3);
     expect(events.map((e) => (e.type === "INPUT" ? [...e.value][0] : e.type))).toEqual([17, 18, 19]);
   });
@@ -157,6 +157,96 @@ describe("Node", () => {
     expect(events.every((e) => e.type === "INPUT")).toBe(true);
     expect(consumer.stats().inputs.in!.dropped).toBe(0);
     expect(producer.stats().outputs.out!.dropped).toBe(0);
+  });
+
+  it("with backpressure, a producer gets at most queue_size messages ahead of what its consumer took", async () => {
+    const queueSize = 3;
+    const { producer, consumer } = await pair({ queueSize, queuePolicy: "backpressure" });
+    let sent = 0;
+    const sending = (async () => {
+      for (; sent < 60; ) {
+        await producer.sendOutput("out", [sent]);
+        sent++;
+      }
+    })();
+    let taken = 0;
+    let ahead = 0;
+    for await (const event of consumer) {
+      if (event.type !== "INPUT") continue;
+      ahead = Math.max(ahead, sent - taken);
+      taken++;
+      // A slow consumer: the producer has several turns of the event loop to run ahead.
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+      if (taken === 60) break;
+    }
+    await sending;
+    // sent counts only sends that resolved; the one in progress is the "+ 1".
+    expect(ahead).toBeLessThanOrEqual(queueSize + 1);
+  });
+
+  it("aborts node.signal on STOP; a send waiting for a barrier that never opened rejects with NodeStoppedError", async () => {
+    const channel = daemon.channel("a/out");
+    const source = track(new Node({ config: daemon.config("a", { outputs: [{ id: "out", channels: [channel] }] }) }));
+    const early = source.sendOutput("out", [1]); // waits at the barrier, which never opens
+    expect(source.signal.aborted).toBe(false);
+    await daemon.until(() => daemon.messages.some((m) => m.nodeId === "a" && m.message.t === "subscribed"));
+    daemon.send("a", { t: "stop" });
+    await expect(early).rejects.toMatchObject({ name: "NodeStoppedError", nodeId: "a", outputId: "out" });
+    expect(source.signal.aborted).toBe(true);
+    await expect(source.sendOutput("out", [2])).rejects.toMatchObject({ name: "NodeStoppedError", nodeId: "a", outputId: "out" });
+  });
+
+  it("after STOP, a send (once the node ran) sends nothing, resolves, and is counted as discarded", async () => {
+    const { producer, consumer } = await pair();
+    await producer.sendOutput("out", [1]);
+    daemon.send("a", { t: "stop" });
+    await until(() => producer.signal.aborted);
+    await producer.sendOutput("out", [2]);
+    expect(producer.stats().outputs.out).toMatchObject({ sent: 1, discarded: 1 });
+    await producer.sendOutput("out", [3]);
+    expect(producer.stats().outputs.out).toMatchObject({ sent: 1, discarded: 2 });
+    // Told once how to end such a loop.
+    await daemon.until(() => daemon.messages.some((m) => m.nodeId === "a" && m.message.t === "log"));
+    expect(daemon.messages.filter((m) => m.nodeId === "a" && m.message.t === "log")).toHaveLength(1);
+    const [first] = await take(consumer, 1);
+    expect(first).toMatchObject({ type: "INPUT" });
+    await producer.close();
+    // Only INPUT_CLOSED follows the one message sent: the send after STOP never left.
+    const rest = await take(consumer, 2);
+    expect(rest.map((e) => e.type)).toEqual(["INPUT_CLOSED", "STOP"]);
+    await daemon.until(() => daemon.messages.some((m) => m.nodeId === "a" && m.message.t === "outputs_closed"));
+    expect(daemon.messages.find((m) => m.nodeId === "a" && m.message.t === "outputs_closed")!.message).toEqual({ t: "outputs_closed", drops: { inputs: {}, outputs: { out: 2 } } });
+  });
+
+  it("counts messages that arrive after STOP as discarded, and reports them with the drops", async () => {
+    const { producer, consumer } = await pair({ queuePolicy: "backpressure" });
+    daemon.send("b", { t: "stop" });
+    await until(() => consumer.signal.aborted);
+    for (let i = 0; i < 3; i++) await producer.sendOutput("out", [i]);
+    await until(() => consumer.stats().inputs.in!.discarded === 3);
+    expect(consumer.stats().inputs.in).toEqual({ received: 3, dropped: 0, discarded: 3, pending: 0 });
+    await consumer.close();
+    await daemon.until(() => daemon.messages.some((m) => m.nodeId === "b" && m.message.t === "outputs_closed"));
+    expect(daemon.messages.find((m) => m.nodeId === "b" && m.message.t === "outputs_closed")!.message).toEqual({ t: "outputs_closed", drops: { inputs: { in: 3 }, outputs: {} } });
+  });
+
+  it("refuses parameters the frame cannot carry with InvalidParameterError naming the key", async () => {
+    const { producer, consumer } = await pair();
+    const bad: [Record<string, unknown>, string, string][] = [
+      [{ v: Number.NaN }, "v", "not-finite"],
+      [{ inf: Number.POSITIVE_INFINITY }, "inf", "not-finite"],
+      [{ nested: { a: 1 } }, "nested", "nested"],
+      [{ big: 1n }, "big", "type"],
+      [{ none: null }, "none", "type"],
+      [{ mixed: [1, "a"] }, "mixed", "mixed-array"],
+      [{ list: [1, Number.NaN] }, "list", "not-finite"],
+    ];
+    for (const [parameters, key, reason] of bad) {
+      await expect(producer.sendOutput("out", [1], parameters as never)).rejects.toMatchObject({ name: "InvalidParameterError", key, reason });
+    }
+    await producer.sendOutput("out", [1], { ok: true, n: 1.5, s: "x", xs: [1, 2], tags: ["a"], empty: [] });
+    const [event] = await take(consumer, 1);
+    expect(event).toMatchObject({ type: "INPUT", metadata: { parameters: { ok: true, n: 1.5, s: "x", xs: [1, 2], tags: ["a"], empty: [] } } });
   });
 
   it("ends the stream with STOP from the daemon, for a source node too", async () => {
@@ -226,7 +316,9 @@ describe("Node", () => {
     const of = (t: string) => daemon.messages.filter((m) => m.message.t === t).map((m) => m.message);
     expect(of("log")).toEqual([{ t: "log", level: "info", message: "hello", fields: { n: 1 } }]);
     expect(of("status")).toEqual([{ t: "status", status: { text: "running", fill: "green", shape: "dot" } }]);
-    expect(daemon.messages.find((m) => m.nodeId === "b" && m.message.t === "outputs_closed")!.message).toEqual({ t: "outputs_closed", drops: { inputs: { in: 4 }, outputs: {} } });
+    expect(daemon.messages.find((m) => m.nodeId === "b" && m.message.t === "outputs_closed")!.message).toEqual({ t: "outputs_closed", drops: { inputs: { in: 5 }, outputs: {} } });
+    // 4 dropped by the queue, plus the 1 left unread at close (discarded): 5 sent, none read.
+    expect(consumer.stats().inputs.in).toMatchObject({ received: 5, dropped: 4, discarded: 1, pending: 0 });
   });
 
   it("fails the event stream with ControlPlaneError when the daemon refuses the node", async () => {

@@ -33,6 +33,8 @@ export interface Recorder {
 /** Options of `record`. */
 export interface RecordOptions {
   flowControl?: boolean;
+  /** Credit-based flow control: the test reports consumption through `subscription.consumed`. */
+  grantsCredits?: boolean;
   /** The subscriber's queue_size (default: the transport's default). */
   queueSize?: number;
   signal?: AbortSignal;
@@ -80,6 +82,7 @@ export async function record(transport: Transport, channel: PlannedChannel, subs
   recorder.subscription = await transport.subscribe(channel, {
     subscriberId,
     flowControl: options.flowControl ?? false,
+    grantsCredits: options.grantsCredits,
     queueSize: options.queueSize,
     signal: options.signal,
     onFrame: (frame) => {

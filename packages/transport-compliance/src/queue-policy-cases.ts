@@ -161,3 +161,49 @@ export function queuePolicyCases(withTransports: WithTransports): void {
       expect(publisher.drops).toBe(0);
     }));
 }
+
+/**
+ * Credit-based flow control (`grantsCredits`): a transport that implements
+ * `Subscription.consumed` keeps at most `queueSize` frames outstanding for a flow-controlled
+ * subscriber, however small they are. Transports without it skip nothing here: they must
+ * implement it, because the SDK promises that a backpressure producer waits for its consumer.
+ */
+export function creditCases(withTransports: WithTransports): void {
+  it("backpressure with credits: the sender waits after queue_size small frames until the subscriber consumes", () =>
+    withTransports(async (setup, make) => {
+      const channel = planChannel(setup, "a/out", ["b"]);
+      const publisher = await make().publish(channel);
+      const queueSize = 4;
+      const recorder = await record(make(), channel, "b", { flowControl: true, grantsCredits: true, queueSize });
+      let sent = 0;
+      let wait: Promise<void> | undefined;
+      while (sent < 1000 && !wait) wait = publisher.send([seqChunk(sent++)]);
+      // 8-byte frames: only the credits, not any buffer, can have made the sender wait.
+      expect(wait).toBeInstanceOf(Promise);
+      expect(sent).toBe(queueSize);
+      await recorder.received(queueSize);
+      let settled = false;
+      void wait!.then(() => (settled = true));
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(settled).toBe(false);
+      // The subscriber's program took them all: the credits come back and the sender goes on.
+      recorder.subscription.consumed!(queueSize);
+      await wait;
+      const total = 200;
+      let consumed = queueSize;
+      for (; sent < total; sent++) {
+        const next = publisher.send([seqChunk(sent)]);
+        if (next) {
+          // Outstanding never exceeds the window: consume what has arrived, then go on.
+          expect(sent + 1 - consumed).toBeLessThanOrEqual(queueSize);
+          await recorder.received(sent + 1);
+          recorder.subscription.consumed!(sent + 1 - consumed);
+          consumed = sent + 1;
+          await next;
+        }
+      }
+      await recorder.received(total);
+      expect(recorder.frames.map(seqOf)).toEqual(range(0, total));
+      expect(publisher.drops).toBe(0);
+    }));
+}

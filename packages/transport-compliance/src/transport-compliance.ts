@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Transport } from "@rivulet/core";
 import { type ComplianceSetup, openHandles, patterned, planChannel, record, until } from "./harness.js";
-import { queuePolicyCases } from "./queue-policy-cases.js";
+import { creditCases, queuePolicyCases } from "./queue-policy-cases.js";
 
 /**
  * The suite every transport passes (DESIGN §6): round trips from empty to large frames, order,
@@ -115,6 +115,7 @@ export function transportCompliance(name: string, hooks: { setup: () => Promise<
       }));
 
     queuePolicyCases(withTransports);
+    creditCases(withTransports);
 
     it("leaves no handles open after close", async () => {
       const before = openHandles();

@@ -9,6 +9,12 @@ export interface Hello {
   flowControl: boolean;
   /** The input's queue_size; how many frames the publisher keeps for a lagging subscriber. */
   queueSize: number;
+  /**
+   * Credit-based flow control (with `flowControl`): the frames the publisher may send before
+   * it waits for a CREDIT frame; the subscriber grants its `queueSize`. Absent: the publisher
+   * paces the subscriber by its socket's watermark only.
+   */
+  credits?: number;
 }
 
 /** The largest queue_size a HELLO may ask for (a bound on what one subscriber can pin). */
@@ -37,7 +43,9 @@ export function checkHello(body: Uint8Array, secret: string, planned: ReadonlySe
   if (typeof subscriberId !== "string" || !planned.has(subscriberId)) return undefined;
   if (typeof flowControl !== "boolean") return undefined;
   if (!Number.isInteger(queueSize) || queueSize < 1 || queueSize > MAX_HELLO_QUEUE_SIZE) return undefined;
-  return { subscriberId, secret: hello.secret, flowControl, queueSize };
+  const { credits } = hello;
+  if (credits !== undefined && (!flowControl || !Number.isInteger(credits) || credits < 1 || credits > MAX_HELLO_QUEUE_SIZE)) return undefined;
+  return { subscriberId, secret: hello.secret, flowControl, queueSize, ...(credits === undefined ? {} : { credits }) };
 }
 
 /** Constant-time comparison that does not leak the length either (both sides are hashed). */

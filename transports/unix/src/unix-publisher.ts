@@ -169,7 +169,11 @@ export class UnixPublisher implements Publisher {
     helloTimer.unref();
     const reader = new WireFrameReader((kind, body) => {
       if (socket.destroyed) return;
-      // A subscriber says HELLO once and then nothing; anything else is not our protocol.
+      // A subscriber says HELLO once and then only CREDIT (when it granted credits).
+      if (sub && kind === WireKind.CREDIT && sub.hello.credits !== undefined && body.byteLength === 4) {
+        sub.outbox.grant(new DataView(body.buffer, body.byteOffset, 4).getUint32(0, true));
+        return;
+      }
       const hello = kind === WireKind.HELLO && !sub ? checkHello(body, this.init.secret, this.#planned) : undefined;
       if (!hello) {
         socket.destroy();
@@ -192,6 +196,7 @@ export class UnixPublisher implements Publisher {
         },
         capacity: hello.queueSize,
         flowControl: hello.flowControl,
+        credits: hello.credits,
         stallMs: this.init.stallMs,
         sizeOf: (entry) => entry.bytes,
       });

@@ -1,7 +1,7 @@
 import { type Socket, createConnection } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ChannelLostError, DEFAULT_QUEUE_SIZE, FrameDecodeError, type SubscribeOptions, type Subscription, TransportConnectError, abortErrorFrom } from "@rivulet/core";
-import { WireFrameReader, encodeWireHead, waitFor } from "@rivulet/core/internal";
+import { WIRE_HEAD_BYTES, WireFrameReader, encodeWireHead, waitFor, writeWireHead } from "@rivulet/core/internal";
 import type { Hello } from "./hello.js";
 import type { UnixConnection } from "./unix-transport.js";
 import { WireKind } from "./wire-kinds.js";
@@ -11,8 +11,11 @@ const RETRY_FIRST_MS = 2;
 const RETRY_CAP_MS = 100;
 const READ_BUFFER_BYTES = 64 * 1024;
 
-/** Connect errors that mean "no publisher listens yet": worth retrying. */
-const NOT_LISTENING = new Set(["ENOENT", "ECONNREFUSED"]);
+/**
+ * Connect errors that mean "no publisher listens yet" (or its accept backlog is full, EAGAIN
+ * on a loaded machine): worth retrying.
+ */
+const NOT_LISTENING = new Set(["ENOENT", "ECONNREFUSED", "EAGAIN"]);
 
 /**
  * Subscribes to a Unix publisher: connects (retrying with capped exponential backoff and jitter
@@ -33,12 +36,19 @@ export class UnixSubscription implements Subscription {
   /** The channel's end (or loss) when it arrived while frames were held. */
   #heldClose: (() => void) | undefined;
   #releasing = false;
+  /** Frames taken by the consumer whose credit has not been returned yet. */
+  #ungranted = 0;
+  /** Credits are returned once this many frames were taken (half the window, at least 1). */
+  readonly #creditBatch: number;
 
   private constructor(
     private readonly socket: Socket,
     private readonly channel: string,
     private readonly options: SubscribeOptions,
-  ) {}
+  ) {
+    const credits = creditsOf(options);
+    this.#creditBatch = credits === undefined ? 0 : Math.max(1, Math.ceil(credits / 2));
+  }
 
   /**
    * Subscribes; resolves once the publisher accepted.
@@ -51,8 +61,23 @@ export class UnixSubscription implements Subscription {
     const { signal } = options;
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw abortErrorFrom(signal);
-      const subscription = await UnixSubscription.#attempt(channel, connection, options);
-      if (subscription) return subscription;
+      let subscription: UnixSubscription | undefined;
+      try {
+        subscription = await UnixSubscription.#attempt(channel, connection, options);
+      } catch (error) {
+        // The abort wins over a failure that raced with it: the caller gave up on this
+        // subscription, and the socket error is often the teardown of the abort itself.
+        if (signal?.aborted) throw abortErrorFrom(signal);
+        throw error;
+      }
+      if (subscription) {
+        // Accepted in the same turn as the abort: the caller no longer wants it.
+        if (signal?.aborted) {
+          await subscription.close();
+          throw abortErrorFrom(signal);
+        }
+        return subscription;
+      }
       const backoff = Math.min(RETRY_CAP_MS, RETRY_FIRST_MS * 2 ** attempt);
       await sleep(backoff / 2 + Math.random() * (backoff / 2), undefined, { signal }).catch(() => {
         throw abortErrorFrom(signal!);
@@ -108,7 +133,8 @@ export class UnixSubscription implements Subscription {
         });
         socket.on("connect", () => {
           connected = true;
-          const hello: Hello = { subscriberId: options.subscriberId, secret: connection.secret, flowControl: options.flowControl, queueSize: options.queueSize ?? DEFAULT_QUEUE_SIZE };
+          const credits = creditsOf(options);
+          const hello: Hello = { subscriberId: options.subscriberId, secret: connection.secret, flowControl: options.flowControl, queueSize: options.queueSize ?? DEFAULT_QUEUE_SIZE, ...(credits === undefined ? {} : { credits }) };
           const body = encoder.encode(JSON.stringify(hello));
           socket.write(encodeWireHead(WireKind.HELLO, body.byteLength));
           socket.write(body);
@@ -170,6 +196,22 @@ export class UnixSubscription implements Subscription {
     else if (!this.socket.destroyed) this.socket.resume();
   }
 
+  /**
+   * Returns credits for frames the consumer took, in batches of half the window so the hot
+   * path sends one small CREDIT frame per `queueSize / 2` frames. Never deadlocks: while fewer
+   * than half are ungranted, the publisher still holds more than half of its credits.
+   */
+  consumed(count: number): void {
+    if (this.#creditBatch === 0 || this.#ended) return;
+    this.#ungranted += count;
+    if (this.#ungranted < this.#creditBatch) return;
+    const frame = Buffer.allocUnsafe(WIRE_HEAD_BYTES + 4);
+    writeWireHead(frame, 0, WireKind.CREDIT, 4);
+    frame.writeUInt32LE(this.#ungranted, WIRE_HEAD_BYTES);
+    this.#ungranted = 0;
+    if (!this.socket.destroyed) this.socket.write(frame);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -207,4 +249,9 @@ export class UnixSubscription implements Subscription {
     if (this.#paused || this.#heldAt < this.#held.length) this.#heldClose = report;
     else report();
   }
+}
+
+/** The credits a subscription grants in its HELLO: its queue_size, when the caller reports what it consumes. */
+function creditsOf(options: SubscribeOptions): number | undefined {
+  return options.flowControl && options.grantsCredits ? (options.queueSize ?? DEFAULT_QUEUE_SIZE) : undefined;
 }

@@ -3,7 +3,7 @@ export const WireKind = {
   /** Publisher to subscriber: one data frame. */
   DATA: 1,
   /**
-   * Subscriber to publisher, first and only frame: JSON `{ subscriberId, secret, flowControl,
+   * Subscriber to publisher, first frame: JSON `{ subscriberId, secret, flowControl,
    * queueSize }` (see hello.ts). A connection that sends anything else is closed.
    */
   HELLO: 2,
@@ -11,6 +11,12 @@ export const WireKind = {
   ACK: 3,
   /** Publisher to subscriber: the channel ended cleanly. */
   END: 4,
+  /**
+   * Subscriber to publisher, after the ACK, only from a subscriber whose HELLO granted
+   * `credits`: body a little-endian uint32, the number of frames its program took out of its
+   * queue since the last CREDIT; the publisher may send that many more.
+   */
+  CREDIT: 5,
 } as const;
 
 /** Frames up to this size are packed with their wire head into one buffer (one write). */

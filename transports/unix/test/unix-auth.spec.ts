@@ -8,6 +8,7 @@ import { type UnixConnection, unix, unixConnection } from "../src/index.js";
 import { type Intruder, connectIntruder, helloBody } from "./intruder.js";
 
 const HELLO = 2;
+const CREDIT = 5;
 const MB = 1024 * 1024;
 
 let runDir: string;
@@ -106,6 +107,26 @@ describe("unix transport: data sockets authenticate their subscribers", () => {
     await until(() => chatty.closed, "the chatty subscriber to be closed");
     expect(publisher.subscriberCount).toBe(1);
     await send8MB(publisher, legit);
+  });
+
+  it("closes a subscriber that sends CREDIT although its HELLO granted no credits", async () => {
+    const { connection, publisher, legit } = await channelWithSubscriber();
+    const chatty = await connectIntruder(connection.path);
+    chatty.sendFrame(HELLO, helloBody({ subscriberId: "b", flowControl: true, queueSize: 10, secret: connection.secret }));
+    await until(() => publisher.subscriberCount === 2, "the second subscriber to be accepted");
+    chatty.sendFrame(CREDIT, Uint8Array.of(1, 0, 0, 0));
+    await until(() => chatty.closed, "the subscriber to be closed");
+    expect(publisher.subscriberCount).toBe(1);
+    await send8MB(publisher, legit);
+  });
+
+  it("refuses a HELLO that grants credits without flow control, or an invalid number of them", async () => {
+    const { connection, publisher, legit } = await channelWithSubscriber();
+    for (const fields of [{ flowControl: false, credits: 10 }, { flowControl: true, credits: 0 }, { flowControl: true, credits: 1.5 }]) {
+      const intruder = await connectIntruder(connection.path);
+      intruder.sendFrame(HELLO, helloBody({ subscriberId: "b", queueSize: 10, secret: connection.secret, ...fields }));
+      await expectRefused(intruder, publisher, legit);
+    }
   });
 
   it("makes the socket file 0600", async () => {
