@@ -46,7 +46,7 @@ export type RunEvent =
   | { type: "exit"; result: NodeResult }
   | { type: "warning"; message: string; nodeId?: string }
   /**
-   * A node dropped messages (queue full): `total` so far on one input or output. Emitted while
+   * A node dropped messages (queue full) or left them unread at stop: `total` so far on one input or output. Emitted while
    * the run goes on when the node reports new drops (at most about once a second per node), and
    * once more with `final: true` per input and output with drops when the node exits.
    */
