@@ -40,7 +40,7 @@ describe("bad input", () => {
     expect(last).toBe(199);
     expect(dropped).toBeGreaterThan(0);
     expect(received! + dropped!).toBe(200);
-    expect(result.stderr).toContain(`warning: node 'slow' dropped ${dropped} messages on input 'in' (queue full, or unread at stop)`);
+    expect(result.stderr).toContain(`warning: node 'slow' lost ${dropped} messages on input 'in' (dropped for a full queue, or discarded at stop: see node.stats())`);
   });
 });
 

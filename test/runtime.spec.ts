@@ -59,13 +59,13 @@ describe("nodes not written with the SDK", () => {
 describe("reports while the run goes on", () => {
   it("a slow consumer's drops are reported before the run ends", async () => {
     const run = startCli(["run", fixture("drops-live"), ...logs()]);
-    await eventually(() => /node 'slow' dropped \d+ messages? on input 'in' so far \(queue full, or unread at stop\)/.test(run.output()), 30_000, "a live drop report");
+    await eventually(() => /node 'slow' lost \d+ messages? on input 'in' so far \(dropped for a full queue, or discarded at stop: see node\.stats\(\)\)/.test(run.output()), 30_000, "a live drop report");
     run.child.kill("SIGINT");
     const result = await run.done;
-    const live = result.stderr.search(/dropped \d+ messages? on input 'in' so far/);
+    const live = result.stderr.search(/lost \d+ messages? on input 'in' so far/);
     expect(live).toBeGreaterThanOrEqual(0);
     expect(live).toBeLessThan(result.stderr.indexOf("rivulet: stopping (received SIGINT)"));
-    expect(result.stderr).toMatch(/warning: node 'slow' dropped \d+ messages on input 'in' \(queue full, or unread at stop\)/);
+    expect(result.stderr).toMatch(/warning: node 'slow' lost \d+ messages on input 'in' \(dropped for a full queue, or discarded at stop: see node\.stats\(\)\)/);
   });
 
   it("a flow-controlled consumer that stops reading is named as stalling its producer", async () => {

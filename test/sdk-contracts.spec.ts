@@ -60,7 +60,7 @@ describe("SDK contracts a new user relies on", () => {
     expect(result.code).toBe(0);
     const stats = JSON.parse(/worker stats (\{.*\})/.exec(result.stdout)![1]!) as { dropped: number };
     expect(stats.dropped).toBeGreaterThan(0);
-    const finals = [...result.stderr.matchAll(/node 'worker' dropped (\d+) messages? on input 'tick' \(queue full, or unread at stop\)/g)].map((m) => Number(m[1]));
+    const finals = [...result.stderr.matchAll(/node 'worker' lost (\d+) messages? on input 'tick' \(dropped for a full queue, or discarded at stop: see node\.stats\(\)\)/g)].map((m) => Number(m[1]));
     expect(finals).toEqual([stats.dropped]);
   });
 });

@@ -91,7 +91,7 @@ function showEvent(terminal: Terminal, event: RunEvent): void {
     case "drops": {
       const messages = `${event.total} message${event.total === 1 ? "" : "s"}`;
       const when = event.final ? "" : " so far";
-      terminal.err(`rivulet: ${yellow(terminal, "warning")}: node '${event.nodeId}' dropped ${messages} on ${event.port} '${event.portId}'${when} (queue full, or unread at stop)\n`);
+      terminal.err(`rivulet: ${yellow(terminal, "warning")}: node '${event.nodeId}' lost ${messages} on ${event.port} '${event.portId}'${when} (dropped for a full queue, or discarded at stop: see node.stats())\n`);
       return;
     }
     case "stalled": {
