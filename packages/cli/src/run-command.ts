@@ -1,15 +1,12 @@
 import { basename, dirname } from "node:path";
 import { DEFAULT_KEEP_RUN_LOGS } from "@rivulet/core";
-import { type RunEvent, type RunResult, startDataflow } from "@rivulet/daemon";
+import { type DataflowRunInit, type RunEvent, type RunResult, startDataflow } from "@rivulet/daemon";
 import { LiveOutput } from "./live-output.js";
 import { pruneRunLogs } from "./run-logs.js";
 import { type Terminal, nodePrefix, red, yellow } from "./terminal.js";
 
-export interface RunCommandOptions {
-  stopAfterMs?: number;
-  graceMs?: number;
-  startTimeoutMs?: number;
-  logDir?: string;
+/** The daemon's run options the command line sets, plus the CLI's own log retention. */
+export interface RunCommandOptions extends Pick<DataflowRunInit, "stopAfterMs" | "graceMs" | "startTimeoutMs" | "logDir"> {
   /** Run folders to keep under the default `out/` (the newest; 0 keeps all); ignored with `logDir`. */
   keepLogs?: number;
 }

@@ -12,3 +12,13 @@ describe("formatDuration", () => {
     expect(parseDuration(text)).toBe(ms);
   });
 });
+
+describe("parseDuration", () => {
+  it.each(["", "10 parsecs", "-1s", "s"])("refuses %j with InvalidDurationError", (text) => {
+    expect(() => parseDuration(text)).toThrow(expect.objectContaining({ name: "InvalidDurationError", text }));
+  });
+
+  it("reads a bare number as seconds", () => {
+    expect(parseDuration("1.5")).toBe(1500);
+  });
+});

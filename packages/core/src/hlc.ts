@@ -9,7 +9,7 @@
 export class HybridClock {
   #last = 0;
 
-  constructor(private readonly wallMicros: () => number = defaultWallMicros) {}
+  constructor(private readonly wallMicros: () => number = wallClockMicros) {}
 
   /** A new timestamp, strictly greater than every earlier one of this clock. */
   now(): number {
@@ -26,6 +26,7 @@ export class HybridClock {
 
 const origin = performance.timeOrigin;
 
-function defaultWallMicros(): number {
+/** The wall clock in integer microseconds since the Unix epoch (the HLC's physical part). */
+export function wallClockMicros(): number {
   return Math.floor((origin + performance.now()) * 1000);
 }

@@ -7,11 +7,11 @@
  * no stale sockets.
  */
 import { rmSync } from "node:fs";
+import { LineSplitter } from "./line-splitter.js";
 
 const groups = new Set<number>();
 let runDir: string | undefined;
 let clean = false;
-let rest = "";
 
 const alive = (pgid: number): boolean => {
   try {
@@ -44,16 +44,13 @@ async function reap(): Promise<void> {
 }
 
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => {});
-process.stdin.on("data", (chunk: Buffer) => {
-  const lines = (rest + chunk.toString()).split("\n");
-  rest = lines.pop()!;
-  for (const line of lines) {
-    if (line === ".") clean = true;
-    else if (line.startsWith("+")) groups.add(Number(line.slice(1)));
-    else if (line.startsWith("-")) groups.delete(Number(line.slice(1)));
-    else if (line.startsWith("dir ")) runDir = line.slice(4);
-  }
+const lines = new LineSplitter((line) => {
+  if (line === ".") clean = true;
+  else if (line.startsWith("+")) groups.add(Number(line.slice(1)));
+  else if (line.startsWith("-")) groups.delete(Number(line.slice(1)));
+  else if (line.startsWith("dir ")) runDir = line.slice(4);
 });
+process.stdin.on("data", (chunk: Buffer) => lines.push(chunk));
 process.stdin.on("end", () => {
   if (clean) process.exit(0);
   void reap().then(() => {

@@ -1,3 +1,4 @@
+import { wallClockMicros } from "@rivulet/core/internal";
 import type { TimerInput } from "@rivulet/descriptor";
 
 /**
@@ -24,7 +25,7 @@ export class TimerScheduler {
     for (const [periodNs, consumers] of byPeriod) {
       const interval = setInterval(
         () => {
-          const timestamp = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+          const timestamp = wallClockMicros();
           for (const [consumer, inputs] of consumers) if (!this.#stopped.has(consumer)) this.tick(consumer, inputs, timestamp);
         },
         Math.max(1, periodNs / 1e6),

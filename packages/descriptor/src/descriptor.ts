@@ -1,11 +1,12 @@
+import type { QueuePolicy } from "@rivulet/core";
 import type { TimerSpec } from "./timer-spec.js";
+
+export type { QueuePolicy };
 
 /** Where an input's messages come from. */
 export type InputSource =
   | { kind: "output"; node: string; output: string }
   | { kind: "timer"; timer: TimerSpec };
-
-export type QueuePolicy = "drop_oldest" | "backpressure";
 
 export interface InputDescriptor {
   id: string;

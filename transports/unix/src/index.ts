@@ -13,3 +13,4 @@ export { unix, unix as default, type UnixTransportInit } from "./unix-plugin.js"
 export { UnixTransport, type UnixConnection, type UnixTransportTuning, unixConnection } from "./unix-transport.js";
 export { UnixPublisher, type UnixPublisherInit } from "./unix-publisher.js";
 export { UnixSubscription } from "./unix-subscription.js";
+export { SocketPathTooLongError } from "./socket-path-error.js";

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { InvalidTransportOptionsError, type Json, type PlanRequest, type PlannedChannel, type TransportOptionIssue, type TransportPlugin } from "@rivulet/core";
+import { SocketPathTooLongError } from "./socket-path-error.js";
 import { type UnixConnection, UnixTransport, type UnixTransportTuning } from "./unix-transport.js";
 
 /** Options of the Unix transport (none yet; `transports.<name>` may only give `kind: unix`). */
@@ -31,7 +32,7 @@ export function unix(tuning: UnixTransportTuning = {}): TransportPlugin {
       return request.channels.map((channel, index) => {
         const path = join(request.runDir, `u${index}.sock`);
         if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
-          throw new RangeError(`socket path ${path} is longer than ${MAX_SOCKET_PATH} bytes; use a shorter run folder`);
+          throw new SocketPathTooLongError(channel.channel, path, MAX_SOCKET_PATH);
         }
         const connection: UnixConnection = { path, secret: randomBytes(SECRET_BYTES).toString("base64url"), subscribers: [...channel.subscribers] };
         return { channel: channel.channel, kind: "unix", connection: { ...connection } };

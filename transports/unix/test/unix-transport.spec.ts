@@ -103,6 +103,6 @@ describe("unix transport", () => {
     );
     expect(plugin.validate?.({ qos: 1 })).toEqual([expect.objectContaining({ path: ["qos"] })]);
     expect(plugin.validate?.({})).toEqual([]);
-    expect(() => plugin.plan({ dataflowId: "x", runDir: "/tmp/" + "x".repeat(120), options: {}, channels: [{ channel: "a/x", producer: "a", output: "x", subscribers: [] }] })).toThrow(RangeError);
+    expect(() => plugin.plan({ dataflowId: "x", runDir: "/tmp/" + "x".repeat(120), options: {}, channels: [{ channel: "a/x", producer: "a", output: "x", subscribers: [] }] })).toThrow(expect.objectContaining({ name: "SocketPathTooLongError", channel: "a/x", maxBytes: 107 }));
   });
 });
