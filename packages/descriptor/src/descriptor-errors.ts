@@ -13,13 +13,10 @@ export interface DescriptorErrorInit {
   nodeId?: string;
 }
 
-export class DescriptorError extends RivuletError {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-  readonly yamlPath: string;
-  readonly nodeId: string | undefined;
+/** The location fields are declared once, by DescriptorErrorInit, and set from it. */
+export interface DescriptorError extends Readonly<DescriptorErrorInit> {}
 
+export class DescriptorError extends RivuletError {
   constructor(
     readonly detail: string,
     init: DescriptorErrorInit,
@@ -28,11 +25,8 @@ export class DescriptorError extends RivuletError {
     const where = `${init.file}:${init.line}:${init.column}`;
     const node = init.nodeId ? ` (node '${init.nodeId}')` : "";
     super(`${where}: ${init.yamlPath || "<root>"}${node}: ${detail}`, options);
-    this.file = init.file;
-    this.line = init.line;
-    this.column = init.column;
-    this.yamlPath = init.yamlPath;
-    this.nodeId = init.nodeId;
+    const { file, line, column, yamlPath, nodeId } = init;
+    Object.assign(this, { file, line, column, yamlPath, nodeId });
   }
 }
 
