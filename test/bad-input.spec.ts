@@ -11,6 +11,7 @@ describe("bad input", () => {
     // Its stderr is shown live, once; the summary does not repeat what is still on screen.
     expect(result.stderr).toContain("[sender] loading the model failed: model.bin not found");
     expect(result.stderr.match(/loading the model failed/g)).toHaveLength(1);
+    expect(result.stderr.match(/Error: boom at start/g)).toHaveLength(1);
     expect(result.stdout).toContain("[receiver] receiver got NODE_FAILED");
     expect(result.stderr).not.toContain("node 'receiver'");
   });

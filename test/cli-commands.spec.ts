@@ -35,10 +35,12 @@ describe("rivulet check", () => {
     expect(result.stderr).toMatch(/NodeProgramError: .*missing-file\/dataflow\.yml:6:11: nodes\[1\]\.path \(node 'receiver'\): program 'no-such-receiver\.ts' not found/);
   });
 
-  it("reports a missing dataflow file", async () => {
-    const result = await runCli(["check", "/nonexistent/dataflow.yml"]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain("DescriptorFileNotFoundError: /nonexistent/dataflow.yml");
+  it("reports a missing dataflow file, in check and in run", async () => {
+    for (const command of ["check", "run"]) {
+      const result = await runCli([command, "/nonexistent/dataflow.yml"]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("DescriptorFileNotFoundError: /nonexistent/dataflow.yml");
+    }
   });
 });
 

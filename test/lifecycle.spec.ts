@@ -50,6 +50,9 @@ describe("lifecycle", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("rivulet: SIGKILL to 'immortal'");
     expect(result.stderr).not.toContain("SIGTERM to 'immortal'");
+    // Reported as what happened, not as a node that outlived the grace.
+    expect(result.stderr).toContain("node 'immortal' killed on second interrupt");
+    expect(result.stderr).not.toContain("did not exit within");
   });
 
   it("leaves no node process behind when the CLI is SIGKILLed", async () => {
