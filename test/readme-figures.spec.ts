@@ -15,3 +15,15 @@ describe("README benchmark figures", () => {
     expect(readme.slice(start, end + TABLE_END.length)).toBe(readmeTable(results));
   });
 });
+
+describe("README benchmark table", () => {
+  it("shows the struct rows only when the results hold them", () => {
+    const results = JSON.parse(readFileSync(join(ROOT, "bench/results/latest.json"), "utf8")) as BenchResults;
+    const withoutStruct = readmeTable({ ...results, struct: undefined });
+    expect(withoutStruct).not.toContain("1-row struct");
+    const stats = { samples: 5, p50: 61.25, p90: 70, p99: 80, max: 90, mean: 62 };
+    const withStruct = readmeTable({ ...results, struct: { latency: stats, throughput: { messages: 1000, seconds: 0.01, messagesPerSecond: 100_000, megabytesPerSecond: 0 } } });
+    expect(withStruct).toContain("| 1-row struct (5 fields) one-way, back to back | 61.3 us |  |");
+    expect(withStruct).toContain("| 1-row struct (5 fields) throughput, 1 -> 1 | 100 k msg/s |  |");
+  });
+});

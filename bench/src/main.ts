@@ -11,6 +11,7 @@ import { goals, markdownReport } from "./report.js";
 import type { BenchResults } from "./results.js";
 import { rawLatency, rawThroughput } from "./run-raw.js";
 import { rivuletLatency, rivuletThroughput } from "./run-rivulet.js";
+import { structBench } from "./run-struct.js";
 import { latencyStats, throughput } from "./stats.js";
 
 const BENCH = fileURLToPath(new URL("../", import.meta.url));
@@ -96,6 +97,8 @@ async function main(argv: string[]): Promise<void> {
         results.throughput.push({ transport: "unix", receivers, size, rivulet: rt, raw: bt, ratio: rt.messagesPerSecond / bt.messagesPerSecond });
       }
     }
+    step("one-row struct end to end: back-to-back latency, then throughput 1 -> 1");
+    results.struct = await structBench(plan.struct, join(work, "struct"));
     step("codec cost per message (encode + decode), Rivulet against Arrow IPC and JSON");
     results.codec = runCodecBench({ quick });
     if (peers) {

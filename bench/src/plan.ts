@@ -1,3 +1,5 @@
+import type { StructPlan } from "./run-struct.js";
+
 /** Sizes and sample counts of one benchmark run. */
 export interface BenchPlan {
   quick: boolean;
@@ -10,6 +12,8 @@ export interface BenchPlan {
   pingpong: { warmup: number; sizes: { size: number; samples: number }[] };
   /** Back-to-back sends, 1 -> 1 and 1 -> fanout. */
   throughput: { fanout: number; sizes: { size: number; count: number }[] };
+  /** One-row structs end to end (bench/src/run-struct.ts). */
+  struct: StructPlan;
 }
 
 export const SIZES = [8, 64, 512, 4096, 40_960, 409_600, 4_194_304, 41_943_040];
@@ -25,6 +29,7 @@ export function fullPlan(): BenchPlan {
     // 1000 warm-up round trips (under 0.1 s) let the JIT settle before the first size is measured.
     pingpong: { warmup: 1000, sizes: SIZES.map((size, i) => ({ size, samples: pingpongSamples[i]! })) },
     throughput: { fanout: 4, sizes: SIZES.map((size, i) => ({ size, count: counts[i]! })) },
+    struct: { pingpong: { warmup: 1000, samples: 5000 }, throughput: { warmup: 5000, count: 200_000 } },
   };
 }
 
@@ -35,6 +40,7 @@ export function quickPlan(): BenchPlan {
     paced: { periodMs: 5, largePeriodMs: 100, warmup: 2, sizes: SIZES.map((size) => ({ size, samples: size >= 4_194_304 ? 3 : 20 })) },
     pingpong: { warmup: 10, sizes: SIZES.map((size) => ({ size, samples: size >= 4_194_304 ? 3 : 100 })) },
     throughput: { fanout: 4, sizes: SIZES.map((size) => ({ size, count: size >= 4_194_304 ? 5 : size >= 40_960 ? 200 : 5000 })) },
+    struct: { pingpong: { warmup: 10, samples: 100 }, throughput: { warmup: 100, count: 5000 } },
   };
 }
 

@@ -34,6 +34,10 @@ export function readmeTable(results: BenchResults): string {
     ["8 B throughput, 1 -> 1", rate(flow(1, 8)?.rivulet.messagesPerSecond), rate(flow(1, 8)?.raw.messagesPerSecond)],
     [`64 B throughput, 1 -> ${fanout}`, rate(flow(fanout, 64)?.rivulet.messagesPerSecond), rate(flow(fanout, 64)?.raw.messagesPerSecond)],
   ];
+  if (results.struct) {
+    rows.push(["1-row struct (5 fields) one-way, back to back", latency(results.struct.latency.p50), ""]);
+    rows.push(["1-row struct (5 fields) throughput, 1 -> 1", rate(results.struct.throughput.messagesPerSecond), ""]);
+  }
   if (peer) rows.push([`${peer.name.replace(" (embedded)", "")} embedded, 3 function nodes, 64 B`, rate(peer.throughput.messagesPerSecond), ""]);
   const m = results.machine;
   return [

@@ -1,4 +1,5 @@
 import type { CodecResults } from "./codec-bench.js";
+import type { StructResults } from "./run-struct.js";
 import type { LatencyStats, Throughput } from "./stats.js";
 
 export interface LatencyRow {
@@ -40,6 +41,8 @@ export interface BenchResults {
   notes: string[];
   /** Codec cost per message (encode + decode), measured in this process; absent in older results. */
   codec?: CodecResults;
+  /** A one-row 5-field struct end to end through the Unix transport; absent in older results. */
+  struct?: StructResults;
   /** What went wrong (messages lost, a node failed); any entry makes `npm run bench` exit 1. */
   failures?: string[];
 }

@@ -7,7 +7,7 @@ import type { BenchPlan } from "./plan.js";
 const NODES = fileURLToPath(new URL("../nodes/", import.meta.url));
 
 /** Runs a generated dataflow through the daemon; throws naming failed nodes. */
-async function runDataflow(dir: string, dataflow: object): Promise<void> {
+export async function runDataflow(dir: string, dataflow: object): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "dataflow.yml");
   writeFileSync(file, JSON.stringify(dataflow, null, 2)); // JSON is valid YAML
