@@ -1,11 +1,12 @@
 import { type DataType, Table, Type, Vector, makeData, makeVector, tableFromIPC, tableToIPC, vectorFromArray } from "apache-arrow";
 import { FrameDecodeError, UnsupportedValueError } from "./errors.js";
 import { PayloadEncoding } from "./frame-codec.js";
-import { INFERRED, inferType, itemPath, renderPath } from "./arrow-infer.js";
+import { INFERRED, inferType, isPlainObject, itemPath, renderPath } from "./arrow-infer.js";
 import { buildData, isBuildable } from "./arrow-build.js";
 import { newData } from "./arrow-data.js";
 import { encodeCompact } from "./compact-layout.js";
 import { decodeCompact } from "./compact-reader.js";
+import { RecordLayouts } from "./record-layout.js";
 import { TypeDescriptorCache } from "./type-cache.js";
 import { describeType, writeTypeDescriptor } from "./type-descriptor.js";
 
@@ -71,6 +72,8 @@ export class ValueEncoder {
   readonly types: TypeDescriptorCache;
   /** Reused for the descriptor of each inferred type: most are cache hits and need no bytes of their own. */
   readonly #scratch: number[] = [];
+  /** The fast path for flat records of numbers, strings, booleans and bigints (record-layout.ts). */
+  readonly #records = new RecordLayouts();
 
   constructor(init: { types?: TypeDescriptorCache } = {}) {
     this.types = init.types ?? new TypeDescriptorCache();
@@ -87,6 +90,10 @@ export class ValueEncoder {
     if (value === null || value === undefined) return EMPTY_PAYLOAD;
     if (value instanceof Uint8Array && !(value instanceof Uint8ClampedArray)) {
       return { encoding: PayloadEncoding.RAW, chunks: [value], byteLength: value.byteLength };
+    }
+    if (options?.type === undefined && isPlainObject(value)) {
+      const record = this.#records.encode(value);
+      if (record) return { encoding: PayloadEncoding.ARROW_COMPACT, chunks: record.chunks, byteLength: record.byteLength };
     }
     return encodeVector(this.toVector(value, options));
   }

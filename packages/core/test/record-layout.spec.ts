@@ -1,0 +1,82 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { concat } from "./arrow-bytes.js";
+import { ValueEncoder, decodeValue, encodeVector, toVector } from "../src/arrow-codec.js";
+import { COMPACT_INLINE_BYTES } from "../src/constants.js";
+import { PayloadEncoding } from "../src/frame-codec.js";
+import { RecordLayouts } from "../src/record-layout.js";
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const scalar = fc.oneof(
+  fc.double(),
+  fc.string({ unit: "binary", maxLength: 40 }),
+  fc.boolean(),
+  fc.bigInt({ min: INT64_MIN, max: INT64_MAX }),
+  fc.constantFrom(0, -0, Number.NaN, Infinity, -Infinity, "", "ünï©ødé 🦀"),
+);
+const flatRecord = fc.dictionary(fc.oneof(fc.stringMatching(/^[a-z][a-z0-9_]{0,6}$/), fc.constantFrom("ünï", "a b", "$x", "")), scalar, { minKeys: 1, maxKeys: 12 });
+
+/** The bytes of the general path: infer, build Arrow data, lay out. */
+const generalBytes = (value: Record<string, unknown>): Uint8Array => concat(encodeVector(toVector(value)).chunks);
+
+describe("the flat-record fast path (record-layout.ts)", () => {
+  it("writes exactly the bytes of the general path, for any flat record of numbers, strings, booleans and bigints", () => {
+    fc.assert(
+      fc.property(flatRecord, (record) => {
+        const fast = new RecordLayouts().encode(record);
+        expect(fast).toBeDefined();
+        expect(concat(fast!.chunks)).toEqual(generalBytes(record));
+        expect(fast!.byteLength).toBe(fast!.chunks.reduce((n, c) => n + c.byteLength, 0));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("stays exact when one encoder sees records of changing shapes in turn", () => {
+    fc.assert(
+      fc.property(fc.array(flatRecord, { minLength: 2, maxLength: 8 }), (records) => {
+        const layouts = new RecordLayouts();
+        for (const record of [...records, ...records]) expect(concat(layouts.encode(record)!.chunks)).toEqual(generalBytes(record));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("declines what the general path must handle: null fields, nested values, long strings, huge bigints, no fields", () => {
+    const layouts = new RecordLayouts();
+    expect(layouts.encode({ a: 1, b: null })).toBeUndefined();
+    expect(layouts.encode({ a: 1, b: undefined })).toBeUndefined();
+    expect(layouts.encode({ a: 1, b: { c: 2 } })).toBeUndefined();
+    expect(layouts.encode({ a: [1] })).toBeUndefined();
+    expect(layouts.encode({ d: new Date(0) })).toBeUndefined();
+    expect(layouts.encode({})).toBeUndefined();
+    expect(layouts.encode({ s: "x".repeat(COMPACT_INLINE_BYTES) })).toBeDefined();
+    expect(layouts.encode({ s: "x".repeat(COMPACT_INLINE_BYTES + 1) })).toBeUndefined();
+    expect(layouts.encode({ s: "é".repeat(COMPACT_INLINE_BYTES / 2 + 1) })).toBeUndefined();
+    expect(layouts.encode({ b: INT64_MAX })).toBeDefined();
+    expect(layouts.encode({ b: INT64_MAX + 1n })).toBeUndefined();
+    expect(layouts.encode({ b: INT64_MIN - 1n })).toBeUndefined();
+  });
+
+  it("does not mistake a record with the cached keys in another order, or more keys, for the cached shape", () => {
+    const layouts = new RecordLayouts();
+    layouts.encode({ a: 1, b: "x" });
+    for (const record of [{ b: "x", a: 1 }, { a: 1, b: "x", c: true }, { a: 1 }, { a: "1", b: "x" }]) {
+      expect(concat(layouts.encode(record)!.chunks)).toEqual(generalBytes(record));
+    }
+  });
+
+  it("is what ValueEncoder uses for a plain object, and what it sends decodes to the same record", () => {
+    const record = { id: "dev-1", t: 21.5, ok: true, n: 3, tag: "a", big: 2n ** 40n };
+    const payload = new ValueEncoder().encode(record);
+    expect(payload.encoding).toBe(PayloadEncoding.ARROW_COMPACT);
+    expect(payload.chunks).toHaveLength(1);
+    expect(decodeValue(payload.encoding, concat(payload.chunks)).get(0)!.toJSON()).toEqual(record);
+    // A class instance is not a record: the general path refuses it with its usual error.
+    class Reading {
+      t = 1;
+    }
+    expect(() => new ValueEncoder().encode(new Reading() as never)).toThrow(/cannot send a Reading/);
+  });
+});
