@@ -1,5 +1,5 @@
-// Reads every record's fields as a user would (`event.value.get(0)`). `pingpong`: echoes the
-// record back as a plain object (decoded, then encoded again). `throughput`: counts records and
+// Reads every record as the README shows (`const [row] = event.rows()`). `pingpong`: echoes the
+// record back (decoded, then encoded again). `throughput`: counts records and
 // writes the first send stamp and the last arrival.
 import { writeFileSync } from "node:fs";
 import { Node } from "@rivulet/node";
@@ -11,9 +11,9 @@ let firstSentNs = 0;
 let lastReceivedNs = 0;
 for await (const event of node) {
   if (event.type !== "INPUT") continue;
-  const row = event.value.get(0);
+  const [row] = event.rows();
   if (plan.mode === "pingpong") {
-    await node.sendOutput("echo", { id: row.id, t: row.t, ok: row.ok, n: row.n, tag: row.tag });
+    await node.sendOutput("echo", row);
     continue;
   }
   if (row.n < 0) continue;

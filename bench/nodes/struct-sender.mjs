@@ -16,7 +16,8 @@ if (plan.mode === "pingpong") {
     await node.sendOutput("record", record(i));
     const event = await node.recv();
     if (event?.type !== "INPUT") throw new Error(`expected an echo, got ${event?.type}`);
-    if (event.value.get(0).n !== i) throw new Error(`echo ${i} came back as ${JSON.stringify(event.value.get(0))}`);
+    const [echo] = event.rows();
+    if (echo.n !== i) throw new Error(`echo ${i} came back as ${JSON.stringify(echo)}`);
     if (i >= plan.warmup) oneWayNs.push(Number(process.hrtime.bigint() - start) / 2);
   }
   writeFileSync(process.env.BENCH_OUT, JSON.stringify({ oneWayNs }));

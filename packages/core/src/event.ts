@@ -21,6 +21,15 @@ export interface InputEvent {
   /** The payload bytes, without copying (for raw payloads, exactly what was sent). */
   readonly data: Uint8Array;
   metadata: Metadata;
+  /**
+   * The value's rows as plain JS values, read straight from the Arrow buffers: a record sent as
+   * `{ id: "dev-1", t: 21.5 }` comes back as that object (`const [reading] = event.rows()`),
+   * several times faster than reading it field by field through `value.get(0)`. Structs are
+   * plain objects, lists arrays, Int64 bigints, Utf8 strings, Binary `Uint8Array` views of `data`,
+   * timestamps epoch milliseconds, nulls null; a new array on every call.
+   * @throws FrameDecodeError as `value` does.
+   */
+  rows(): unknown[];
 }
 
 /** An input will receive nothing more (its producer finished, failed, or the timer stopped). */

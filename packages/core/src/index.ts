@@ -24,6 +24,7 @@ export * from "./transport.js";
 export * from "./transport-errors.js";
 export { SubscriberOutbox, type SubscriberOutboxInit, type OutboxSink } from "./subscriber-outbox.js";
 export type { SendableValue } from "./arrow-codec.js";
+export { toRows } from "./arrow-rows.js";
 export { ConcurrentPullError, type PullOptions } from "./queued-iterator.js";
 export type { QueuePolicy, InputConfig, OutputConfig, NodeConfig } from "./node-config.js";
 export type { LogLevel, NodeStatus, DropCounts } from "./control-protocol.js";

@@ -14,6 +14,8 @@ export * from "./constants.js";
 export * from "./hlc.js";
 export * from "./frame-codec.js";
 export * from "./arrow-codec.js";
+export * from "./arrow-rows.js";
+export * from "./record-layout.js";
 export * from "./type-cache.js";
 export * from "./type-descriptor.js";
 export * from "./compact-layout.js";

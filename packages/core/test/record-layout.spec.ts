@@ -5,9 +5,7 @@ import { ValueEncoder, decodeValue, encodeVector, toVector } from "../src/arrow-
 import { COMPACT_INLINE_BYTES } from "../src/constants.js";
 import { PayloadEncoding } from "../src/frame-codec.js";
 import { RecordLayouts } from "../src/record-layout.js";
-
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
+import { INT64_MAX, INT64_MIN } from "./arrow-shapes.js";
 const scalar = fc.oneof(
   fc.double(),
   fc.string({ unit: "binary", maxLength: 40 }),

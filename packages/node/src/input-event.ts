@@ -1,5 +1,5 @@
 import { type InputEvent, type Metadata } from "@rivulet/core";
-import { type DecodedFrame, decodeValue } from "@rivulet/core/internal";
+import { type DecodedFrame, decodeValue, toRows } from "@rivulet/core/internal";
 import type { Vector } from "apache-arrow";
 
 /**
@@ -26,6 +26,10 @@ export class LazyInputEvent implements InputEvent {
   get value(): Vector {
     this.#value ??= decodeValue(this.frame.encoding, this.frame.payload);
     return this.#value;
+  }
+
+  rows(): unknown[] {
+    return toRows(this.value);
   }
 
   get data(): Uint8Array {

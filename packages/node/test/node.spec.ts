@@ -77,6 +77,21 @@ describe("Node", () => {
     expect(Math.abs(first.metadata.timestamp / 1000 - Date.now())).toBeLessThan(5000);
   });
 
+  it("gives a record back as a plain object through event.rows(), other values as plain rows", async () => {
+    const { producer, consumer } = await pair();
+    const reading = { id: "dev-1", t: 21.5, ok: true, n: 3, tag: "a", big: 2n ** 62n, gone: null };
+    await producer.sendOutput("out", reading);
+    await producer.sendOutput("out", [{ xs: [1, 2] }, null]);
+    await producer.sendOutput("out", Uint8Array.of(9, 8));
+    const [first, second, third] = await take(consumer, 3);
+    if (first!.type !== "INPUT" || second!.type !== "INPUT" || third!.type !== "INPUT") throw new Error("expected inputs");
+    const [row] = first.rows();
+    expect(row).toEqual(reading);
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+    expect(second.rows()).toEqual([{ xs: [1, 2] }, null]);
+    expect(third.rows()).toEqual([9, 8]); // a raw payload's value is a Uint8 vector
+  });
+
   it("passes an input's metadata on as the parameters of a send", async () => {
     const { producer, consumer } = await pair();
     await producer.sendOutput("out", [1], { open_telemetry_context: "abc" });
