@@ -6,7 +6,7 @@ import { buildData, isBuildable } from "./arrow-build.js";
 import { newData } from "./arrow-data.js";
 import { encodeCompact } from "./compact-layout.js";
 import { decodeCompact } from "./compact-reader.js";
-import { RecordLayouts } from "./record-layout.js";
+import { RecordLayouts, RecordReader } from "./record-layout.js";
 import { TypeDescriptorCache } from "./type-cache.js";
 import { describeType, writeTypeDescriptor } from "./type-descriptor.js";
 
@@ -163,6 +163,24 @@ export function encodeVector(vector: Vector): EncodedPayload {
   }
   const ipc = tableToIPC(new Table({ value: vector }), "stream");
   return { encoding: PayloadEncoding.ARROW_IPC, chunks: [ipc], byteLength: ipc.byteLength };
+}
+
+const defaultRecords = new RecordReader(defaultTypes);
+const recordReaders = new WeakMap<TypeDescriptorCache, RecordReader>();
+
+/**
+ * A compact payload that holds one flat record (numbers, strings, booleans, bigints, none null:
+ * what record-layout.ts writes) read straight into a plain object, without building Arrow data;
+ * undefined for any other payload, which `decodeValue` then reads (and checks) in full.
+ */
+export function readRecord(payload: Uint8Array, options?: DecodeOptions): Record<string, unknown> | undefined {
+  const types = options?.types;
+  let reader = defaultRecords;
+  if (types && types !== defaultTypes) {
+    reader = recordReaders.get(types) ?? new RecordReader(types);
+    recordReaders.set(types, reader);
+  }
+  return reader.read(payload);
 }
 
 /**

@@ -99,9 +99,16 @@ function compile(type: DataType): Reader {
       const fields = (type as Struct).children;
       const names = fields.map((field) => field.name);
       const items = fields.map((field) => readerOf(field.type));
+      // Copying a template with the keys in order is cheaper than adding keys one by one; a
+      // field named __proto__ cannot live in one (assigning it would set the prototype).
+      const template: Record<string, unknown> | undefined = names.includes("__proto__") ? undefined : Object.fromEntries(names.map((name) => [name, null]));
       return (data, i) => {
-        const out: Record<string, unknown> = {};
-        for (let k = 0; k < names.length; k++) out[names[k]!] = items[k]!(data.children[k]!, i);
+        const out: Record<string, unknown> = template ? { ...template } : {};
+        for (let k = 0; k < names.length; k++) {
+          const value = items[k]!(data.children[k]!, i);
+          if (template) out[names[k]!] = value;
+          else Object.defineProperty(out, names[k]!, { value, enumerable: true, writable: true, configurable: true });
+        }
         return out;
       };
     }

@@ -1,8 +1,9 @@
-import { Field, Struct } from "apache-arrow";
+import { type DataType, Field, Precision, Struct, Type } from "apache-arrow";
 import { INFERRED } from "./arrow-infer.js";
 import { COMPACT_HEAD_BYTES, COMPACT_TAG, type CompactChunks } from "./compact-layout.js";
 import { COMPACT_INLINE_BYTES } from "./constants.js";
 import { align8 } from "./frame-codec.js";
+import type { TypeDescriptorCache } from "./type-cache.js";
 import { writeTypeDescriptor } from "./type-descriptor.js";
 
 /**
@@ -13,6 +14,11 @@ import { writeTypeDescriptor } from "./type-descriptor.js";
  * checks; skipping the Arrow objects in between makes a 5-field record several times cheaper.
  * Anything else (a null field, a nested value, a long string) returns undefined and takes the
  * general path.
+ *
+ * `RecordReader` is the way back, for `event.rows()`: a payload whose head is byte for byte the
+ * head this layout writes for its type (only the string lengths may differ) is read straight
+ * into a plain object; anything else, a damaged payload included, returns undefined and goes
+ * through the general reader, which checks every bound and names what is wrong.
  */
 
 const NUMBER = 0;
@@ -33,6 +39,10 @@ interface Shape {
   head: Uint8Array;
   /** Where the buffer lengths start in `head`. */
   lengthsAt: number;
+  /** Where in `head` the byte length of each string field's bytes is, in field order. */
+  varying: number[];
+  /** An object with the keys in order (values null), copied for each record read. */
+  template: Record<string, unknown>;
 }
 
 /** The fast path's cache: the last record shape seen (an output usually sends one shape). */
@@ -74,10 +84,15 @@ function shapeOf(record: Record<string, unknown>): Shape | undefined {
     keys.push(key);
     kinds.push(kind);
   }
-  if (keys.length === 0) return undefined;
-  const leaf = [INFERRED.FLOAT64, INFERRED.UTF8, INFERRED.BOOL, INFERRED.INT64];
+  return keys.length === 0 ? undefined : shapeFor(keys, kinds);
+}
+
+/** The leaf type of each kind, as inference gives it. */
+const LEAVES = [INFERRED.FLOAT64, INFERRED.UTF8, INFERRED.BOOL, INFERRED.INT64];
+
+function shapeFor(keys: string[], kinds: number[]): Shape | undefined {
   const descriptor: number[] = [];
-  if (!writeTypeDescriptor(new Struct(keys.map((key, i) => new Field(key, leaf[kinds[i]!]!, true))), descriptor)) return undefined;
+  if (!writeTypeDescriptor(new Struct(keys.map((key, i) => new Field(key, LEAVES[kinds[i]!]!, true))), descriptor)) return undefined;
   const nodeCount = 1 + keys.length;
   // Buffers in pre-order: the struct's validity, then per field its validity and its values
   // (a string: offsets, then bytes).
@@ -94,11 +109,19 @@ function shapeOf(record: Record<string, unknown>): Shape | undefined {
   head.set(descriptor, COMPACT_HEAD_BYTES);
   for (let n = 0; n < nodeCount; n++) view.setUint32(descriptorEnd + n * 8, 1, true); // length 1, null count 0
   lengths.forEach((length, i) => view.setUint32(lengthsAt + i * 4, length, true));
-  return { keys, kinds, head, lengthsAt };
+  // A string field's runs are validity, offsets, bytes: its bytes' length is the run's third.
+  const varying: number[] = [];
+  for (let i = 0, at = 1; i < kinds.length; i++) {
+    if (kinds[i] === STRING) varying.push(lengthsAt + (at + 2) * 4);
+    at += kinds[i] === STRING ? 3 : 2;
+  }
+  const template: Record<string, unknown> = {};
+  for (const key of keys) template[key] = null;
+  return { keys, kinds, head, lengthsAt, varying, template };
 }
 
 function write(shape: Shape, record: Record<string, unknown>): CompactChunks | undefined {
-  const { keys, kinds, head } = shape;
+  const { keys, kinds, head, varying } = shape;
   let total = head.byteLength;
   for (let i = 0; i < keys.length; i++) {
     const value = record[keys[i]!];
@@ -116,35 +139,130 @@ function write(shape: Shape, record: Record<string, unknown>): CompactChunks | u
   let block = Buffer.allocUnsafe(total).fill(0);
   if (block.byteOffset % 8 !== 0) block = Buffer.alloc(total);
   block.set(head, 0);
-  // The lengths of string bytes: the third length of each string field's run.
-  let lengthAt = shape.lengthsAt + 4;
   let at = head.byteLength;
-  for (let i = 0; i < keys.length; i++) {
+  for (let i = 0, v = 0; i < keys.length; i++) {
     const value = record[keys[i]!];
     switch (kinds[i]) {
       case NUMBER:
         block.writeDoubleLE(value as number, at);
         at += 8;
-        lengthAt += 8;
         break;
       case BIGINT:
         block.writeBigInt64LE(value as bigint, at);
         at += 8;
-        lengthAt += 8;
         break;
       case BOOLEAN:
         block[at] = value ? 1 : 0;
         at += 8;
-        lengthAt += 8;
         break;
       default: {
+        // Offsets [0, n], then the n bytes; n goes into the buffer lengths too.
         const bytes = block.write(value as string, at + 8, "utf8");
         block.writeUInt32LE(bytes, at + 4);
-        block.writeUInt32LE(bytes, lengthAt + 8);
+        block.writeUInt32LE(bytes, varying[v++]!);
         at += 8 + align8(bytes);
-        lengthAt += 12;
       }
     }
   }
   return { chunks: [block], byteLength: total };
+}
+
+/** The kind of a struct field's type, when it is one of the leaves this layout writes. */
+function kindOfType(type: DataType): number | undefined {
+  switch (type.typeId) {
+    case Type.Float:
+      return (type as DataType<Type.Float> & { precision: Precision }).precision === Precision.DOUBLE ? NUMBER : undefined;
+    case Type.Utf8:
+      return STRING;
+    case Type.Bool:
+      return BOOLEAN;
+    case Type.Int: {
+      const int = type as DataType<Type.Int> & { bitWidth: number; isSigned: boolean };
+      return int.bitWidth === 64 && int.isSigned ? BIGINT : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+const decoder = new TextDecoder();
+
+/** Reads flat-record payloads straight into plain objects (see the top of this file). */
+export class RecordReader {
+  /** The shape of each decoded type object (types come from a cache: one object per shape). */
+  readonly #shapes = new WeakMap<DataType, Shape | null>();
+
+  constructor(private readonly types: TypeDescriptorCache) {}
+
+  /** The shape of the last record read: its head holds the descriptor, so a match needs no lookup. */
+  #last: Shape | undefined;
+
+  /** The record in `payload`, or undefined when it is not exactly a flat record's layout. */
+  read(payload: Uint8Array): Record<string, unknown> | undefined {
+    if (this.#last) {
+      const record = readShape(this.#last, payload);
+      if (record) return record;
+    }
+    if (payload.byteLength < COMPACT_HEAD_BYTES || payload[0] !== COMPACT_TAG || payload[1] !== 0) return undefined;
+    const descriptorBytes = payload[2]! | (payload[3]! << 8);
+    if (COMPACT_HEAD_BYTES + descriptorBytes > payload.byteLength) return undefined;
+    let type: DataType;
+    try {
+      type = this.types.typeOf(payload.subarray(COMPACT_HEAD_BYTES, COMPACT_HEAD_BYTES + descriptorBytes));
+    } catch {
+      return undefined;
+    }
+    let shape = this.#shapes.get(type);
+    if (shape === undefined) this.#shapes.set(type, (shape = shapeOfType(type) ?? null));
+    if (!shape) return undefined;
+    this.#last = shape;
+    return readShape(shape, payload);
+  }
+}
+
+function shapeOfType(type: DataType): Shape | undefined {
+  if (type.typeId !== Type.Struct || type.children.length === 0 || type.children.length > MAX_FIELDS) return undefined;
+  // A field named __proto__ cannot live in a template object (assigning it sets the prototype).
+  if (type.children.some((field) => field.name === "__proto__")) return undefined;
+  const kinds: number[] = [];
+  for (const field of type.children) {
+    const kind = kindOfType(field.type);
+    if (kind === undefined) return undefined;
+    kinds.push(kind);
+  }
+  return shapeFor(
+    type.children.map((field) => field.name),
+    kinds,
+  );
+}
+
+function readShape(shape: Shape, payload: Uint8Array): Record<string, unknown> | undefined {
+  const { keys, kinds, head, varying } = shape;
+  if (payload.byteLength < head.byteLength) return undefined;
+  // The head must be exactly this layout's (tag, counts, descriptor, nodes, lengths), but for
+  // the byte lengths of the strings: compared natively, one stretch between two of those.
+  const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  let from = 0;
+  for (const at of varying) {
+    if (bytes.compare(head, from, at, from, at) !== 0) return undefined;
+    from = at + 4;
+  }
+  if (bytes.compare(head, from, head.byteLength, from, head.byteLength) !== 0) return undefined;
+  // A copy of a template with the keys in order: cheaper than adding keys one by one.
+  const record: Record<string, unknown> = { ...shape.template };
+  let at = head.byteLength;
+  for (let i = 0, v = 0; i < keys.length; i++) {
+    const kind = kinds[i];
+    if (kind !== STRING) {
+      if (at + 8 > bytes.byteLength) return undefined;
+      record[keys[i]!] = kind === NUMBER ? bytes.readDoubleLE(at) : kind === BIGINT ? bytes.readBigInt64LE(at) : (bytes[at]! & 1) === 1;
+      at += 8;
+      continue;
+    }
+    const length = bytes.readUInt32LE(varying[v++]!);
+    if (at + 8 + length > bytes.byteLength || bytes.readUInt32LE(at) !== 0 || bytes.readUInt32LE(at + 4) !== length) return undefined;
+    record[keys[i]!] = length === 0 ? "" : decoder.decode(payload.subarray(at + 8, at + 8 + length));
+    at += 8 + align8(length);
+  }
+  return record;
 }

@@ -1,11 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { concat } from "./arrow-bytes.js";
-import { ValueEncoder, decodeValue, encodeVector, toVector } from "../src/arrow-codec.js";
+import { type SendableValue, ValueEncoder, decodeValue, encodeValue, encodeVector, readRecord, toVector } from "../src/arrow-codec.js";
+import { toRows } from "../src/arrow-rows.js";
 import { COMPACT_INLINE_BYTES } from "../src/constants.js";
 import { PayloadEncoding } from "../src/frame-codec.js";
 import { RecordLayouts } from "../src/record-layout.js";
-import { INT64_MAX, INT64_MIN } from "./arrow-shapes.js";
+import { INT64_MAX, INT64_MIN, shapeArb, valueOf } from "./arrow-shapes.js";
 const scalar = fc.oneof(
   fc.double(),
   fc.string({ unit: "binary", maxLength: 40 }),
@@ -76,5 +77,62 @@ describe("the flat-record fast path (record-layout.ts)", () => {
       t = 1;
     }
     expect(() => new ValueEncoder().encode(new Reading() as never)).toThrow(/cannot send a Reading/);
+  });
+
+  it("reads a flat record back straight from the bytes, as the general reader would, at any alignment", () => {
+    fc.assert(
+      fc.property(flatRecord, fc.constantFrom(0, 1, 4), (record, offset) => {
+        const bytes = concat(encodeValue(record).chunks, offset);
+        const fast = readRecord(bytes);
+        expect(fast).toEqual(toRows(decodeValue(PayloadEncoding.ARROW_COMPACT, bytes))[0]);
+        expect(fast).toEqual(record);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("reads nothing but flat records: any other value is left to the general reader", () => {
+    const values = shapeArb.chain((shape) => fc.oneof(valueOf(shape), fc.array(valueOf(shape), { maxLength: 3 })));
+    fc.assert(
+      fc.property(values, (value) => {
+        const encoded = encodeValue(value as SendableValue);
+        if (encoded.encoding !== PayloadEncoding.ARROW_COMPACT) return;
+        const bytes = concat(encoded.chunks);
+        const fast = readRecord(bytes);
+        if (fast === undefined) return;
+        const rows = toRows(decodeValue(encoded.encoding, bytes));
+        expect(rows).toEqual([fast]);
+      }),
+      { numRuns: 300 },
+    );
+    expect(readRecord(concat(encodeValue([{ a: 1 }, { a: 2 }]).chunks))).toBeUndefined();
+    expect(readRecord(concat(encodeValue({ a: 1, b: null }).chunks))).toBeUndefined();
+    expect(readRecord(concat(encodeValue({ a: [1] }).chunks))).toBeUndefined();
+  });
+
+  it("never reads a damaged payload differently from the general reader: it declines, or agrees", () => {
+    const damaged = flatRecord.chain((record) => {
+      const bytes = concat(encodeValue(record).chunks);
+      return fc.tuple(fc.constant(bytes), fc.integer({ min: 0, max: bytes.byteLength - 1 }), fc.oneof(fc.constant("truncate" as const), fc.integer({ min: 0, max: 255 })));
+    });
+    fc.assert(
+      fc.property(damaged, ([bytes, at, damage]) => {
+        const copy = damage === "truncate" ? bytes.slice(0, at) : bytes.slice();
+        if (damage !== "truncate") copy[at] = damage;
+        const fast = readRecord(copy);
+        if (fast === undefined) return;
+        expect(toRows(decodeValue(PayloadEncoding.ARROW_COMPACT, copy))).toEqual([fast]);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("leaves a record with a field named __proto__ to the general reader, which keeps it as a field", () => {
+    const record = JSON.parse('{"__proto__": 1, "a": "x"}') as Record<string, unknown>;
+    const bytes = concat(encodeValue(record).chunks);
+    expect(readRecord(bytes)).toBeUndefined();
+    const [row] = toRows(decodeValue(PayloadEncoding.ARROW_COMPACT, bytes)) as Record<string, unknown>[];
+    expect(Object.keys(row!)).toEqual(["__proto__", "a"]);
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
   });
 });

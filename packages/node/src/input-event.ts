@@ -1,5 +1,5 @@
 import { type InputEvent, type Metadata } from "@rivulet/core";
-import { type DecodedFrame, decodeValue, toRows } from "@rivulet/core/internal";
+import { type DecodedFrame, PayloadEncoding, decodeValue, readRecord, toRows } from "@rivulet/core/internal";
 import type { Vector } from "apache-arrow";
 
 /**
@@ -29,6 +29,11 @@ export class LazyInputEvent implements InputEvent {
   }
 
   rows(): unknown[] {
+    // A flat record is read straight from the bytes; anything else through the Arrow vector.
+    if (this.#value === undefined && this.frame.encoding === PayloadEncoding.ARROW_COMPACT) {
+      const record = readRecord(this.frame.payload);
+      if (record) return [record];
+    }
     return toRows(this.value);
   }
 
