@@ -132,3 +132,15 @@ describe("README: metadata.timestamp is a hybrid logical clock, strictly increas
     }
   });
 });
+
+describe("README: a program that follows docs/protocol.md is a node, without @rivulet/node", () => {
+  it("a client written from the document alone registers, subscribes over the Unix transport, reads every frame and its END", async () => {
+    const result = await runCli(["run", fixture("protocol-client")]);
+    expect(result.code).toBe(0);
+    const frames = [...result.stdout.matchAll(/^\[client\] client: frame (.+)$/gm)].map((m) => m[1]);
+    expect(frames).toEqual(Array.from({ length: 5 }, (_, i) => `version 1 seq ${i + 1} encoding 0 parameters {"index":${i}} payload [${i},${2 * i}]`));
+    expect(result.stdout).toMatch(/^\[client\] client: END$/m);
+    // Its log message went through the control socket and is shown with its node id.
+    expect(result.stdout).toMatch(/^\[client\] INFO client: input ended$/m);
+  });
+});

@@ -1,0 +1,73 @@
+import type { Publisher, TransportPlugin } from "@rivulet/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Node } from "../src/index.js";
+import { TestDaemon } from "./test-daemon.js";
+
+/**
+ * README: "Large payloads are not copied on send: as with socket.write, do not modify a buffer
+ * after passing it to sendOutput". A transport that records the chunks it is handed shows
+ * whether the payload's own memory reaches it.
+ */
+function spyTransport(): { plugin: TransportPlugin; sent: Uint8Array[][] } {
+  const sent: Uint8Array[][] = [];
+  const publisher: Publisher = {
+    send(chunks) {
+      sent.push([...chunks]);
+      return undefined;
+    },
+    drops: 0,
+    bufferedBytes: 0,
+    subscriberCount: 1,
+    close: async () => {},
+  };
+  const plugin: TransportPlugin = {
+    kind: "spy",
+    plan: (request) => request.channels.map((c) => ({ channel: c.channel, kind: "spy", connection: null })),
+    create: () => ({
+      publish: async () => publisher,
+      subscribe: async () => {
+        throw new Error("the spy transport only publishes");
+      },
+      close: async () => {},
+    }),
+  };
+  return { plugin, sent };
+}
+
+let daemon: TestDaemon;
+beforeEach(async () => {
+  daemon = await TestDaemon.start();
+});
+afterEach(async () => {
+  await daemon.close();
+});
+
+async function source(plugin: TransportPlugin): Promise<Node> {
+  const node = new Node({ config: daemon.config("a", { outputs: [{ id: "out", channels: [{ channel: "a/out", kind: "spy", connection: null }] }] }), transports: { spy: plugin } });
+  await daemon.barrier("a");
+  await node.ready();
+  return node;
+}
+
+describe("sendOutput hands large payloads to the transport without copying them", () => {
+  it("a Uint8Array: the transport gets a view of the caller's own memory, in one chunk after the frame head", async () => {
+    const { plugin, sent } = spyTransport();
+    const node = await source(plugin);
+    const payload = new Uint8Array(4 * 1024 * 1024).fill(7);
+    await node.sendOutput("out", payload);
+    await node.close();
+    const chunks = sent[0]!;
+    const body = chunks.find((chunk) => chunk.byteLength === payload.byteLength);
+    expect(body?.buffer).toBe(payload.buffer);
+    expect(body?.byteOffset).toBe(payload.byteOffset);
+  });
+
+  it("a Float64Array of a million values: its buffer travels as is inside the compact layout", async () => {
+    const { plugin, sent } = spyTransport();
+    const node = await source(plugin);
+    const values = new Float64Array(1_000_000).map((_, i) => i);
+    await node.sendOutput("out", values);
+    await node.close();
+    expect(sent[0]!.some((chunk) => chunk.buffer === values.buffer && chunk.byteLength === values.byteLength)).toBe(true);
+  });
+});
