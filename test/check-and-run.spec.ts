@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
+import { scratchFolder } from "./helpers/scratch.js";
 import { bothRefuse, warningLines } from "./helpers/refusals.js";
 import { RECEIVER, SENDER, tempDataflow } from "./helpers/temp-dataflow.js";
 
@@ -99,5 +100,18 @@ describe("custom transports named by module path", () => {
     expect(errors.slice(1)).toEqual(["  caused by: TransportModuleLoadError", "  caused by: SyntaxError"]);
     expect(errors[0]).toMatch(/^error: TransportUnavailableError: .*dataflow\.yml:8:38: nodes\[1\]\.inputs\.a\.transport \(node 'r'\): transport module '\.\/broken-plugin\.mjs' failed to load: SyntaxError: .* at .*broken-plugin\.mjs:4$/);
     expect(errors[0]).not.toContain("install");
+  });
+});
+
+describe("rivulet check plans into a temporary folder that it removes", () => {
+  it("leaves nothing in TMPDIR, whether the check passes or fails", async () => {
+    const dir = tempDataflow({ "dataflow.yml": twoNodes(), "s.ts": SENDER, "r.ts": RECEIVER, "package.json": TYPE_MODULE }, { packages: true });
+    const bad = tempDataflow({ "dataflow.yml": twoNodes("a: s/nope"), "s.ts": SENDER, "r.ts": RECEIVER, "package.json": TYPE_MODULE }, { packages: true });
+    const tmp = scratchFolder();
+    const passed = await runCli(["check", join(dir, "dataflow.yml")], { env: { TMPDIR: tmp } });
+    expect(passed.code).toBe(0);
+    const failed = await runCli(["check", join(bad, "dataflow.yml")], { env: { TMPDIR: tmp } });
+    expect(failed.code).toBe(1);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 });

@@ -174,6 +174,21 @@ describe("Node", () => {
     expect(producer.stats().outputs.out!.dropped).toBe(0);
   });
 
+  it("with backpressure, a send waiting for a consumer that does not read resolves at STOP; later sends are discarded", async () => {
+    const { producer } = await pair({ queueSize: 1, queuePolicy: "backpressure" }, { stallReportMs: 50 });
+    let sent = 0;
+    const sending = (async () => {
+      for (; sent < 50; sent++) await producer.sendOutput("out", [sent]);
+    })();
+    // A send is waiting for credit: the producer reported the stall.
+    await daemon.until(() => daemon.messages.some((m) => m.nodeId === "a" && m.message.t === "output_stalled"));
+    expect(sent).toBeLessThan(50);
+    daemon.send("a", { t: "stop" });
+    await sending; // resolves: neither hangs nor rejects
+    expect(producer.signal.aborted).toBe(true);
+    expect(producer.stats().outputs.out!.discarded).toBeGreaterThan(0);
+  });
+
   it("with backpressure, a producer gets at most queue_size messages ahead of what its consumer took", async () => {
     const queueSize = 3;
     const { producer, consumer } = await pair({ queueSize, queuePolicy: "backpressure" });
