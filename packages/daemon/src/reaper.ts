@@ -1,7 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const REAPER_MAIN = fileURLToPath(new URL("./reaper-main.js", import.meta.url));
+/**
+ * The reaper's compiled entry point beside this module; when this module itself runs from
+ * source (the daemon's own specs and mutation tests import src/), the built one in dist/.
+ */
+const REAPER_MAIN = [new URL("./reaper-main.js", import.meta.url), new URL("../dist/reaper-main.js", import.meta.url)].map((url) => fileURLToPath(url)).find((path) => existsSync(path))!;
 
 /** The daemon's handle on its reaper process (see reaper-main.ts). */
 export class Reaper {
