@@ -7,6 +7,7 @@ import { newData } from "./arrow-data.js";
 import { encodeCompact } from "./compact-layout.js";
 import { decodeCompact } from "./compact-reader.js";
 import { TypeDescriptorCache } from "./type-cache.js";
+import { type AssignedTypeId, TypeIdRegistry } from "./type-ids.js";
 import { describeType, writeTypeDescriptor } from "./type-descriptor.js";
 
 /**
@@ -40,6 +41,11 @@ export interface EncodedPayload {
   encoding: PayloadEncoding;
   chunks: Uint8Array[];
   byteLength: number;
+  /**
+   * Set when the payload names its type by id: the id and the TYPE_DEFINITION payload that
+   * must reach each receiver before this payload (once per receiver, see SendOptions.prelude).
+   */
+  typeDefinition?: AssignedTypeId;
 }
 
 /** Per-call options of `encodeValue`. */
@@ -57,23 +63,32 @@ export interface EncodeOptions {
 export interface DecodeOptions {
   /** Where decoded types are cached by descriptor; one per decoder (default: one per process). */
   types?: TypeDescriptorCache;
+  /**
+   * The type of a compact payload that names its type by id (a TypeTable's `typeOf`, bound);
+   * without it such a payload is an UnknownTypeIdError.
+   */
+  byId?: (id: number) => DataType;
 }
 
 const EMPTY_PAYLOAD: EncodedPayload = Object.freeze({ encoding: PayloadEncoding.EMPTY, chunks: [], byteLength: 0 }) as EncodedPayload;
 
 /**
  * An encoder with its own cache of inferred types, so that every message of one shape carries
- * the same type object and its descriptor is written once. Meant to be kept per output; when a
- * transport learns to send the type descriptor once per subscriber (issue 7, item 1), this is
- * where the descriptor and its id will live.
+ * the same type object and its descriptor is written once. Kept per output. With `typeIds`, each
+ * distinct compact type gets an id (up to MAX_TYPE_IDS_PER_OUTPUT, then descriptors go inline
+ * again) and compact payloads carry the id instead of the descriptor; the payload's
+ * `typeDefinition` must then reach every receiver before it (docs/payload-format.md).
  */
 export class ValueEncoder {
   readonly types: TypeDescriptorCache;
+  /** The type ids of this encoder, when it sends types by id. */
+  readonly typeIds: TypeIdRegistry | undefined;
   /** Reused for the descriptor of each inferred type: most are cache hits and need no bytes of their own. */
   readonly #scratch: number[] = [];
 
-  constructor(init: { types?: TypeDescriptorCache } = {}) {
+  constructor(init: { types?: TypeDescriptorCache; typeIds?: boolean | TypeIdRegistry } = {}) {
     this.types = init.types ?? new TypeDescriptorCache();
+    this.typeIds = init.typeIds instanceof TypeIdRegistry ? init.typeIds : init.typeIds ? new TypeIdRegistry() : undefined;
   }
 
   /**
@@ -88,7 +103,7 @@ export class ValueEncoder {
     if (value instanceof Uint8Array && !(value instanceof Uint8ClampedArray)) {
       return { encoding: PayloadEncoding.RAW, chunks: [value], byteLength: value.byteLength };
     }
-    return encodeVector(this.toVector(value, options));
+    return encodeVector(this.toVector(value, options), this.typeIds);
   }
 
   /**
@@ -144,15 +159,22 @@ export function toVector(value: Exclude<SendableValue, null | undefined>, option
 }
 
 /**
- * Encodes an Arrow vector: compactly when it is one unsliced chunk of covered types, else as an
- * Arrow IPC stream of one column named `value`.
+ * Encodes an Arrow vector: compactly when it is one unsliced chunk of covered types (its type by
+ * id when `typeIds` has or gives one), else as an Arrow IPC stream of one column named `value`.
  */
-export function encodeVector(vector: Vector): EncodedPayload {
+export function encodeVector(vector: Vector, typeIds?: TypeIdRegistry): EncodedPayload {
   if (vector.data.length === 1) {
     const data = vector.data[0]!;
     const descriptor = describeType(data.type);
-    const compact = descriptor && encodeCompact(data, descriptor);
-    if (compact) return { encoding: PayloadEncoding.ARROW_COMPACT, chunks: compact.chunks, byteLength: compact.byteLength };
+    if (descriptor) {
+      const assigned = typeIds?.idOf(descriptor);
+      const compact = encodeCompact(data, descriptor, assigned?.id);
+      if (compact) {
+        const payload: EncodedPayload = { encoding: PayloadEncoding.ARROW_COMPACT, chunks: compact.chunks, byteLength: compact.byteLength };
+        if (assigned) payload.typeDefinition = assigned;
+        return payload;
+      }
+    }
   }
   const ipc = tableToIPC(new Table({ value: vector }), "stream");
   return { encoding: PayloadEncoding.ARROW_IPC, chunks: [ipc], byteLength: ipc.byteLength };
@@ -183,12 +205,14 @@ export function decodeValue(encoding: PayloadEncoding, payload: Uint8Array, opti
     }
     case PayloadEncoding.ARROW_COMPACT:
       try {
-        return new Vector([decodeCompact(payload, options?.types ?? defaultTypes)]);
+        return new Vector([decodeCompact(payload, options?.types ?? defaultTypes, options?.byId)]);
       } catch (cause) {
         if (cause instanceof FrameDecodeError) throw cause;
         // The reader checks every bound it knows of; anything else Arrow throws is still bad bytes.
         throw new FrameDecodeError("compact payload is malformed", undefined, { cause });
       }
+    case PayloadEncoding.TYPE_DEFINITION:
+      throw new FrameDecodeError("a TYPE_DEFINITION frame defines a type id and carries no value");
     default:
       throw new FrameDecodeError(`unknown payload encoding ${String(encoding)}`);
   }
