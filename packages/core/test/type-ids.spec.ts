@@ -75,6 +75,16 @@ describe("type ids", () => {
     expect(String(table.typeOf(7))).toBe("Utf8");
   });
 
+  it("refuses more distinct ids than a producer may define, but lets known ones be redefined", () => {
+    const table = new TypeTable(undefined, "in", "sink", 2);
+    const define = (id: number) => table.define(encodeTypeDefinition({ id, descriptor: describeType(new Float64())! }));
+    define(0);
+    define(1);
+    expect(() => define(2)).toThrow(/type id 2 is one more than the 2 ids a producer may define \(input 'in' of node 'sink'\)/);
+    expect(define(1)).toBe(1);
+    expect(table.size).toBe(2);
+  });
+
   it("names the input and node of an unknown id", () => {
     const payload = new ValueEncoder({ typeIds: true }).encode(reading);
     const table = new TypeTable(undefined, "readings", "sink");
