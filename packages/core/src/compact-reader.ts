@@ -177,9 +177,9 @@ export function decodeCompact(payload: Uint8Array, types: TypeDescriptorCache, b
 
 /**
  * The type id a compact payload names (flag COMPACT_BY_ID), or undefined when it carries its
- * descriptor inline or is too short to say (decodeCompact reports that).
+ * descriptor inline or its head is malformed (decodeCompact reports that).
  */
 export function compactTypeId(payload: Uint8Array): number | undefined {
-  if (payload.byteLength < COMPACT_HEAD_BYTES + 4 || payload[0] !== COMPACT_TAG || payload[1] !== COMPACT_BY_ID) return undefined;
+  if (payload.byteLength < COMPACT_HEAD_BYTES + 4 || payload[0] !== COMPACT_TAG || payload[1] !== COMPACT_BY_ID || payload[2] !== 4 || payload[3] !== 0) return undefined;
   return u32(payload, COMPACT_HEAD_BYTES);
 }

@@ -104,6 +104,7 @@ describe("type ids", () => {
     expect(() => new TypeTable().define(encodeTypeDefinition({ id: 1, descriptor: new Uint8Array([99]) }))).toThrow(FrameDecodeError);
     const bytes = concat(new ValueEncoder({ typeIds: true }).encode(reading).chunks);
     bytes[2] = 8;
+    expect(compactTypeId(bytes)).toBeUndefined();
     expect(() => decodeValue(PayloadEncoding.ARROW_COMPACT, bytes, { byId: () => new Float64() })).toThrow(/8-byte id field/);
     bytes[2] = 4;
     bytes[1] = 0x03;
