@@ -3,7 +3,7 @@ import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Table, type Vector, tableFromIPC, tableToIPC, vectorFromArray } from "apache-arrow";
-import { type EncodedPayload, decodeValue, encodeValue } from "@rivulet/core/internal";
+import { type EncodedPayload, TypeTable, ValueEncoder, decodeValue, encodeValue } from "@rivulet/core/internal";
 
 const BENCH = fileURLToPath(new URL("../", import.meta.url));
 
@@ -11,7 +11,7 @@ const BENCH = fileURLToPath(new URL("../", import.meta.url));
 export interface CodecRow {
   type: string;
   rows: number;
-  codec: "rivulet" | "arrow-ipc" | "json";
+  codec: "rivulet" | "rivulet-by-id" | "arrow-ipc" | "json";
   encodeUs: number;
   decodeUs: number;
   totalUs: number;
@@ -47,6 +47,22 @@ function contiguous(payload: EncodedPayload): Uint8Array {
   return out;
 }
 
+/** Rivulet with type ids: an output's encoder, and a receiver's table that got each definition once. */
+function byIdCodec(): Codec {
+  const encoder = new ValueEncoder({ typeIds: true });
+  const table = new TypeTable();
+  const byId = (id: number) => table.typeOf(id);
+  return {
+    encode: (value) => encoder.encode(value as never),
+    bytes: (encoded) => {
+      const definition = (encoded as EncodedPayload).typeDefinition;
+      if (definition) table.define(definition.definition);
+      return contiguous(encoded as EncodedPayload);
+    },
+    decode: (encoded, bytes) => decodeValue((encoded as EncodedPayload).encoding, bytes, { byId }),
+  };
+}
+
 const CODECS: Record<CodecRow["codec"], Codec> = {
   // The payload goes out as chunks (the transport writes them); the receiver decodes one buffer.
   rivulet: {
@@ -54,6 +70,8 @@ const CODECS: Record<CodecRow["codec"], Codec> = {
     bytes: (encoded) => contiguous(encoded as EncodedPayload),
     decode: (encoded, bytes) => decodeValue((encoded as EncodedPayload).encoding, bytes),
   },
+  // As an output sends to transports with preludes: the type as an id, its definition received once.
+  "rivulet-by-id": byIdCodec(),
   // What a node would do with apache-arrow alone: build a vector from the plain value, one IPC stream per message.
   "arrow-ipc": {
     encode: (value) => tableToIPC(new Table({ value: vectorFromArray(Array.isArray(value) ? value : [value]) as Vector }), "stream"),
@@ -142,7 +160,7 @@ export function codecMarkdown(results: CodecResults): string {
     "## Codec cost per message",
     "",
     `Encode and decode of one message, microseconds (fastest of many short rounds: the machine is shared, and preemption only ever adds time), ${results.date}, Node ${results.node}, ${results.cpus} CPUs, load average ${results.loadAverage.map((l) => l.toFixed(1)).join(" ")}${results.quick ? " (quick run: few rounds)" : ""}.`,
-    "Rivulet encodes plain values with `encodeValue` and decodes with `decodeValue`; Arrow IPC is `vectorFromArray` + `tableToIPC` and `tableFromIPC`; JSON is `JSON.stringify` + UTF-8 and back. Decoding stops at the vector (Arrow) or the parsed value (JSON).",
+    "Rivulet encodes plain values with `encodeValue` and decodes with `decodeValue`; `rivulet-by-id` (1-row values) is an output's `ValueEncoder` with type ids, the type sent once per subscriber as a TYPE_DEFINITION and looked up by id on decode; Arrow IPC is `vectorFromArray` + `tableToIPC` and `tableFromIPC`; JSON is `JSON.stringify` + UTF-8 and back. Decoding stops at the vector (Arrow) or the parsed value (JSON).",
     "",
     "| value | rows | codec | encode us | decode us | total us | bytes |",
     "|---|---:|---|---:|---:|---:|---:|",
@@ -167,8 +185,9 @@ export function runCodecBench(options: { quick: boolean }): CodecResults {
   const order: CodecRow["codec"][] = ["rivulet", "arrow-ipc", "json"];
   for (const count of [1, 1000]) {
     for (const [type, value] of Object.entries(values(count))) {
-      const halves = [order, [...order].reverse()].map((codecs) => codecs.map((codec) => measureCodec(codec, type, count, value, Math.ceil(rounds / 2), roundMs)));
-      for (const codec of order) {
+      const codecs: CodecRow["codec"][] = count === 1 ? ["rivulet", "rivulet-by-id", ...order.slice(1)] : order;
+      const halves = [codecs, [...codecs].reverse()].map((list) => list.map((codec) => measureCodec(codec, type, count, value, Math.ceil(rounds / 2), roundMs)));
+      for (const codec of codecs) {
         const [a, b] = halves.map((half) => half.find((r) => r.codec === codec)!);
         rows.push({ ...a!, encodeUs: (a!.encodeUs + b!.encodeUs) / 2, decodeUs: (a!.decodeUs + b!.decodeUs) / 2, totalUs: (a!.totalUs + b!.totalUs) / 2 });
       }

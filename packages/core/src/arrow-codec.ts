@@ -8,6 +8,7 @@ import { encodeCompact } from "./compact-layout.js";
 import { decodeCompact } from "./compact-reader.js";
 import { RecordLayouts, RecordReader } from "./record-layout.js";
 import { TypeDescriptorCache } from "./type-cache.js";
+import { type AssignedTypeId, TypeIdRegistry } from "./type-ids.js";
 import { describeType, writeTypeDescriptor } from "./type-descriptor.js";
 
 /**
@@ -41,6 +42,11 @@ export interface EncodedPayload {
   encoding: PayloadEncoding;
   chunks: Uint8Array[];
   byteLength: number;
+  /**
+   * Set when the payload names its type by id: the id and the TYPE_DEFINITION payload that
+   * must reach each receiver before this payload (once per receiver, see SendOptions.prelude).
+   */
+  typeDefinition?: AssignedTypeId;
 }
 
 /** Per-call options of `encodeValue`. */
@@ -58,25 +64,34 @@ export interface EncodeOptions {
 export interface DecodeOptions {
   /** Where decoded types are cached by descriptor; one per decoder (default: one per process). */
   types?: TypeDescriptorCache;
+  /**
+   * The type of a compact payload that names its type by id (a TypeTable's `typeOf`, bound);
+   * without it such a payload is an UnknownTypeIdError.
+   */
+  byId?: (id: number) => DataType;
 }
 
 const EMPTY_PAYLOAD: EncodedPayload = Object.freeze({ encoding: PayloadEncoding.EMPTY, chunks: [], byteLength: 0 }) as EncodedPayload;
 
 /**
  * An encoder with its own cache of inferred types, so that every message of one shape carries
- * the same type object and its descriptor is written once. Meant to be kept per output; when a
- * transport learns to send the type descriptor once per subscriber (issue 7, item 1), this is
- * where the descriptor and its id will live.
+ * the same type object and its descriptor is written once. Kept per output. With `typeIds`, each
+ * distinct compact type gets an id (up to MAX_TYPE_IDS_PER_OUTPUT, then descriptors go inline
+ * again) and compact payloads carry the id instead of the descriptor; the payload's
+ * `typeDefinition` must then reach every receiver before it (docs/payload-format.md).
  */
 export class ValueEncoder {
   readonly types: TypeDescriptorCache;
+  /** The type ids of this encoder, when it sends types by id. */
+  readonly typeIds: TypeIdRegistry | undefined;
   /** Reused for the descriptor of each inferred type: most are cache hits and need no bytes of their own. */
   readonly #scratch: number[] = [];
   /** The fast path for flat records of numbers, strings, booleans and bigints (record-layout.ts). */
   readonly #records = new RecordLayouts();
 
-  constructor(init: { types?: TypeDescriptorCache } = {}) {
+  constructor(init: { types?: TypeDescriptorCache; typeIds?: boolean | TypeIdRegistry } = {}) {
     this.types = init.types ?? new TypeDescriptorCache();
+    this.typeIds = init.typeIds instanceof TypeIdRegistry ? init.typeIds : init.typeIds ? new TypeIdRegistry() : undefined;
   }
 
   /**
@@ -92,10 +107,14 @@ export class ValueEncoder {
       return { encoding: PayloadEncoding.RAW, chunks: [value], byteLength: value.byteLength };
     }
     if (options?.type === undefined && isPlainObject(value)) {
-      const record = this.#records.encode(value);
-      if (record) return { encoding: PayloadEncoding.ARROW_COMPACT, chunks: record.chunks, byteLength: record.byteLength };
+      const record = this.#records.encode(value, this.typeIds);
+      if (record) {
+        const payload: EncodedPayload = { encoding: PayloadEncoding.ARROW_COMPACT, chunks: record.chunks, byteLength: record.byteLength };
+        if (record.typeDefinition) payload.typeDefinition = record.typeDefinition;
+        return payload;
+      }
     }
-    return encodeVector(this.toVector(value, options));
+    return encodeVector(this.toVector(value, options), this.typeIds);
   }
 
   /**
@@ -151,15 +170,22 @@ export function toVector(value: Exclude<SendableValue, null | undefined>, option
 }
 
 /**
- * Encodes an Arrow vector: compactly when it is one unsliced chunk of covered types, else as an
- * Arrow IPC stream of one column named `value`.
+ * Encodes an Arrow vector: compactly when it is one unsliced chunk of covered types (its type by
+ * id when `typeIds` has or gives one), else as an Arrow IPC stream of one column named `value`.
  */
-export function encodeVector(vector: Vector): EncodedPayload {
+export function encodeVector(vector: Vector, typeIds?: TypeIdRegistry): EncodedPayload {
   if (vector.data.length === 1) {
     const data = vector.data[0]!;
     const descriptor = describeType(data.type);
-    const compact = descriptor && encodeCompact(data, descriptor);
-    if (compact) return { encoding: PayloadEncoding.ARROW_COMPACT, chunks: compact.chunks, byteLength: compact.byteLength };
+    if (descriptor) {
+      const assigned = typeIds?.idOf(descriptor);
+      const compact = encodeCompact(data, descriptor, assigned?.id);
+      if (compact) {
+        const payload: EncodedPayload = { encoding: PayloadEncoding.ARROW_COMPACT, chunks: compact.chunks, byteLength: compact.byteLength };
+        if (assigned) payload.typeDefinition = assigned;
+        return payload;
+      }
+    }
   }
   const ipc = tableToIPC(new Table({ value: vector }), "stream");
   return { encoding: PayloadEncoding.ARROW_IPC, chunks: [ipc], byteLength: ipc.byteLength };
@@ -180,7 +206,7 @@ export function readRecord(payload: Uint8Array, options?: DecodeOptions): Record
     reader = recordReaders.get(types) ?? new RecordReader(types);
     recordReaders.set(types, reader);
   }
-  return reader.read(payload);
+  return reader.read(payload, options?.byId);
 }
 
 /**
@@ -208,12 +234,14 @@ export function decodeValue(encoding: PayloadEncoding, payload: Uint8Array, opti
     }
     case PayloadEncoding.ARROW_COMPACT:
       try {
-        return new Vector([decodeCompact(payload, options?.types ?? defaultTypes)]);
+        return new Vector([decodeCompact(payload, options?.types ?? defaultTypes, options?.byId)]);
       } catch (cause) {
         if (cause instanceof FrameDecodeError) throw cause;
         // The reader checks every bound it knows of; anything else Arrow throws is still bad bytes.
         throw new FrameDecodeError("compact payload is malformed", undefined, { cause });
       }
+    case PayloadEncoding.TYPE_DEFINITION:
+      throw new FrameDecodeError("a TYPE_DEFINITION frame defines a type id and carries no value");
     default:
       throw new FrameDecodeError(`unknown payload encoding ${String(encoding)}`);
   }

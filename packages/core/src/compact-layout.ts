@@ -9,12 +9,17 @@ import { align8 } from "./frame-codec.js";
  *
  * ```
  * 0 u8 tag 0xC2   2 u16 descriptor bytes   8  u32 buffer count   16 descriptor, padding to 8
- * 1 u8 flags (0)  4 u32 node count         12 u32 reserved (0)      nodes: u32 length, u32 null count
+ * 1 u8 flags      4 u32 node count         12 u32 reserved (0)      nodes: u32 length, u32 null count
  *                                                                   buffer lengths: u32 each, padding to 8
  *                                                                   buffers, each padded to 8
  * ```
+ *
+ * Flag `COMPACT_BY_ID` (0x01): the descriptor field holds a u32 type id (D = 4) defined earlier
+ * by a TYPE_DEFINITION frame, instead of the descriptor.
  */
 export const COMPACT_TAG = 0xc2;
+/** Flags bit: the descriptor field is a u32 type id. */
+export const COMPACT_BY_ID = 0x01;
 /** Bytes of the fixed head, before the type descriptor. */
 export const COMPACT_HEAD_BYTES = 16;
 const PADDING = new Uint8Array(8);
@@ -103,17 +108,19 @@ function copyInto(block: Uint8Array, views: Typed[], at: number, source: ArrayBu
 }
 
 /**
- * Lays `data` out compactly under `descriptor` (its type's descriptor). Buffers of up to
+ * Lays `data` out compactly under `descriptor` (its type's descriptor), or under `typeId`
+ * (flag COMPACT_BY_ID) when given: the receiver must have the id's definition. Buffers of up to
  * `COMPACT_INLINE_BYTES` are copied next to the head, larger ones are sent as they are (no copy).
  * Returns undefined when some array is sliced (non-zero offset) or a dictionary is chunked:
  * the caller then falls back to Arrow IPC.
  */
-export function encodeCompact(data: Data, descriptor: Uint8Array): CompactChunks | undefined {
+export function encodeCompact(data: Data, descriptor: Uint8Array, typeId?: number): CompactChunks | undefined {
   const nodes: number[] = [];
   const buffers: Buffers = { sources: [], lengths: [] };
   if (!collect(data, nodes, buffers)) return undefined;
   const { sources, lengths } = buffers;
-  const descriptorEnd = COMPACT_HEAD_BYTES + align8(descriptor.byteLength);
+  const descriptorLength = typeId === undefined ? descriptor.byteLength : 4;
+  const descriptorEnd = COMPACT_HEAD_BYTES + align8(descriptorLength);
   const lengthsAt = descriptorEnd + nodes.length * 4;
   const headBytes = lengthsAt + align8(lengths.length * 4);
   let inlineBytes = 0;
@@ -123,11 +130,15 @@ export function encodeCompact(data: Data, descriptor: Uint8Array): CompactChunks
   let block: Uint8Array = Buffer.allocUnsafe(headBytes + inlineBytes).fill(0);
   if (block.byteOffset % 8 !== 0) block = new Uint8Array(headBytes + inlineBytes);
   block[0] = COMPACT_TAG;
-  block[2] = descriptor.byteLength;
-  block[3] = descriptor.byteLength >>> 8;
+  block[2] = descriptorLength;
+  block[3] = descriptorLength >>> 8;
   setU32(block, 4, nodes.length / 2);
   setU32(block, 8, lengths.length);
-  block.set(descriptor, COMPACT_HEAD_BYTES);
+  if (typeId === undefined) block.set(descriptor, COMPACT_HEAD_BYTES);
+  else {
+    block[1] = COMPACT_BY_ID;
+    setU32(block, COMPACT_HEAD_BYTES, typeId);
+  }
   for (let i = 0; i < nodes.length; i++) setU32(block, descriptorEnd + i * 4, nodes[i]!);
   const views: Typed[] = [];
   const chunks: Uint8Array[] = [];

@@ -1,7 +1,7 @@
 import { type Data, type DataType, type Dictionary, type FixedSizeList, type Struct, Type, makeVector } from "apache-arrow";
 import { newData } from "./arrow-data.js";
-import { COMPACT_HEAD_BYTES, COMPACT_TAG, type ViewConstructor } from "./compact-layout.js";
-import { FrameDecodeError } from "./errors.js";
+import { COMPACT_BY_ID, COMPACT_HEAD_BYTES, COMPACT_TAG, type ViewConstructor } from "./compact-layout.js";
+import { FrameDecodeError, UnknownTypeIdError } from "./errors.js";
 import { align8 } from "./frame-codec.js";
 import type { TypeDescriptorCache } from "./type-cache.js";
 
@@ -144,24 +144,42 @@ class CompactReader {
 
 /**
  * Rebuilds Arrow data from a compact payload over views of `payload` (copied only where a
- * buffer is not aligned for its element size). The type comes from `types`.
+ * buffer is not aligned for its element size). The type comes from `types`, or from `byId` when
+ * the payload names it by id (flag COMPACT_BY_ID).
  * @throws FrameDecodeError for a wrong tag or flags, a truncated payload, lengths or offsets out
- *   of bounds, a descriptor that does not parse, or node and buffer counts that do not match it.
+ *   of bounds, a descriptor that does not parse, or node and buffer counts that do not match it;
+ *   UnknownTypeIdError (a FrameDecodeError) for an id without `byId` (or from `byId`).
  */
-export function decodeCompact(payload: Uint8Array, types: TypeDescriptorCache): Data {
+export function decodeCompact(payload: Uint8Array, types: TypeDescriptorCache, byId?: (id: number) => DataType): Data {
   if (payload.byteLength < COMPACT_HEAD_BYTES) throw new FrameDecodeError("compact payload is shorter than its head", 0);
   if (payload[0] !== COMPACT_TAG) throw new FrameDecodeError(`compact payload tag is ${payload[0]}, expected ${COMPACT_TAG}`, 0);
-  if (payload[1] !== 0) throw new FrameDecodeError(`compact payload has unknown flags ${payload[1]}`, 1);
+  const flags = payload[1]!;
+  if ((flags & ~COMPACT_BY_ID) !== 0) throw new FrameDecodeError(`compact payload has unknown flags ${flags}`, 1);
   const descriptorBytes = payload[2]! | (payload[3]! << 8);
+  if (flags === COMPACT_BY_ID && descriptorBytes !== 4) throw new FrameDecodeError(`compact payload by type id has a ${descriptorBytes}-byte id field, expected 4`, 2);
   const nodeCount = u32(payload, 4);
   const bufferCount = u32(payload, 8);
   const nodesAt = COMPACT_HEAD_BYTES + align8(descriptorBytes);
   const lengthsAt = nodesAt + nodeCount * 8;
   const buffersAt = lengthsAt + align8(bufferCount * 4);
   if (buffersAt > payload.byteLength) throw new FrameDecodeError("compact payload head runs past the end of the payload", 4);
-  const type = types.typeOf(payload.subarray(COMPACT_HEAD_BYTES, COMPACT_HEAD_BYTES + descriptorBytes));
+  let type: DataType;
+  if (flags === COMPACT_BY_ID) {
+    const id = u32(payload, COMPACT_HEAD_BYTES);
+    if (!byId) throw new UnknownTypeIdError(id);
+    type = byId(id);
+  } else type = types.typeOf(payload.subarray(COMPACT_HEAD_BYTES, COMPACT_HEAD_BYTES + descriptorBytes));
   const reader = new CompactReader(payload, nodesAt, nodeCount, lengthsAt, bufferCount, buffersAt);
   const data = reader.data(type);
   if (reader.node !== nodeCount || reader.buffer !== bufferCount) throw new FrameDecodeError("compact payload has more nodes or buffers than its type", 4);
   return data;
+}
+
+/**
+ * The type id a compact payload names (flag COMPACT_BY_ID), or undefined when it carries its
+ * descriptor inline or its head is malformed (decodeCompact reports that).
+ */
+export function compactTypeId(payload: Uint8Array): number | undefined {
+  if (payload.byteLength < COMPACT_HEAD_BYTES + 4 || payload[0] !== COMPACT_TAG || payload[1] !== COMPACT_BY_ID || payload[2] !== 4 || payload[3] !== 0) return undefined;
+  return u32(payload, COMPACT_HEAD_BYTES);
 }

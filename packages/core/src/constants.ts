@@ -51,3 +51,8 @@ export const DEFAULT_TYPE_CACHE_ENTRIES = 256;
 export const MAX_TYPE_DEPTH = 64;
 /** Payload buffers up to this many bytes are copied into the payload head instead of sent as their own chunk. */
 export const COMPACT_INLINE_BYTES = 1024;
+/**
+ * Distinct types an output's encoder gives an id (sent once per subscriber as a TYPE_DEFINITION);
+ * types beyond this travel with their descriptor inline, as without ids.
+ */
+export const MAX_TYPE_IDS_PER_OUTPUT = 1024;

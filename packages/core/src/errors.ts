@@ -22,6 +22,20 @@ export class FrameDecodeError extends RivuletError {
   }
 }
 
+/**
+ * A compact payload names its type by an id (docs/payload-format.md) that no TYPE_DEFINITION
+ * frame on this input has defined: the producer's definition was lost or never sent.
+ */
+export class UnknownTypeIdError extends FrameDecodeError {
+  constructor(
+    readonly typeId: number,
+    readonly inputId?: string,
+    readonly nodeId?: string,
+  ) {
+    super(`compact payload names type id ${typeId}, which no TYPE_DEFINITION${inputId ? ` on input '${inputId}'` : ""}${nodeId ? ` of node '${nodeId}'` : ""} defined`, 16);
+  }
+}
+
 /** `sendOutput` was called with an output id the descriptor does not declare for this node. */
 export class UndeclaredOutputError extends RivuletError {
   constructor(

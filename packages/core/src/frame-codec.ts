@@ -25,6 +25,8 @@ export const PayloadEncoding = {
   ARROW_COMPACT: 2,
   /** No payload; the value is an empty Null array. */
   EMPTY: 3,
+  /** A type id and its compact type descriptor, for later compact payloads by id (docs/payload-format.md); not a message. */
+  TYPE_DEFINITION: 4,
 } as const;
 export type PayloadEncoding = (typeof PayloadEncoding)[keyof typeof PayloadEncoding];
 
@@ -86,7 +88,7 @@ export function decodeFrame(frame: Uint8Array): DecodedFrame {
     throw new FrameDecodeError(`frame has protocol version ${version}, expected ${PROTOCOL_VERSION}`, 0);
   }
   const encoding = view.getUint8(1);
-  if (encoding > PayloadEncoding.EMPTY) throw new FrameDecodeError(`unknown payload encoding ${encoding}`, 1);
+  if (encoding > PayloadEncoding.TYPE_DEFINITION) throw new FrameDecodeError(`unknown payload encoding ${encoding}`, 1);
   const paramBytes = view.getUint32(4, true);
   const payloadStart = align8(FRAME_HEADER_BYTES + paramBytes);
   if (payloadStart > frame.byteLength) {

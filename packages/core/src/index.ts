@@ -22,7 +22,7 @@ export * from "./event.js";
 export * from "./constants.js";
 export * from "./transport.js";
 export * from "./transport-errors.js";
-export { SubscriberOutbox, type SubscriberOutboxInit, type OutboxSink } from "./subscriber-outbox.js";
+export { SubscriberOutbox, type SubscriberOutboxInit, type OutboxSink, type OutboxPrelude } from "./subscriber-outbox.js";
 export type { SendableValue } from "./arrow-codec.js";
 export { toRows } from "./arrow-rows.js";
 export { ConcurrentPullError, type PullOptions } from "./queued-iterator.js";

@@ -1,9 +1,10 @@
 import { type DataType, Field, Precision, Struct, Type } from "apache-arrow";
 import { INFERRED } from "./arrow-infer.js";
-import { COMPACT_HEAD_BYTES, COMPACT_TAG, type CompactChunks } from "./compact-layout.js";
+import { COMPACT_BY_ID, COMPACT_HEAD_BYTES, COMPACT_TAG, type CompactChunks } from "./compact-layout.js";
 import { COMPACT_INLINE_BYTES } from "./constants.js";
 import { align8 } from "./frame-codec.js";
 import type { TypeDescriptorCache } from "./type-cache.js";
+import type { AssignedTypeId, TypeIdRegistry } from "./type-ids.js";
 import { writeTypeDescriptor } from "./type-descriptor.js";
 
 /**
@@ -19,6 +20,11 @@ import { writeTypeDescriptor } from "./type-descriptor.js";
  * head this layout writes for its type (only the string lengths may differ) is read straight
  * into a plain object; anything else, a damaged payload included, returns undefined and goes
  * through the general reader, which checks every bound and names what is wrong.
+ *
+ * Types by id (flag COMPACT_BY_ID, type-ids.ts) work both ways: the writer asks the output's
+ * registry for the shape's id and writes it in place of the descriptor; the reader resolves a
+ * payload's id through the input's table first (ids are per producer, so a head by id is only
+ * compared against the shape its input's table names).
  */
 
 const NUMBER = 0;
@@ -35,6 +41,12 @@ const MAX_FIELDS = 64;
 interface Shape {
   keys: string[];
   kinds: number[];
+  /** The type descriptor (one object per shape, so a registry finds its id by identity). */
+  descriptor: Uint8Array;
+  /** With a type id: the id this head carries in place of the descriptor. */
+  id?: number;
+  /** The same shape by id, for the last id it was written or read with. */
+  byId?: Shape;
   /** Tag, counts, descriptor, node table and the buffer lengths that do not vary; zeros elsewhere. */
   head: Uint8Array;
   /** Where the buffer lengths start in `head`. */
@@ -45,20 +57,38 @@ interface Shape {
   template: Record<string, unknown>;
 }
 
+/** A record's payload, and the type id definition it needs first when it is written by id. */
+export interface RecordPayload extends CompactChunks {
+  typeDefinition?: AssignedTypeId;
+}
+
 /** The fast path's cache: the last record shape seen (an output usually sends one shape). */
 export class RecordLayouts {
   #shape: Shape | undefined;
 
-  /** The payload of `record`, or undefined when it is not a flat record of covered fields. */
-  encode(record: Record<string, unknown>): CompactChunks | undefined {
+  /**
+   * The payload of `record`, or undefined when it is not a flat record of covered fields. With
+   * `typeIds`, the type goes by id when the registry gives one (as `encodeVector` does).
+   */
+  encode(record: Record<string, unknown>, typeIds?: TypeIdRegistry): RecordPayload | undefined {
     let shape = this.#shape;
     if (!shape || !fits(shape, record)) {
       shape = shapeOf(record);
       if (!shape) return undefined;
       this.#shape = shape;
     }
-    return write(shape, record);
+    const assigned = typeIds?.idOf(shape.descriptor);
+    if (!assigned) return write(shape, record);
+    const payload: RecordPayload | undefined = write(withId(shape, assigned.id), record);
+    if (payload) payload.typeDefinition = assigned;
+    return payload;
   }
+}
+
+/** `shape` with `id` in place of its descriptor (memoized for the last id). */
+function withId(shape: Shape, id: number): Shape {
+  if (shape.byId?.id !== id) shape.byId = shapeFor(shape.keys, shape.kinds, id);
+  return shape.byId!;
 }
 
 /** True when `record` has exactly the keys of `shape`, in order, each of its kind. */
@@ -90,23 +120,27 @@ function shapeOf(record: Record<string, unknown>): Shape | undefined {
 /** The leaf type of each kind, as inference gives it. */
 const LEAVES = [INFERRED.FLOAT64, INFERRED.UTF8, INFERRED.BOOL, INFERRED.INT64];
 
-function shapeFor(keys: string[], kinds: number[]): Shape | undefined {
-  const descriptor: number[] = [];
-  if (!writeTypeDescriptor(new Struct(keys.map((key, i) => new Field(key, LEAVES[kinds[i]!]!, true))), descriptor)) return undefined;
+function shapeFor(keys: string[], kinds: number[], id?: number): Shape | undefined {
+  const written: number[] = [];
+  if (!writeTypeDescriptor(new Struct(keys.map((key, i) => new Field(key, LEAVES[kinds[i]!]!, true))), written)) return undefined;
+  const descriptor = Uint8Array.from(written);
+  // By id, the descriptor field is the 4-byte id.
+  const field = id === undefined ? descriptor : new Uint8Array(new Uint32Array([id]).buffer);
   const nodeCount = 1 + keys.length;
   // Buffers in pre-order: the struct's validity, then per field its validity and its values
   // (a string: offsets, then bytes).
   const lengths = [0];
   for (const kind of kinds) lengths.push(0, ...(kind === STRING ? [8, 0] : [kind === BOOLEAN ? 1 : 8]));
-  const descriptorEnd = COMPACT_HEAD_BYTES + align8(descriptor.length);
+  const descriptorEnd = COMPACT_HEAD_BYTES + align8(field.length);
   const lengthsAt = descriptorEnd + nodeCount * 8;
   const head = new Uint8Array(lengthsAt + align8(lengths.length * 4));
   const view = new DataView(head.buffer);
   head[0] = COMPACT_TAG;
-  view.setUint16(2, descriptor.length, true);
+  if (id !== undefined) head[1] = COMPACT_BY_ID;
+  view.setUint16(2, field.length, true);
   view.setUint32(4, nodeCount, true);
   view.setUint32(8, lengths.length, true);
-  head.set(descriptor, COMPACT_HEAD_BYTES);
+  head.set(field, COMPACT_HEAD_BYTES);
   for (let n = 0; n < nodeCount; n++) view.setUint32(descriptorEnd + n * 8, 1, true); // length 1, null count 0
   lengths.forEach((length, i) => view.setUint32(lengthsAt + i * 4, length, true));
   // A string field's runs are validity, offsets, bytes: its bytes' length is the run's third.
@@ -117,10 +151,10 @@ function shapeFor(keys: string[], kinds: number[]): Shape | undefined {
   }
   const template: Record<string, unknown> = {};
   for (const key of keys) template[key] = null;
-  return { keys, kinds, head, lengthsAt, varying, template };
+  return { keys, kinds, descriptor, ...(id === undefined ? {} : { id }), head, lengthsAt, varying, template };
 }
 
-function write(shape: Shape, record: Record<string, unknown>): CompactChunks | undefined {
+function write(shape: Shape, record: Record<string, unknown>): RecordPayload | undefined {
   const { keys, kinds, head, varying } = shape;
   let total = head.byteLength;
   for (let i = 0; i < keys.length; i++) {
@@ -197,13 +231,19 @@ export class RecordReader {
   /** The shape of the last record read: its head holds the descriptor, so a match needs no lookup. */
   #last: Shape | undefined;
 
-  /** The record in `payload`, or undefined when it is not exactly a flat record's layout. */
-  read(payload: Uint8Array): Record<string, unknown> | undefined {
+  /**
+   * The record in `payload`, or undefined when it is not exactly a flat record's layout.
+   * `byId` resolves a payload's type id (the receiving input's table); without it, or when it
+   * throws, a payload by id is left to the general reader.
+   */
+  read(payload: Uint8Array, byId?: (id: number) => DataType): Record<string, unknown> | undefined {
+    if (payload.byteLength < COMPACT_HEAD_BYTES || payload[0] !== COMPACT_TAG) return undefined;
+    if (payload[1] === COMPACT_BY_ID) return byId ? this.#readById(payload, byId) : undefined;
+    if (payload[1] !== 0) return undefined;
     if (this.#last) {
       const record = readShape(this.#last, payload);
       if (record) return record;
     }
-    if (payload.byteLength < COMPACT_HEAD_BYTES || payload[0] !== COMPACT_TAG || payload[1] !== 0) return undefined;
     const descriptorBytes = payload[2]! | (payload[3]! << 8);
     if (COMPACT_HEAD_BYTES + descriptorBytes > payload.byteLength) return undefined;
     let type: DataType;
@@ -212,11 +252,29 @@ export class RecordReader {
     } catch {
       return undefined;
     }
-    let shape = this.#shapes.get(type);
-    if (shape === undefined) this.#shapes.set(type, (shape = shapeOfType(type) ?? null));
+    const shape = this.#shapeOf(type);
     if (!shape) return undefined;
     this.#last = shape;
     return readShape(shape, payload);
+  }
+
+  #readById(payload: Uint8Array, byId: (id: number) => DataType): Record<string, unknown> | undefined {
+    if ((payload[2]! | (payload[3]! << 8)) !== 4 || payload.byteLength < COMPACT_HEAD_BYTES + 4) return undefined;
+    const id = (payload[16]! | (payload[17]! << 8) | (payload[18]! << 16)) + payload[19]! * 0x1000000;
+    let type: DataType;
+    try {
+      type = byId(id);
+    } catch {
+      return undefined;
+    }
+    const shape = this.#shapeOf(type);
+    return shape ? readShape(withId(shape, id), payload) : undefined;
+  }
+
+  #shapeOf(type: DataType): Shape | undefined {
+    let shape = this.#shapes.get(type);
+    if (shape === undefined) this.#shapes.set(type, (shape = shapeOfType(type) ?? null));
+    return shape ?? undefined;
   }
 }
 

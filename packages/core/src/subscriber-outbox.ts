@@ -18,6 +18,12 @@ export interface OutboxSink<F> {
   write(frame: F): void;
 }
 
+/** A frame another frame needs before it on the sink, once per `key` (SendOptions.prelude). */
+export interface OutboxPrelude<F> {
+  key: string;
+  frame: F;
+}
+
 /** Options of a SubscriberOutbox. */
 export interface SubscriberOutboxInit<F> {
   sink: OutboxSink<F>;
@@ -36,6 +42,8 @@ export interface SubscriberOutboxInit<F> {
   stallMs?: number;
   /** Bytes of a frame, for `queuedBytes`. */
   sizeOf: (frame: F) => number;
+  /** The prelude a frame needs, if any (see `offer`). */
+  preludeOf?: (frame: F) => OutboxPrelude<F> | undefined;
 }
 
 /**
@@ -64,6 +72,12 @@ export interface SubscriberOutboxInit<F> {
  * program. Frames offered without credit (a producer that ignores the promise) wait here,
  * unbounded, until credits come; those still waiting when the subscriber leaves count as
  * drops. Without `credits`, only the sink's watermark paces the producer.
+ *
+ * Preludes (`preludeOf`): a frame may need another frame before it (a type definition). The
+ * prelude travels with the frame and is written to the sink right before the first frame that
+ * needs it, once per key for the life of the outbox (one connection). It is not a frame of the
+ * queue: it takes no slot and no credit, is not counted, and cannot be dropped, since every frame
+ * that needs it carries it (a dropped frame's successor writes it).
  */
 export class SubscriberOutbox<F> {
   readonly #sink: OutboxSink<F>;
@@ -71,6 +85,9 @@ export class SubscriberOutbox<F> {
   readonly #flowControl: boolean;
   readonly #stallMs: number;
   readonly #sizeOf: (frame: F) => number;
+  readonly #preludeOf: ((frame: F) => OutboxPrelude<F> | undefined) | undefined;
+  /** Keys of the preludes written to the sink. */
+  readonly #preludesWritten = new Set<string>();
   readonly #waiters = new Set<() => void>();
   /** Frames of a credit-controlled subscriber offered while it had no credit. */
   #uncredited: F[] = [];
@@ -87,6 +104,7 @@ export class SubscriberOutbox<F> {
     this.#flowControl = init.flowControl;
     this.#stallMs = init.stallMs ?? DEFAULT_SUBSCRIBER_STALL_MS;
     this.#sizeOf = init.sizeOf;
+    this.#preludeOf = init.preludeOf;
     this.#credits = init.flowControl ? init.credits : undefined;
   }
 
@@ -128,10 +146,10 @@ export class SubscriberOutbox<F> {
   offer(frame: F, signal?: AbortSignal): Promise<void> | undefined {
     if (this.#closed) return undefined;
     if (this.#flowControl) {
-      if (this.#credits === undefined) this.#sink.write(frame);
+      if (this.#credits === undefined) this.#write(frame);
       else if (this.#credits > 0 && this.#uncredited.length === 0) {
         this.#credits--;
-        this.#sink.write(frame);
+        this.#write(frame);
       } else {
         this.#uncredited.push(frame);
         this.#queuedBytes += this.#sizeOf(frame);
@@ -139,7 +157,7 @@ export class SubscriberOutbox<F> {
       return this.#mayGoOn() ? undefined : this.#wait(signal);
     }
     if (this.#queue.length === 0 && this.#sink.writable) {
-      this.#sink.write(frame);
+      this.#write(frame);
       return undefined;
     }
     const dropped = this.#queue.push(frame);
@@ -169,7 +187,7 @@ export class SubscriberOutbox<F> {
       const frame = this.#uncredited[written++]!;
       this.#credits--;
       this.#queuedBytes -= this.#sizeOf(frame);
-      this.#sink.write(frame);
+      this.#write(frame);
     }
     if (written > 0) this.#uncredited = this.#uncredited.slice(written);
     if (this.#mayGoOn()) this.#wake();
@@ -184,14 +202,24 @@ export class SubscriberOutbox<F> {
     this.#closed = true;
     while (this.#queue.length > 0) {
       const frame = this.#queue.shift()!;
-      if (flush) this.#sink.write(frame);
+      if (flush) this.#write(frame);
     }
     // A clean close delivers what was sent, credit or not: the subscriber reads to the end.
-    if (flush) for (const frame of this.#uncredited) this.#sink.write(frame);
+    if (flush) for (const frame of this.#uncredited) this.#write(frame);
     else this.#discarded += this.#uncredited.length;
     this.#uncredited = [];
     this.#queuedBytes = 0;
     this.#wake();
+  }
+
+  /** Writes a frame to the sink, after its prelude when the sink has not had that one yet. */
+  #write(frame: F): void {
+    const prelude = this.#preludeOf?.(frame);
+    if (prelude && !this.#preludesWritten.has(prelude.key)) {
+      this.#preludesWritten.add(prelude.key);
+      this.#sink.write(prelude.frame);
+    }
+    this.#sink.write(frame);
   }
 
   /** A flow-controlled send may go on: the sink is under its watermark and a credit is free. */
@@ -203,7 +231,7 @@ export class SubscriberOutbox<F> {
     while (this.#queue.length > 0 && this.#sink.writable) {
       const frame = this.#queue.shift()!;
       this.#queuedBytes -= this.#sizeOf(frame);
-      this.#sink.write(frame);
+      this.#write(frame);
     }
   }
 

@@ -100,6 +100,15 @@ export interface SubscribeOptions {
 /** Options of `send`. */
 export interface SendOptions {
   signal?: AbortSignal;
+  /**
+   * A frame this frame needs before it on each subscriber's connection (a TYPE_DEFINITION, see
+   * docs/payload-format.md). A publisher with `preludes` writes it to each connection exactly
+   * once per `key`, right before the first frame that carries it, including on connections
+   * that join later; it is not a message: never queued behind other frames, dropped, counted
+   * or charged a credit. A key always stands for the same chunks. Publishers without
+   * `preludes` ignore it (the SDK does not send frames needing one to them).
+   */
+  prelude?: { key: string; chunks: readonly Uint8Array[] };
 }
 
 /** The sending side of one channel. */
@@ -128,6 +137,8 @@ export interface Publisher {
   readonly bufferedBytes: number;
   /** Subscribers currently attached. */
   readonly subscriberCount: number;
+  /** True when `send` honours `SendOptions.prelude`; absent or false, it ignores it. */
+  readonly preludes?: boolean;
   /**
    * Ids of the subscribers a send is waiting for right now (flow control, or a full drop_oldest
    * queue), so that a stalled consumer can be reported by name. Optional: only transports that

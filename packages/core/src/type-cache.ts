@@ -71,13 +71,15 @@ export class TypeDescriptorCache {
   }
 }
 
-function fnv1a(bytes: ArrayLike<number>): number {
+/** FNV-1a hash of bytes (also keys type ids by descriptor, type-ids.ts). */
+export function fnv1a(bytes: ArrayLike<number>): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
   return hash >>> 0;
 }
 
-function sameBytes(a: Uint8Array, b: ArrayLike<number>): boolean {
+/** True when both hold the same bytes. */
+export function sameBytes(a: Uint8Array, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

@@ -6,6 +6,8 @@ import { toRows } from "../src/arrow-rows.js";
 import { COMPACT_INLINE_BYTES } from "../src/constants.js";
 import { PayloadEncoding } from "../src/frame-codec.js";
 import { RecordLayouts } from "../src/record-layout.js";
+import { TypeIdRegistry } from "../src/type-ids.js";
+import { TypeTable } from "../src/type-table.js";
 import { INT64_MAX, INT64_MIN, shapeArb, valueOf } from "./arrow-shapes.js";
 const scalar = fc.oneof(
   fc.double(),
@@ -134,5 +136,45 @@ describe("the flat-record fast path (record-layout.ts)", () => {
     const [row] = toRows(decodeValue(PayloadEncoding.ARROW_COMPACT, bytes)) as Record<string, unknown>[];
     expect(Object.keys(row!)).toEqual(["__proto__", "a"]);
     expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+  });
+
+  it("by type id: writes exactly the general path's bytes, with the same definitions, and reads them back through the input's table", () => {
+    fc.assert(
+      fc.property(fc.array(flatRecord, { minLength: 1, maxLength: 6 }), (records) => {
+        const fast = new ValueEncoder({ typeIds: true });
+        const general = new TypeIdRegistry();
+        const table = new TypeTable();
+        for (const record of records) {
+          const payload = fast.encode(record);
+          const expected = encodeVector(toVector(record), general);
+          expect(concat(payload.chunks)).toEqual(concat(expected.chunks));
+          expect(payload.typeDefinition?.id).toBe(expected.typeDefinition?.id);
+          expect(payload.typeDefinition?.definition).toEqual(expected.typeDefinition?.definition);
+          table.define(payload.typeDefinition!.definition);
+          const bytes = concat(payload.chunks);
+          const byId = (id: number) => table.typeOf(id);
+          expect(readRecord(bytes, { byId })).toEqual(record);
+          expect(readRecord(bytes, { byId })).toEqual(toRows(decodeValue(payload.encoding, bytes, { byId }))[0]);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("by type id: without the input's table, or with an id it does not know, leaves the payload to the general reader", () => {
+    const payload = new ValueEncoder({ typeIds: true }).encode({ a: 1, s: "x" });
+    const bytes = concat(payload.chunks);
+    expect(readRecord(bytes)).toBeUndefined();
+    expect(
+      readRecord(bytes, {
+        byId: () => {
+          throw new Error("unknown");
+        },
+      }),
+    ).toBeUndefined();
+    // Another input's table may give the same id another type: the head is compared against that one.
+    const other = new TypeTable();
+    other.define(new ValueEncoder({ typeIds: true }).encode({ a: "not a number", s: "x" }).typeDefinition!.definition);
+    expect(readRecord(bytes, { byId: (id) => other.typeOf(id) })).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { type DropCounts, type InputConfig, type LogLevel, type Metadata, type NodeConfig, type NodeEvent, type NodeStatus, NodeStoppedError, type Parameter, type PlannedChannel, type PullOptions, type SendableValue, type Subscription, type Transport, type TransportPlugins, UndeclaredOutputError } from "@rivulet/core";
-import { type DaemonToNode, HybridClock, PayloadEncoding, QueuedIterator, decodeFrame, importTransport, loadTransport, readNodeConfig, waitFor } from "@rivulet/core/internal";
+import { type DaemonToNode, type DecodedFrame, HybridClock, PayloadEncoding, QueuedIterator, TypeTable, compactTypeId, decodeFrame, importTransport, loadTransport, readNodeConfig, waitFor } from "@rivulet/core/internal";
 import { ControlClient } from "./control-client.js";
 import { DropReporter } from "./drop-reporter.js";
 import { LazyInputEvent } from "./input-event.js";
@@ -54,6 +54,8 @@ export class Node implements AsyncIterable<NodeEvent> {
   readonly #plugins: TransportPlugins;
   readonly #transports = new Map<string, Transport>();
   readonly #outputs = new Map<string, OutputChannel>();
+  /** Types by id per input, from the TYPE_DEFINITION frames its producer sent. */
+  readonly #typeTables = new Map<string, TypeTable>();
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #pending = new Map<string, AbortController>();
   readonly #openInputs = new Set<string>();
@@ -358,20 +360,49 @@ export class Node implements AsyncIterable<NodeEvent> {
     return transport;
   }
 
+  /**
+   * A data frame from an input's transport: a message becomes an INPUT event (its type resolved
+   * now when it names one by id); a TYPE_DEFINITION is recorded in the input's type table and
+   * is not a message. Bad bytes, or an id no definition named, are an ERROR event.
+   */
   #onFrame(inputId: string, frame: Uint8Array): void {
+    let decoded: DecodedFrame | undefined;
+    try {
+      decoded = decodeFrame(frame);
+      if (decoded.encoding === PayloadEncoding.TYPE_DEFINITION) {
+        this.#typeTable(inputId).define(decoded.payload);
+        return;
+      }
+    } catch (error) {
+      if (!this.#stopped) this.#pushError(inputId, error as Error);
+      else if (!decoded) this.#queues.discard(inputId);
+      return;
+    }
     if (this.#stopped) {
       // Sent to this node, never to be read: counted, not silently lost.
       this.#queues.discard(inputId);
       return;
     }
     try {
-      const decoded = decodeFrame(frame);
       this.#clock.update(decoded.timestamp);
-      this.#queues.pushInput(inputId, new LazyInputEvent(inputId, decoded, { timestamp: decoded.timestamp, parameters: decoded.parameters }));
+      const id = decoded.encoding === PayloadEncoding.ARROW_COMPACT ? compactTypeId(decoded.payload) : undefined;
+      const type = id === undefined ? undefined : this.#typeTable(inputId).typeOf(id);
+      this.#queues.pushInput(inputId, new LazyInputEvent(inputId, decoded, { timestamp: decoded.timestamp, parameters: decoded.parameters }, type));
+      this.#events.notify();
     } catch (error) {
-      this.#queues.pushControl({ type: "ERROR", id: inputId, error: error as Error, metadata: this.#meta() });
+      this.#pushError(inputId, error as Error);
     }
+  }
+
+  #pushError(inputId: string, error: Error): void {
+    this.#queues.pushControl({ type: "ERROR", id: inputId, error, metadata: this.#meta() });
     this.#events.notify();
+  }
+
+  #typeTable(inputId: string): TypeTable {
+    let table = this.#typeTables.get(inputId);
+    if (!table) this.#typeTables.set(inputId, (table = new TypeTable(undefined, inputId, this.id)));
+    return table;
   }
 
   #onControl(message: DaemonToNode): void {

@@ -1,5 +1,5 @@
 import { DEFAULT_STALL_REPORT_MS, type OutputConfig, type Parameter, type Publisher, type SendableValue } from "@rivulet/core";
-import { type FrameHeader, type HybridClock, encodeFrameHead, encodeValue } from "@rivulet/core/internal";
+import { type AssignedTypeId, type FrameHeader, type HybridClock, PayloadEncoding, type SendOptions, ValueEncoder, encodeFrameHead } from "@rivulet/core/internal";
 
 /** Per-output counters, as `node.stats()` reports them. */
 export interface OutputStats {
@@ -22,13 +22,19 @@ export interface OutputStallHooks {
 
 /**
  * One output: encodes each value once and hands the same bytes to every transport channel the
- * output is published on (no copy per consumer). A send that waits for a flow-controlled
+ * output is published on (no copy per consumer). When every publisher delivers preludes, compact
+ * payloads name their type by id and the type's TYPE_DEFINITION frame goes as the prelude of
+ * each frame by that id, which the transports write once per subscriber connection
+ * (docs/payload-format.md); otherwise types go inline. A send that waits for a flow-controlled
  * consumer longer than `stallReportMs` is reported through the stall hooks, so a consumer that
  * stopped reading is named instead of freezing its producer silently.
  */
 export class OutputChannel {
   #seq = 0;
   #discarded = 0;
+  #encoder: ValueEncoder | undefined;
+  /** The prelude (a TYPE_DEFINITION frame) of each type id, made once. */
+  readonly #preludes = new WeakMap<AssignedTypeId, NonNullable<SendOptions["prelude"]>>();
 
   constructor(
     readonly config: OutputConfig,
@@ -40,21 +46,48 @@ export class OutputChannel {
 
   /** Encodes and sends; resolves at once unless a flow-controlled consumer is behind. */
   send(value: SendableValue, parameters: Record<string, Parameter>, signal?: AbortSignal): Promise<void> | undefined {
-    const payload = encodeValue(value);
-    return this.sendEncoded(payload.encoding, payload.chunks, parameters, signal);
+    const payload = this.encoder.encode(value);
+    return this.sendEncoded(payload.encoding, payload.chunks, parameters, signal, payload.typeDefinition);
   }
 
-  /** Sends already-encoded payload chunks. */
-  sendEncoded(encoding: FrameHeader["encoding"], chunks: Uint8Array[], parameters: Record<string, Parameter>, signal?: AbortSignal): Promise<void> | undefined {
+  /**
+   * This output's encoder, made at the first send: with type ids when every publisher (there is
+   * at least one) delivers preludes.
+   */
+  get encoder(): ValueEncoder {
+    this.#encoder ??= new ValueEncoder({ typeIds: this.publishers.length > 0 && this.publishers.every((p) => p.preludes === true) });
+    return this.#encoder;
+  }
+
+  /**
+   * Sends already-encoded payload chunks; `typeDefinition` (from this output's encoder) when
+   * the payload names its type by id.
+   */
+  sendEncoded(encoding: FrameHeader["encoding"], chunks: Uint8Array[], parameters: Record<string, Parameter>, signal?: AbortSignal, typeDefinition?: AssignedTypeId): Promise<void> | undefined {
     const head = encodeFrameHead({ encoding, seq: ++this.#seq, timestamp: this.clock.now(), parameters });
     const frame = [head, ...chunks];
+    const options: SendOptions = { signal };
+    if (typeDefinition) options.prelude = this.#prelude(typeDefinition);
     let waits: Promise<void>[] | undefined;
     for (const publisher of this.publishers) {
-      const wait = publisher.send(frame, { signal });
+      const wait = publisher.send(frame, options);
       if (wait) (waits ??= []).push(wait);
     }
     if (!waits) return undefined;
     return this.#watch(waits.length === 1 ? waits[0]! : Promise.all(waits).then(() => undefined));
+  }
+
+  /** The TYPE_DEFINITION frame of a type id, as a prelude keyed by the id (ids are never reused). */
+  #prelude(assigned: AssignedTypeId): NonNullable<SendOptions["prelude"]> {
+    let prelude = this.#preludes.get(assigned);
+    if (!prelude) {
+      // Not a message: sequence number 0, never counted in `sent`.
+      const head = encodeFrameHead({ encoding: PayloadEncoding.TYPE_DEFINITION, seq: 0, timestamp: this.clock.now(), parameters: {} });
+      // Copied out of Buffer's shared pool: this head is kept for the life of the output.
+      prelude = { key: `type:${assigned.id}`, chunks: [new Uint8Array(head), assigned.definition] };
+      this.#preludes.set(assigned, prelude);
+    }
+    return prelude;
   }
 
   /** Counts a message the program sent after STOP, which is not sent. */

@@ -3,7 +3,8 @@ import { Struct, vectorFromArray } from "apache-arrow";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Node, type NodeConfig, type NodeEvent } from "../src/index.js";
 import { FakeProducer, TestDaemon } from "./test-daemon.js";
-import { TransportError } from "@rivulet/core";
+import { FrameDecodeError, TransportError } from "@rivulet/core";
+import { ValueEncoder, encodeFrameHead } from "@rivulet/core/internal";
 
 let daemon: TestDaemon;
 const nodes: Node[] = [];
@@ -332,6 +333,43 @@ describe("Node", () => {
     const events = await take(consumer, 2);
     expect(events[0]).toMatchObject({ type: "ERROR", id: "in", error: { name: "FrameDecodeError" } });
     expect(events[1]).toMatchObject({ type: "INPUT", id: "in" });
+    await rogue.close();
+  });
+
+  it("sends struct types by id: a consumer that joins late gets the definitions and reads every shape", async () => {
+    const channel = daemon.channel("a/out", ["b", "c"]);
+    const producer = track(new Node({ config: daemon.config("a", { outputs: [{ id: "out", channels: [channel] }] }) }));
+    const early = track(new Node({ config: daemon.config("b", { inputs: [{ id: "in", channel, producer: "a" }] }) }));
+    await daemon.barrier("a", "b");
+    await producer.ready();
+    const reading = { id: "dev-1", t: 21.5, ok: true, n: 3, tag: "a" };
+    const values = [reading, { x: [1, 2] }, { ...reading, tag: "b" }, 4.5];
+    for (const value of values) await producer.sendOutput("out", value);
+    const late = track(new Node({ config: daemon.config("c", { inputs: [{ id: "in", channel, producer: "a" }] }) }));
+    await daemon.barrier("c");
+    await late.ready();
+    await until(() => producer.stats().outputs.out!.subscribers === 2);
+    const later = [{ ...reading, n: 4 }, { x: [3] }];
+    for (const value of later) await producer.sendOutput("out", value);
+    // Each event's one row as plain JSON (Arrow rows and vectors have toJSON), or its type.
+    const rows = (events: NodeEvent[]): unknown[] => events.map((e) => (e.type === "INPUT" ? JSON.parse(JSON.stringify(e.value.get(0))) : e.type));
+    expect(rows(await take(early, 6))).toEqual([...values, ...later]);
+    expect(rows(await take(late, 2))).toEqual(later);
+    // Definitions are not messages: 6 sent, none counted twice, nothing dropped.
+    expect(producer.stats().outputs.out).toMatchObject({ sent: 6, dropped: 0 });
+  });
+
+  it("reports a payload whose type id was never defined as UnknownTypeIdError naming the input and node", async () => {
+    const channel = daemon.channel("a/out");
+    const rogue = await UnixPublisher.listen({ channel: "a/out", ...unixConnection(channel) });
+    const consumer = track(new Node({ config: daemon.config("b", { inputs: [{ id: "in", channel }] }) }));
+    await daemon.barrier("b");
+    const payload = new ValueEncoder({ typeIds: true }).encode({ a: 1 });
+    // Sent without its prelude: the consumer never hears of type id 0.
+    rogue.send([encodeFrameHead({ encoding: payload.encoding, seq: 1, timestamp: 1, parameters: {} }), ...payload.chunks]);
+    const [event] = await take(consumer, 1);
+    expect(event).toMatchObject({ type: "ERROR", id: "in", error: { name: "UnknownTypeIdError", typeId: 0, inputId: "in", nodeId: "b" } });
+    expect(event!.type === "ERROR" && event!.error).toBeInstanceOf(FrameDecodeError);
     await rogue.close();
   });
 

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { Transport } from "@rivulet/core";
 import { type ComplianceSetup, openHandles, patterned, planChannel, record, until } from "./harness.js";
+import { preludeCases } from "./prelude-cases.js";
 import { creditCases, queuePolicyCases } from "./queue-policy-cases.js";
 
 /**
  * The suite every transport passes (DESIGN §6): round trips from empty to large frames, order,
- * fan-out, close semantics, abort signals, the queue policies (queue-policy-cases.ts), and no
+ * fan-out, close semantics, abort signals, the queue policies (queue-policy-cases.ts), preludes
+ * (prelude-cases.ts), and no
  * handles left open. A transport's spec calls it with `setup` (a fresh plugin and run folder per test) and
  * `teardown`.
  *
@@ -116,6 +118,7 @@ export function transportCompliance(name: string, hooks: { setup: () => Promise<
 
     queuePolicyCases(withTransports);
     creditCases(withTransports);
+    preludeCases(withTransports);
 
     it("leaves no handles open after close", async () => {
       const before = openHandles();

@@ -1,6 +1,6 @@
 import { chmodSync, unlinkSync } from "node:fs";
 import { type Server, type Socket, createServer } from "node:net";
-import { ClosedError, DATA_HELLO_TIMEOUT_MS, MAX_HELLO_BYTES, PUBLISHER_WATERMARK_BYTES, type Publisher, type SendOptions, SubscriberOutbox, TransportError, abortErrorFrom } from "@rivulet/core";
+import { ClosedError, DATA_HELLO_TIMEOUT_MS, MAX_HELLO_BYTES, type OutboxPrelude, PUBLISHER_WATERMARK_BYTES, type Publisher, type SendOptions, SubscriberOutbox, TransportError, abortErrorFrom } from "@rivulet/core";
 import { WIRE_HEAD_BYTES, WireFrameReader, encodeWireHead, writeWireHead } from "@rivulet/core/internal";
 import { type Hello, checkHello } from "./hello.js";
 import { PACK_LIMIT_BYTES, WireKind } from "./wire-kinds.js";
@@ -9,6 +9,8 @@ import { PACK_LIMIT_BYTES, WireKind } from "./wire-kinds.js";
 interface WireEntry {
   parts: readonly Uint8Array[];
   bytes: number;
+  /** The frame this one needs before it on each connection (SendOptions.prelude). */
+  prelude?: OutboxPrelude<WireEntry>;
 }
 
 interface Subscriber {
@@ -38,6 +40,9 @@ export interface UnixPublisherInit {
  * then every frame, through a SubscriberOutbox that applies their queue policy (drop_oldest
  * keeps their newest `queue_size` frames; backpressure makes `send` wait).
  *
+ * A frame sent with a prelude (SendOptions.prelude) has it written before it on each connection
+ * that has not had that key yet, by the subscriber's outbox, so late joiners get it too.
+ *
  * Small frames are packed with their wire head into one buffer. The first frame of a tick is
  * written at once; later frames of the same tick are corked and leave together in one `writev`
  * on the next tick, so back-to-back sends are batched without delaying a lone send.
@@ -47,6 +52,8 @@ export class UnixPublisher implements Publisher {
   readonly #subscribers = new Set<Subscriber>();
   readonly #corked = new Set<Socket>();
   readonly #planned: ReadonlySet<string>;
+  /** Preludes by key, packed once (a key always stands for the same chunks). */
+  readonly #preludes = new Map<string, OutboxPrelude<WireEntry>>();
   #dropsOfGone = 0;
   #closed: Promise<void> | undefined;
 
@@ -95,6 +102,11 @@ export class UnixPublisher implements Publisher {
     return this.#subscribers.size;
   }
 
+  /** Preludes are written by each subscriber's outbox, once per connection and key. */
+  get preludes(): boolean {
+    return true;
+  }
+
   get waitingFor(): string[] {
     const ids: string[] = [];
     for (const sub of this.#subscribers) if (sub.outbox.waiting) ids.push(sub.hello.subscriberId);
@@ -104,12 +116,13 @@ export class UnixPublisher implements Publisher {
   send(chunks: readonly Uint8Array[], options?: SendOptions): Promise<void> | undefined {
     if (this.#closed) throw new ClosedError(`channel '${this.init.channel}' is closed`);
     if (this.#subscribers.size === 0) return undefined;
-    let length = 0;
-    for (const chunk of chunks) length += chunk.byteLength;
-    const entry: WireEntry = {
-      parts: length <= PACK_LIMIT_BYTES ? [pack(chunks, length)] : [encodeWireHead(WireKind.DATA, length), ...chunks],
-      bytes: WIRE_HEAD_BYTES + length,
-    };
+    const entry = wireEntry(chunks);
+    const prelude = options?.prelude;
+    if (prelude) {
+      let known = this.#preludes.get(prelude.key);
+      if (!known) this.#preludes.set(prelude.key, (known = { key: prelude.key, frame: wireEntry(prelude.chunks) }));
+      entry.prelude = known;
+    }
     let waits: Promise<void>[] | undefined;
     for (const sub of this.#subscribers) {
       const wait = sub.outbox.offer(entry, options?.signal);
@@ -199,6 +212,7 @@ export class UnixPublisher implements Publisher {
         credits: hello.credits,
         stallMs: this.init.stallMs,
         sizeOf: (entry) => entry.bytes,
+        preludeOf: (entry) => entry.prelude,
       });
       sub = { socket, hello, outbox };
       socket.on("drain", () => outbox.drained());
@@ -224,6 +238,16 @@ export class UnixPublisher implements Publisher {
     // the 'close' handler above removes it from the fan-out set.
     socket.on("error", () => {});
   }
+}
+
+/** A frame as a DATA wire frame: packed into one buffer when small. */
+function wireEntry(chunks: readonly Uint8Array[]): WireEntry {
+  let length = 0;
+  for (const chunk of chunks) length += chunk.byteLength;
+  return {
+    parts: length <= PACK_LIMIT_BYTES ? [pack(chunks, length)] : [encodeWireHead(WireKind.DATA, length), ...chunks],
+    bytes: WIRE_HEAD_BYTES + length,
+  };
 }
 
 function pack(chunks: readonly Uint8Array[], length: number): Uint8Array {
