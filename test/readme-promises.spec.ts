@@ -138,7 +138,7 @@ describe("README: a program that follows docs/protocol.md is a node, without @ri
     const result = await runCli(["run", fixture("protocol-client")]);
     expect(result.code).toBe(0);
     const frames = [...result.stdout.matchAll(/^\[client\] client: frame (.+)$/gm)].map((m) => m[1]);
-    expect(frames).toEqual(Array.from({ length: 5 }, (_, i) => `version 1 seq ${i + 1} encoding 0 parameters {"index":${i}} payload [${i},${2 * i}]`));
+    expect(frames).toEqual(Array.from({ length: 5 }, (_, i) => `version 2 seq ${i + 1} encoding 0 channel as planned parameters {"index":${i}} payload [${i},${2 * i}]`));
     expect(result.stdout).toMatch(/^\[client\] client: END$/m);
     // Its log message went through the control socket and is shown with its node id.
     expect(result.stdout).toMatch(/^\[client\] INFO client: input ended$/m);

@@ -10,8 +10,10 @@ export const MAX_FRAME_BYTES = 1024 * 1024 * 1024;
 export const STDERR_TAIL_LINES = 20;
 /** Environment variable through which the daemon configures a node. */
 export const NODE_CONFIG_ENV = "RIVULET_NODE_CONFIG";
-/** Version of the frame format and control protocol; runner, SDK and transports share it. */
-export const PROTOCOL_VERSION = 1;
+/** Version of the data frame format (docs/protocol.md §6); a frame of another version is refused by name. */
+export const FRAME_FORMAT_VERSION = 2;
+/** Version of the control protocol (docs/protocol.md §4): a node registering with another is refused. */
+export const CONTROL_PROTOCOL_VERSION = 2;
 /** Run folders `rivulet run` keeps under a dataflow's default `out/` folder (the newest ones). */
 export const DEFAULT_KEEP_RUN_LOGS = 10;
 /**

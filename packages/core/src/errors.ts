@@ -1,3 +1,5 @@
+import { FRAME_FORMAT_VERSION } from "./constants.js";
+
 /**
  * Error classes shared by every Rivulet package. Code and tests identify errors by `name`,
  * never by message text; each class carries the structured fields a caller needs.
@@ -19,6 +21,34 @@ export class FrameDecodeError extends RivuletError {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/**
+ * A data frame of a format version this code does not read: a node or tool of another Rivulet
+ * version on the same channel. `supported` is the version this code reads.
+ */
+export class UnsupportedFrameVersionError extends FrameDecodeError {
+  readonly supported = FRAME_FORMAT_VERSION;
+
+  constructor(readonly version: number) {
+    super(`frame format version ${version} is not supported (this Rivulet reads version ${FRAME_FORMAT_VERSION}); run every node with the same Rivulet version`, 0);
+  }
+}
+
+/**
+ * A frame that arrived on an input carries another planned channel's id: the transport
+ * delivered it to the wrong subscriber (or a multiplexed connection mixed channels up). The
+ * frame is dropped and reported; the input goes on.
+ */
+export class ChannelMismatchError extends FrameDecodeError {
+  constructor(
+    readonly nodeId: string,
+    readonly inputId: string,
+    readonly expected: number,
+    readonly got: number,
+  ) {
+    super(`node '${nodeId}' input '${inputId}': a frame of channel ${got} arrived on channel ${expected}; it was dropped (a transport delivered it to the wrong subscriber)`, 4);
   }
 }
 

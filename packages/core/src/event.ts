@@ -3,8 +3,37 @@ import type { Vector } from "apache-arrow";
 /** A user parameter value: flat, as in dora (bool, number, string, or a list of those). */
 export type Parameter = boolean | number | string | boolean[] | number[] | string[];
 
-/** Metadata travelling with a message: user parameters plus the HLC `timestamp`. */
-export interface Metadata {
+/** W3C-style trace context of a message (docs/protocol.md §6). */
+export interface TraceContext {
+  /** 16 bytes. */
+  traceId: Uint8Array;
+  /** 8 bytes. */
+  spanId: Uint8Array;
+  /** Trace flags (W3C: bit 0 = sampled). */
+  flags: number;
+}
+
+/**
+ * The typed fields a frame header can carry besides the parameters (docs/protocol.md §6): set
+ * them with `sendOutput`'s options, read them from `event.metadata`. Each is present only when
+ * the sender set it.
+ */
+export interface FrameFields {
+  /** The last message of a stream. */
+  fin?: boolean;
+  /** Deliver without batching. */
+  flush?: boolean;
+  /** Request/reply: the request this message belongs to (u64). */
+  requestId?: bigint;
+  /** Actions: the goal this message belongs to (16 bytes). */
+  goalId?: Uint8Array;
+  /** Streaming: this message's position in its stream (u64). */
+  streamSeq?: bigint;
+  trace?: TraceContext;
+}
+
+/** Metadata travelling with a message: user parameters plus the HLC `timestamp`, and the frame's typed fields. */
+export interface Metadata extends FrameFields {
   /** Hybrid-logical-clock timestamp in microseconds since the Unix epoch (see `HybridClock`). */
   timestamp: number;
   /** Flat user parameters, as passed to `sendOutput` (dora's `metadata` dict). */

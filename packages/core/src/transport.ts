@@ -44,6 +44,12 @@ export interface PlannedChannel {
    * then needs the same plugin passed to it by kind.
    */
   module?: string;
+  /**
+   * The channel's id in this run (from 1), set by the planner: every data frame on the channel
+   * carries it (docs/protocol.md §6), so one connection can carry several channels and a frame
+   * that arrives on the wrong one is recognised. Plugins need not set it.
+   */
+  channelId?: number;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FRAME_HEADER_BYTES, PayloadEncoding, decodeFrame, encodeFrameHead } from "../src/frame-codec.js";
+import { FRAME_FORMAT_VERSION } from "../src/constants.js";
+import { FRAME_HEADER_BYTES, FrameFlag, PayloadEncoding, decodeFrame, encodeFrameHead } from "../src/frame-codec.js";
 
 function frame(head: Uint8Array, payload: Uint8Array): Uint8Array {
   const bytes = new Uint8Array(head.byteLength + payload.byteLength);
@@ -8,26 +9,72 @@ function frame(head: Uint8Array, payload: Uint8Array): Uint8Array {
   return bytes;
 }
 
+const plain = () => encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: {} });
+const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+
 describe("frame codec", () => {
   it("round-trips header fields, parameters and payload", () => {
-    const head = encodeFrameHead({ encoding: PayloadEncoding.RAW, seq: 42, timestamp: 1_700_000_000_123_456, parameters: { frame: 7, tag: "a", ok: true, list: [1, 2] } });
+    const head = encodeFrameHead({ encoding: PayloadEncoding.RAW, seq: 42, timestamp: 1_700_000_000_123_456, channelId: 7, parameters: { frame: 7, tag: "a", ok: true, list: [1, 2] } });
     expect(head.byteLength % 8).toBe(0);
     const decoded = decodeFrame(frame(head, Uint8Array.of(1, 2, 3)));
-    expect(decoded).toMatchObject({ encoding: PayloadEncoding.RAW, seq: 42, timestamp: 1_700_000_000_123_456, parameters: { frame: 7, tag: "a", ok: true, list: [1, 2] } });
+    expect(decoded).toMatchObject({ encoding: PayloadEncoding.RAW, seq: 42, timestamp: 1_700_000_000_123_456, channelId: 7, parameters: { frame: 7, tag: "a", ok: true, list: [1, 2] } });
+    expect(decoded.fin).toBeUndefined();
+    expect(decoded.requestId).toBeUndefined();
     expect([...decoded.payload]).toEqual([1, 2, 3]);
   });
 
-  it("omits parameter bytes when there are none", () => {
+  it("omits parameter bytes and optional fields when there are none: a 32-byte head, version 2", () => {
     const head = encodeFrameHead({ encoding: PayloadEncoding.EMPTY, seq: 1, timestamp: 1, parameters: {} });
     expect(head.byteLength).toBe(FRAME_HEADER_BYTES);
+    expect(FRAME_HEADER_BYTES).toBe(32);
+    expect(head[0]).toBe(FRAME_FORMAT_VERSION);
+    expect(view(head).getUint16(2, true)).toBe(0);
+    expect(decodeFrame(head).channelId).toBe(0);
     expect(decodeFrame(head).payload.byteLength).toBe(0);
   });
 
+  it("writes the optional fields in flag order after the header, before the parameters", () => {
+    const goalId = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
+    const trace = { traceId: new Uint8Array(16).fill(0xaa), spanId: new Uint8Array(8).fill(0xbb), flags: 1 };
+    const head = encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: { k: 1 }, fin: true, flush: true, requestId: 2n ** 64n - 1n, goalId, streamSeq: 5n, trace });
+    expect(view(head).getUint16(2, true)).toBe(FrameFlag.FIN | FrameFlag.FLUSH | FrameFlag.REQUEST_ID | FrameFlag.GOAL_ID | FrameFlag.STREAM_SEQ | FrameFlag.TRACE);
+    expect(view(head).getBigUint64(32, true)).toBe(2n ** 64n - 1n);
+    expect([...head.subarray(40, 56)]).toEqual([...goalId]);
+    expect(view(head).getBigUint64(56, true)).toBe(5n);
+    expect([...head.subarray(64, 96)]).toEqual([...trace.traceId, ...trace.spanId, 1, 0, 0, 0, 0, 0, 0, 0]);
+    expect(new TextDecoder().decode(head.subarray(96, 96 + view(head).getUint32(24, true)))).toBe('{"k":1}');
+    const decoded = decodeFrame(head);
+    expect(decoded).toMatchObject({ fin: true, flush: true, requestId: 2n ** 64n - 1n, streamSeq: 5n, parameters: { k: 1 } });
+    expect([...decoded.goalId!]).toEqual([...goalId]);
+    expect([[...decoded.trace!.traceId], [...decoded.trace!.spanId], decoded.trace!.flags]).toEqual([[...trace.traceId], [...trace.spanId], 1]);
+  });
+
+  it("refuses values the optional fields cannot carry, as programming errors", () => {
+    expect(() => encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: {}, requestId: -1n })).toThrow(RangeError);
+    expect(() => encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: {}, streamSeq: 2n ** 64n })).toThrow(RangeError);
+    expect(() => encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: {}, goalId: new Uint8Array(15) })).toThrow(RangeError);
+    expect(() => encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: {}, trace: { traceId: new Uint8Array(16), spanId: new Uint8Array(8), flags: 256 } })).toThrow(RangeError);
+    expect(() => encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: {}, trace: { traceId: new Uint8Array(16), spanId: new Uint8Array(7), flags: 0 } })).toThrow(RangeError);
+  });
+
+  it("names a frame of another format version UnsupportedFrameVersionError (a FrameDecodeError), never a crash", () => {
+    for (const version of [1, 3, 255]) {
+      const b = plain();
+      b[0] = version;
+      expect(() => decodeFrame(b)).toThrow(expect.objectContaining({ name: "UnsupportedFrameVersionError", version, supported: 2 }));
+    }
+    // A version-1 frame is 24 bytes of header: the version is read before the length is checked.
+    expect(() => decodeFrame(Uint8Array.of(1, 0, 0))).toThrow(expect.objectContaining({ name: "UnsupportedFrameVersionError", version: 1 }));
+  });
+
   it.each([
-    ["a frame shorter than its header", new Uint8Array(10)],
-    ["an unknown version", (() => { const b = encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: {} }); b[0] = 99; return b; })()],
-    ["an unknown encoding", (() => { const b = encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: {} }); b[1] = 42; return b; })()],
-    ["parameters running past the end", (() => { const b = encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: {} }); new DataView(b.buffer, b.byteOffset, b.byteLength).setUint32(4, 1000, true); return b; })()],
+    ["an empty frame", new Uint8Array(0)],
+    ["a frame shorter than its header", (() => { const b = new Uint8Array(31); b[0] = 2; return b; })()],
+    ["an unknown encoding", (() => { const b = plain(); b[1] = 42; return b; })()],
+    ["an unknown flag", (() => { const b = plain(); view(b).setUint16(2, 64, true); return b; })()],
+    ["a reserved field that is not zero", (() => { const b = plain(); b[28] = 1; return b; })()],
+    ["optional fields running past the end", (() => { const b = plain(); view(b).setUint16(2, FrameFlag.TRACE, true); return b; })()],
+    ["parameters running past the end", (() => { const b = plain(); view(b).setUint32(24, 1000, true); return b; })()],
     ["parameters that are not JSON", (() => { const b = encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: { a: 1 } }); b[FRAME_HEADER_BYTES] = 0x7b + 1; return b; })()],
   ])("rejects %s with FrameDecodeError", (_, bytes) => {
     expect(() => decodeFrame(bytes)).toThrow(expect.objectContaining({ name: "FrameDecodeError" }));

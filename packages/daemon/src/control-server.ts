@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { chmod } from "node:fs/promises";
 import { type Server, type Socket, createServer } from "node:net";
-import { ControlProtocolError, DEFAULT_REGISTER_TIMEOUT_MS, MAX_CONTROL_FRAME_BYTES, MAX_UNREGISTERED_CONTROL_FRAME_BYTES, PROTOCOL_VERSION } from "@rivulet/core";
+import { ControlProtocolError, DEFAULT_REGISTER_TIMEOUT_MS, MAX_CONTROL_FRAME_BYTES, MAX_UNREGISTERED_CONTROL_FRAME_BYTES, CONTROL_PROTOCOL_VERSION } from "@rivulet/core";
 import { type DaemonToNode, JsonSocket, type NodeToDaemon } from "@rivulet/core/internal";
 import { RegistrationRefusedError } from "./daemon-errors.js";
 
@@ -152,7 +152,7 @@ export class ControlServer {
     const nodeId = typeof message.nodeId === "string" ? message.nodeId : undefined;
     const token = typeof message.token === "string" ? Buffer.from(message.token) : Buffer.alloc(0);
     if (token.length !== this.#token.length || !timingSafeEqual(token, this.#token)) return new RegistrationRefusedError("token", nodeId);
-    if (message.protocolVersion !== PROTOCOL_VERSION) return new RegistrationRefusedError("version", nodeId, message.protocolVersion);
+    if (message.protocolVersion !== CONTROL_PROTOCOL_VERSION) return new RegistrationRefusedError("version", nodeId, message.protocolVersion);
     if (nodeId === undefined || this.#nodes.has(nodeId) || !this.handlers.onRegister(nodeId)) return new RegistrationRefusedError("node", nodeId);
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, RivuletError } from "@rivulet/core";
+import { CONTROL_PROTOCOL_VERSION, RivuletError } from "@rivulet/core";
 import { DescriptorError, type DescriptorErrorInit } from "@rivulet/descriptor";
 
 /** What is wrong with a node's program. */
@@ -107,7 +107,7 @@ export class RegistrationRefusedError extends RivuletError {
       refusal === "token"
         ? "wrong token for this run"
         : refusal === "version"
-          ? `protocol version ${String(protocolVersion)} does not match the daemon's ${PROTOCOL_VERSION}; use the same Rivulet version for the CLI and the nodes`
+          ? `protocol version ${String(protocolVersion)} does not match the daemon's ${CONTROL_PROTOCOL_VERSION}; use the same Rivulet version for the CLI and the nodes`
           : `node id '${nodeId ?? "<none>"}' is unknown or already registered`,
     );
   }

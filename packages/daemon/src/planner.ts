@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type ChannelRequest, type InputConfig, type Json, type NodeConfig, type OutputConfig, type PlannedChannel, PROTOCOL_VERSION } from "@rivulet/core";
+import { type ChannelRequest, type InputConfig, type Json, type NodeConfig, type OutputConfig, type PlannedChannel, CONTROL_PROTOCOL_VERSION } from "@rivulet/core";
 import { type DescriptorErrorInit, type ResolvedGraph, type TransportConfig, allInputs } from "@rivulet/descriptor";
 import { PlanError } from "./daemon-errors.js";
 import type { LoadedTransports } from "./transport-checks.js";
@@ -21,7 +21,8 @@ export interface PlanContext {
  * Plans the data plane: asks each transport's plugin for connection info of every channel it
  * carries, then builds each node's RIVULET_NODE_CONFIG. A producer output gets one channel per
  * distinct transport its consumers use; each input gets the channel of its own edge. A channel
- * of a plugin loaded from a module carries that module's URL, so that nodes load the same one.
+ * of a plugin loaded from a module carries that module's URL, so that nodes load the same one,
+ * and every channel a `channelId` (from 1, unique in the run) that its frames carry.
  * @throws PlanError when a transport was not loaded by preflight or its plugin's plan() throws.
  */
 export async function planDataflow(graph: ResolvedGraph, context: PlanContext): Promise<Map<string, NodeConfig>> {
@@ -42,6 +43,7 @@ export async function planDataflow(graph: ResolvedGraph, context: PlanContext): 
 
   const planned = new Map<string, PlannedChannel>(); // key: transport name + channel
   let index = 0;
+  let channelIds = 0;
   for (const [name, { config, channels }] of byTransport) {
     const loaded = context.transports.get(name);
     const at = context.locate?.(name);
@@ -55,7 +57,11 @@ export async function planDataflow(graph: ResolvedGraph, context: PlanContext): 
       throw new PlanError(name, `its plugin failed to plan: ${(cause as Error).message}`, { cause, at });
     }
     for (const channel of result) {
-      planned.set(`${name}\u0000${channel.channel}`, loaded.module === undefined ? channel : { ...channel, module: loaded.module });
+      // Every planned channel gets its own id, from 1, unique in the run: frames carry it, and a
+      // transport may multiplex several channels on one connection by it.
+      const stamped: PlannedChannel = { ...channel, channelId: ++channelIds };
+      if (loaded.module !== undefined) stamped.module = loaded.module;
+      planned.set(`${name}\u0000${channel.channel}`, stamped);
     }
   }
 
@@ -78,7 +84,7 @@ export async function planDataflow(graph: ResolvedGraph, context: PlanContext): 
       return { id: output, channels: [...names].map((name) => planned.get(`${name}\u0000${node.id}/${output}`)!) };
     });
     configs.set(node.id, {
-      protocolVersion: PROTOCOL_VERSION,
+      protocolVersion: CONTROL_PROTOCOL_VERSION,
       dataflowId: context.dataflowId,
       nodeId: node.id,
       controlSocket: context.controlSocket,

@@ -3,7 +3,7 @@ import { type Socket, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
-import { PROTOCOL_VERSION } from "@rivulet/core";
+import { CONTROL_PROTOCOL_VERSION } from "@rivulet/core";
 import { type DaemonToNode, JsonSocket, type NodeToDaemon } from "@rivulet/core/internal";
 import { ControlServer, type ControlServerInit } from "../src/control-server.js";
 
@@ -58,7 +58,7 @@ export class ControlFixture {
     const replies: DaemonToNode[] = [];
     let wake: (() => void) | undefined;
     const json = new JsonSocket<DaemonToNode, NodeToDaemon>(socket, (message) => (replies.push(message), wake?.()), () => {});
-    json.send({ t: "register", nodeId, token, protocolVersion: PROTOCOL_VERSION });
+    json.send({ t: "register", nodeId, token, protocolVersion: CONTROL_PROTOCOL_VERSION });
     while (replies.length === 0 && !socket.destroyed) await new Promise<void>((resolve) => ((wake = resolve), socket.once("close", resolve)));
     return { json, replies };
   }

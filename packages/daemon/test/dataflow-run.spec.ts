@@ -153,6 +153,8 @@ describe("a dataflow run's lifecycle (in process)", () => {
     const { run, until, events, result: finished } = await start({ bg: "args: idle", snk: "args: tick-sink\ninputs:\n  t: dora/timer/millis/5", gone: "args: plain 4" });
     await until((e) => e.some((x) => x.type === "ready"));
     await until(said("tick t"));
+    // `gone` has exited by itself; `bg` runs on.
+    await until((e) => e.some((x) => x.type === "exit" && x.result.id === "gone"));
     run.stop("test over");
     const r = await finished;
     expect(events.find((e) => e.type === "escalate")).toEqual({ type: "escalate", nodeIds: ["bg"], signal: "SIGTERM", unregistered: true });

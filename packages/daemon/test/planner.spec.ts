@@ -40,6 +40,37 @@ describe("planDataflow", () => {
     expect(configs.get("a")!.outputs[0]!.channels.map((c) => c.module)).toEqual([undefined, module]);
   });
 
+  it("gives every planned channel its own id, from 1: the producer's channel and its consumer's input share it", async () => {
+    const yaml = `${YAML}  - id: c
+    path: c.ts
+    outputs: [x]
+    inputs:
+      from_a: a/out
+  - id: d
+    path: d.ts
+    inputs:
+      from_c: c/x
+`;
+    const graph = resolveGraph(parseDescriptor(yaml, "dataflow.yml").descriptor);
+    const transports = new Map([
+      ["unix", { plugin: unix() }],
+      ["custom", { plugin: { ...unix(), kind: "other-kind" }, module: "file:///p.mjs" }],
+    ]);
+    const configs = await planDataflow(graph, { dataflowId: "df", runDir: runDir(), controlSocket: "/c.sock", token: "t", transports });
+    const outputs = [...configs.values()].flatMap((config) => config.outputs.flatMap((output) => output.channels));
+    const ids = outputs.map((channel) => channel.channelId!);
+    expect([...ids].sort()).toEqual([1, 2, 3]); // a/out on unix and on custom, c/x on unix
+    for (const config of configs.values()) {
+      for (const input of config.inputs) {
+        if (!input.channel) continue;
+        const output = outputs.find((c) => c.channel === input.channel!.channel && c.kind === input.channel!.kind && c.module === input.channel!.module)!;
+        expect(input.channel.channelId).toBe(output.channelId);
+      }
+    }
+    const b = configs.get("b")!;
+    expect(b.inputs.find((i) => i.id === "plain")!.channel!.channelId).not.toBe(b.inputs.find((i) => i.id === "wrapped")!.channel!.channelId);
+  });
+
   it("refuses a transport that preflight did not load, naming it", async () => {
     const graph = resolveGraph(parseDescriptor(YAML, "dataflow.yml").descriptor);
     const transports = new Map([["unix", { plugin: unix() }]]);

@@ -4,7 +4,7 @@ import { type Socket, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PROTOCOL_VERSION } from "@rivulet/core";
+import { CONTROL_PROTOCOL_VERSION } from "@rivulet/core";
 import { describe, expect, it, onTestFinished } from "vitest";
 // The built package: it spawns its reaper and nodes from files next to its compiled code.
 import { type RunEvent, startDataflow } from "@rivulet/daemon";
@@ -39,7 +39,7 @@ describe("a real run with intruders on its control socket", () => {
     const http = await intruder(path);
     http.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
     const impostor = await intruder(path);
-    const register = Buffer.from(JSON.stringify({ t: "register", nodeId: "sink", token: "0".repeat(48), protocolVersion: PROTOCOL_VERSION }));
+    const register = Buffer.from(JSON.stringify({ t: "register", nodeId: "sink", token: "0".repeat(48), protocolVersion: CONTROL_PROTOCOL_VERSION }));
     impostor.write(Buffer.concat([head(register.length), register]));
     const silent = await intruder(path);
     await Promise.all([huge, http, impostor, silent].map(closed));

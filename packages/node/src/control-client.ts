@@ -1,6 +1,6 @@
 import { EventEmitter, once } from "node:events";
 import { connect } from "node:net";
-import { ControlPlaneError, type NodeConfig, PROTOCOL_VERSION, abortErrorFrom } from "@rivulet/core";
+import { ControlPlaneError, type NodeConfig, CONTROL_PROTOCOL_VERSION, abortErrorFrom } from "@rivulet/core";
 import { type DaemonToNode, JsonSocket, type NodeToDaemon } from "@rivulet/core/internal";
 
 /**
@@ -57,7 +57,7 @@ export class ControlClient {
       if (!this.#closing) this.onLost(new ControlPlaneError(`lost the control connection to the daemon (node '${this.config.nodeId}')`));
     });
     this.#json = json;
-    json.send({ t: "register", nodeId: this.config.nodeId, token: this.config.token, protocolVersion: PROTOCOL_VERSION });
+    json.send({ t: "register", nodeId: this.config.nodeId, token: this.config.token, protocolVersion: CONTROL_PROTOCOL_VERSION });
     if (this.#holds === 0) socket.unref();
     try {
       await once(registration, "registered", { signal });

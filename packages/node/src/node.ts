@@ -1,5 +1,5 @@
-import { type DropCounts, type InputConfig, type LogLevel, type Metadata, type NodeConfig, type NodeEvent, type NodeStatus, NodeStoppedError, type Parameter, type PlannedChannel, type PullOptions, type SendableValue, type Subscription, type Transport, type TransportPlugins, UndeclaredOutputError } from "@rivulet/core";
-import { type DaemonToNode, type DecodedFrame, HybridClock, PayloadEncoding, QueuedIterator, TypeTable, compactTypeId, decodeFrame, importTransport, loadTransport, readNodeConfig, waitFor } from "@rivulet/core/internal";
+import { ChannelMismatchError, type DropCounts, type FrameFields, type InputConfig, type LogLevel, type Metadata, type NodeConfig, type NodeEvent, type NodeStatus, NodeStoppedError, type Parameter, type PlannedChannel, type PullOptions, type SendableValue, type Subscription, type Transport, type TransportPlugins, UndeclaredOutputError } from "@rivulet/core";
+import { type DaemonToNode, type DecodedFrame, HybridClock, PayloadEncoding, QueuedIterator, TypeTable, compactTypeId, decodeFrame, frameFieldsOf, importTransport, loadTransport, readNodeConfig, waitFor } from "@rivulet/core/internal";
 import { ControlClient } from "./control-client.js";
 import { DropReporter } from "./drop-reporter.js";
 import { LazyInputEvent } from "./input-event.js";
@@ -17,8 +17,11 @@ export interface NodeInit {
   transports?: TransportPlugins;
 }
 
-/** Options of `sendOutput`. */
-export interface SendOutputOptions {
+/**
+ * Options of `sendOutput`: an abort signal, and the frame's typed fields (`fin`, `flush`,
+ * `requestId`, `goalId`, `streamSeq`, `trace`), which receivers read from `event.metadata`.
+ */
+export interface SendOutputOptions extends FrameFields {
   /** Aborts a send that waits for a flow-controlled (backpressure) consumer. */
   signal?: AbortSignal;
 }
@@ -56,6 +59,8 @@ export class Node implements AsyncIterable<NodeEvent> {
   readonly #outputs = new Map<string, OutputChannel>();
   /** Types by id per input, from the TYPE_DEFINITION frames its producer sent. */
   readonly #typeTables = new Map<string, TypeTable>();
+  /** The planned channel id each input's frames must carry (inputs whose channel has one). */
+  readonly #channelIds = new Map<string, number>();
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #pending = new Map<string, AbortController>();
   readonly #openInputs = new Set<string>();
@@ -91,6 +96,7 @@ export class Node implements AsyncIterable<NodeEvent> {
     for (const input of this.config.inputs) {
       this.#queues.addInput(input.id, input.queueSize, input.queuePolicy, input.channel !== undefined);
       this.#openInputs.add(input.id);
+      if (input.channel?.channelId !== undefined) this.#channelIds.set(input.id, input.channel.channelId);
     }
     this.#control = new ControlClient(
       this.config,
@@ -185,7 +191,7 @@ export class Node implements AsyncIterable<NodeEvent> {
       if (output) return this.#discardAfterStop(output);
     }
     if (!output) throw new UndeclaredOutputError(this.id, outputId, this.config.outputs.map((o) => o.id));
-    const wait = output.send(data, parameters, options?.signal);
+    const wait = output.send(data, parameters, options?.signal, options && frameFieldsOf(options));
     if (wait) await this.#control.holding(this.#untilHalted(wait));
   }
 
@@ -369,6 +375,8 @@ export class Node implements AsyncIterable<NodeEvent> {
     let decoded: DecodedFrame | undefined;
     try {
       decoded = decodeFrame(frame);
+      const expected = this.#channelIds.get(inputId);
+      if (expected !== undefined && decoded.channelId !== expected) throw new ChannelMismatchError(this.id, inputId, expected, decoded.channelId);
       if (decoded.encoding === PayloadEncoding.TYPE_DEFINITION) {
         this.#typeTable(inputId).define(decoded.payload);
         return;
@@ -387,7 +395,9 @@ export class Node implements AsyncIterable<NodeEvent> {
       this.#clock.update(decoded.timestamp);
       const id = decoded.encoding === PayloadEncoding.ARROW_COMPACT ? compactTypeId(decoded.payload) : undefined;
       const type = id === undefined ? undefined : this.#typeTable(inputId).typeOf(id);
-      this.#queues.pushInput(inputId, new LazyInputEvent(inputId, decoded, { timestamp: decoded.timestamp, parameters: decoded.parameters }, type));
+      const fields = frameFieldsOf(decoded);
+      const metadata: Metadata = fields ? { timestamp: decoded.timestamp, parameters: decoded.parameters, ...fields } : { timestamp: decoded.timestamp, parameters: decoded.parameters };
+      this.#queues.pushInput(inputId, new LazyInputEvent(inputId, decoded, metadata, type));
       this.#events.notify();
     } catch (error) {
       this.#pushError(inputId, error as Error);

@@ -1,5 +1,5 @@
-import { DEFAULT_STALL_REPORT_MS, type OutputConfig, type Parameter, type Publisher, type SendableValue } from "@rivulet/core";
-import { type AssignedTypeId, type FrameHeader, type HybridClock, PayloadEncoding, type SendOptions, ValueEncoder, encodeFrameHead } from "@rivulet/core/internal";
+import { DEFAULT_STALL_REPORT_MS, type FrameFields, type OutputConfig, type Parameter, type Publisher, type SendableValue } from "@rivulet/core";
+import { type AssignedTypeId, type FrameHeader, type HybridClock, PayloadEncoding, type SendOptions, ValueEncoder, encodeFrameHead, withChannelId } from "@rivulet/core/internal";
 
 /** Per-output counters, as `node.stats()` reports them. */
 export interface OutputStats {
@@ -21,8 +21,9 @@ export interface OutputStallHooks {
 }
 
 /**
- * One output: encodes each value once and hands the same bytes to every transport channel the
- * output is published on (no copy per consumer). When every publisher delivers preludes, compact
+ * One output: encodes each value once and hands the same payload bytes to every transport
+ * channel the output is published on (no copy per consumer); each channel gets its own small
+ * frame head, stamped with its planned channel id. When every publisher delivers preludes, compact
  * payloads name their type by id and the type's TYPE_DEFINITION frame goes as the prelude of
  * each frame by that id, which the transports write once per subscriber connection
  * (docs/payload-format.md); otherwise types go inline. A send that waits for a flow-controlled
@@ -33,8 +34,10 @@ export class OutputChannel {
   #seq = 0;
   #discarded = 0;
   #encoder: ValueEncoder | undefined;
-  /** The prelude (a TYPE_DEFINITION frame) of each type id, made once. */
-  readonly #preludes = new WeakMap<AssignedTypeId, NonNullable<SendOptions["prelude"]>>();
+  /** The prelude (a TYPE_DEFINITION frame) of each type id, made once per channel. */
+  readonly #preludes = new WeakMap<AssignedTypeId, NonNullable<SendOptions["prelude"]>[]>();
+  /** The planned id of each publisher's channel (publishers are in the order of `config.channels`). */
+  readonly #channelIds: number[];
 
   constructor(
     readonly config: OutputConfig,
@@ -42,12 +45,14 @@ export class OutputChannel {
     private readonly clock: HybridClock,
     private readonly hooks?: OutputStallHooks,
     private readonly stallReportMs = DEFAULT_STALL_REPORT_MS,
-  ) {}
+  ) {
+    this.#channelIds = publishers.map((_, i) => config.channels[i]?.channelId ?? 0);
+  }
 
   /** Encodes and sends; resolves at once unless a flow-controlled consumer is behind. */
-  send(value: SendableValue, parameters: Record<string, Parameter>, signal?: AbortSignal): Promise<void> | undefined {
+  send(value: SendableValue, parameters: Record<string, Parameter>, signal?: AbortSignal, fields?: FrameFields): Promise<void> | undefined {
     const payload = this.encoder.encode(value);
-    return this.sendEncoded(payload.encoding, payload.chunks, parameters, signal, payload.typeDefinition);
+    return this.sendEncoded(payload.encoding, payload.chunks, parameters, signal, payload.typeDefinition, fields);
   }
 
   /**
@@ -61,33 +66,33 @@ export class OutputChannel {
 
   /**
    * Sends already-encoded payload chunks; `typeDefinition` (from this output's encoder) when
-   * the payload names its type by id.
+   * the payload names its type by id; `fields`, the frame's typed fields (request id, trace...).
    */
-  sendEncoded(encoding: FrameHeader["encoding"], chunks: Uint8Array[], parameters: Record<string, Parameter>, signal?: AbortSignal, typeDefinition?: AssignedTypeId): Promise<void> | undefined {
-    const head = encodeFrameHead({ encoding, seq: ++this.#seq, timestamp: this.clock.now(), parameters });
-    const frame = [head, ...chunks];
-    const options: SendOptions = { signal };
-    if (typeDefinition) options.prelude = this.#prelude(typeDefinition);
+  sendEncoded(encoding: FrameHeader["encoding"], chunks: Uint8Array[], parameters: Record<string, Parameter>, signal?: AbortSignal, typeDefinition?: AssignedTypeId, fields?: FrameFields): Promise<void> | undefined {
+    const header: FrameHeader = { encoding, seq: ++this.#seq, timestamp: this.clock.now(), parameters, channelId: this.#channelIds[0] ?? 0 };
+    const head = encodeFrameHead(fields ? { ...fields, ...header } : header);
     let waits: Promise<void>[] | undefined;
-    for (const publisher of this.publishers) {
-      const wait = publisher.send(frame, options);
+    for (let i = 0; i < this.publishers.length; i++) {
+      const options: SendOptions = { signal };
+      if (typeDefinition) options.prelude = this.#prelude(typeDefinition, i);
+      const wait = this.publishers[i]!.send([i === 0 ? head : withChannelId(head, this.#channelIds[i]!), ...chunks], options);
       if (wait) (waits ??= []).push(wait);
     }
     if (!waits) return undefined;
     return this.#watch(waits.length === 1 ? waits[0]! : Promise.all(waits).then(() => undefined));
   }
 
-  /** The TYPE_DEFINITION frame of a type id, as a prelude keyed by the id (ids are never reused). */
-  #prelude(assigned: AssignedTypeId): NonNullable<SendOptions["prelude"]> {
-    let prelude = this.#preludes.get(assigned);
-    if (!prelude) {
+  /** The TYPE_DEFINITION frame of a type id on channel `index`, as a prelude keyed by the id (ids are never reused). */
+  #prelude(assigned: AssignedTypeId, index: number): NonNullable<SendOptions["prelude"]> {
+    let preludes = this.#preludes.get(assigned);
+    if (!preludes) {
       // Not a message: sequence number 0, never counted in `sent`.
       const head = encodeFrameHead({ encoding: PayloadEncoding.TYPE_DEFINITION, seq: 0, timestamp: this.clock.now(), parameters: {} });
-      // Copied out of Buffer's shared pool: this head is kept for the life of the output.
-      prelude = { key: `type:${assigned.id}`, chunks: [new Uint8Array(head), assigned.definition] };
-      this.#preludes.set(assigned, prelude);
+      // Copied out of Buffer's shared pool (withChannelId copies): kept for the life of the output.
+      preludes = this.#channelIds.map((channelId) => ({ key: `type:${assigned.id}`, chunks: [withChannelId(head, channelId), assigned.definition] }));
+      this.#preludes.set(assigned, preludes);
     }
-    return prelude;
+    return preludes[index]!;
   }
 
   /** Counts a message the program sent after STOP, which is not sent. */

@@ -326,14 +326,45 @@ describe("Node", () => {
     const rogue = await UnixPublisher.listen({ channel: "a/out", ...unixConnection(channel) });
     const consumer = track(new Node({ config: daemon.config("b", { inputs: [{ id: "in", channel }] }) }));
     await daemon.barrier("b");
-    rogue.send([Uint8Array.of(1, 2, 3)]); // not a frame
-    const head = new Uint8Array(24);
-    head[0] = 1; // version 1, raw, no parameters
+    rogue.send([Uint8Array.of(2, 0, 0)]); // version 2, but not a whole header
+    const old = new Uint8Array(24);
+    old[0] = 1; // a version-1 frame, from a node of an older Rivulet
+    rogue.send([old, Uint8Array.of(5)]);
+    const head = new Uint8Array(32);
+    head[0] = 2; // version 2, raw, no flags, channel 0, no parameters
     rogue.send([head, Uint8Array.of(5)]);
-    const events = await take(consumer, 2);
+    const events = await take(consumer, 3);
     expect(events[0]).toMatchObject({ type: "ERROR", id: "in", error: { name: "FrameDecodeError" } });
-    expect(events[1]).toMatchObject({ type: "INPUT", id: "in" });
+    expect(events[1]).toMatchObject({ type: "ERROR", id: "in", error: { name: "UnsupportedFrameVersionError", version: 1, supported: 2 } });
+    expect(events[2]).toMatchObject({ type: "INPUT", id: "in" });
     await rogue.close();
+  });
+
+  it("refuses a frame carrying another planned channel's id with ChannelMismatchError naming node and input, and keeps going", async () => {
+    const channel = { ...daemon.channel("a/out"), channelId: 5 };
+    const rogue = await UnixPublisher.listen({ channel: "a/out", ...unixConnection(channel) });
+    const consumer = track(new Node({ config: daemon.config("b", { inputs: [{ id: "in", channel }] }) }));
+    await daemon.barrier("b");
+    rogue.send([encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: {}, channelId: 3 }), Uint8Array.of(1)]);
+    rogue.send([encodeFrameHead({ encoding: 0, seq: 2, timestamp: 2, parameters: {}, channelId: 5 }), Uint8Array.of(2)]);
+    const [mismatch, input] = await take(consumer, 2);
+    expect(mismatch).toMatchObject({ type: "ERROR", id: "in", error: { name: "ChannelMismatchError", nodeId: "b", inputId: "in", expected: 5, got: 3 } });
+    expect(input).toMatchObject({ type: "INPUT", id: "in" });
+    if (input!.type === "INPUT") expect([...input.data]).toEqual([2]);
+    await rogue.close();
+  });
+
+  it("carries the frame's typed fields from sendOutput's options to event.metadata, and none when none was set", async () => {
+    const { producer, consumer } = await pair();
+    const trace = { traceId: new Uint8Array(16).fill(1), spanId: new Uint8Array(8).fill(2), flags: 1 };
+    const goalId = new Uint8Array(16).fill(9);
+    await producer.sendOutput("out", [1], { k: "v" }, { requestId: 2n ** 63n, goalId, streamSeq: 4n, fin: true, flush: true, trace });
+    await producer.sendOutput("out", [2]);
+    const [first, second] = await take(consumer, 2);
+    expect(first!.metadata).toMatchObject({ parameters: { k: "v" }, requestId: 2n ** 63n, streamSeq: 4n, fin: true, flush: true });
+    expect([...first!.metadata.goalId!]).toEqual([...goalId]);
+    expect([[...first!.metadata.trace!.traceId], [...first!.metadata.trace!.spanId], first!.metadata.trace!.flags]).toEqual([[...trace.traceId], [...trace.spanId], 1]);
+    expect(Object.keys(second!.metadata).sort()).toEqual(["parameters", "timestamp"]);
   });
 
   it("sends struct types by id: a consumer that joins late gets the definitions and reads every shape", async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { type Server, type Socket, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type InputConfig, type Json, type NodeConfig, type PlannedChannel, PROTOCOL_VERSION, type QueuePolicy } from "@rivulet/core";
+import { type InputConfig, type Json, type NodeConfig, type PlannedChannel, CONTROL_PROTOCOL_VERSION, type QueuePolicy } from "@rivulet/core";
 import { type DaemonToNode, JsonSocket, type NodeToDaemon, PayloadEncoding, WireFrameReader, encodeFrameHead, encodeWireHead } from "@rivulet/core/internal";
 import { unix } from "@rivulet/transport-unix";
 
@@ -61,7 +61,7 @@ export class TestDaemon {
 
   config(nodeId: string, init: { inputs?: (Partial<InputConfig> & { id: string; channel?: PlannedChannel })[]; outputs?: { id: string; channels: PlannedChannel[] }[] } = {}): NodeConfig {
     return {
-      protocolVersion: PROTOCOL_VERSION,
+      protocolVersion: CONTROL_PROTOCOL_VERSION,
       dataflowId: "df",
       nodeId,
       controlSocket: this.socketPath,

@@ -1,5 +1,6 @@
 import type { Publisher, TransportPlugin } from "@rivulet/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { decodeFrame } from "@rivulet/core/internal";
 import { Node } from "../src/index.js";
 import { TestDaemon } from "./test-daemon.js";
 
@@ -8,30 +9,32 @@ import { TestDaemon } from "./test-daemon.js";
  * after passing it to sendOutput". A transport that records the chunks it is handed shows
  * whether the payload's own memory reaches it.
  */
-function spyTransport(): { plugin: TransportPlugin; sent: Uint8Array[][] } {
+function spyTransport(): { plugin: TransportPlugin; sent: Uint8Array[][]; sentOn: Map<number, Uint8Array[][]> } {
   const sent: Uint8Array[][] = [];
-  const publisher: Publisher = {
+  const sentOn = new Map<number, Uint8Array[][]>();
+  const publisher = (channelId: number): Publisher => ({
     send(chunks) {
       sent.push([...chunks]);
+      sentOn.set(channelId, [...(sentOn.get(channelId) ?? []), [...chunks]]);
       return undefined;
     },
     drops: 0,
     bufferedBytes: 0,
     subscriberCount: 1,
     close: async () => {},
-  };
+  });
   const plugin: TransportPlugin = {
     kind: "spy",
     plan: (request) => request.channels.map((c) => ({ channel: c.channel, kind: "spy", connection: null })),
     create: () => ({
-      publish: async () => publisher,
+      publish: async (channel) => publisher(channel.channelId ?? 0),
       subscribe: async () => {
         throw new Error("the spy transport only publishes");
       },
       close: async () => {},
     }),
   };
-  return { plugin, sent };
+  return { plugin, sent, sentOn };
 }
 
 let daemon: TestDaemon;
@@ -69,5 +72,23 @@ describe("sendOutput hands large payloads to the transport without copying them"
     await node.sendOutput("out", values);
     await node.close();
     expect(sent[0]!.some((chunk) => chunk.buffer === values.buffer && chunk.byteLength === values.byteLength)).toBe(true);
+  });
+
+  it("an output on two channels: each gets its own head, stamped with its planned channel id, and the same payload memory", async () => {
+    const { plugin, sentOn } = spyTransport();
+    const channels = [3, 9].map((channelId) => ({ channel: "a/out", kind: "spy", connection: null, channelId }));
+    const node = new Node({ config: daemon.config("a", { outputs: [{ id: "out", channels }] }), transports: { spy: plugin } });
+    await daemon.barrier("a");
+    await node.ready();
+    const payload = new Uint8Array(64 * 1024).fill(1);
+    await node.sendOutput("out", payload, { n: 1 });
+    await node.close();
+    const [[three], [nine]] = [sentOn.get(3)!, sentOn.get(9)!];
+    expect(three![0]).not.toBe(nine![0]);
+    expect(decodeFrame(three![0]!).channelId).toBe(3);
+    expect(decodeFrame(nine![0]!).channelId).toBe(9);
+    expect(decodeFrame(nine![0]!).parameters).toEqual({ n: 1 });
+    expect(three!.at(-1)!.buffer).toBe(payload.buffer);
+    expect(nine!.at(-1)!.buffer).toBe(payload.buffer);
   });
 });
