@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { type ParamsCost, paramsCost, paramsMarkdown } from "./params-bench.js";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,6 +28,8 @@ export interface CodecResults {
   loadAverage: number[];
   rows: CodecRow[];
   goals: { goal: string; measured: string; met: boolean }[];
+  /** Frame parameters as JSON against a binary encoding; absent in older results. */
+  params?: ParamsCost;
 }
 
 interface Codec {
@@ -171,6 +174,7 @@ export function codecMarkdown(results: CodecResults): string {
     ...results.goals.map((g) => `| ${g.goal} | ${g.measured} | ${g.met ? "yes" : "no"} |`),
     "",
   ];
+  if (results.params) lines.push(paramsMarkdown(results.params));
   return lines.join("\n");
 }
 
@@ -193,7 +197,7 @@ export function runCodecBench(options: { quick: boolean }): CodecResults {
       }
     }
   }
-  return { date: new Date().toISOString(), quick: options.quick, node: process.versions.node, cpus: cpus().length, loadAverage: loadavg(), rows, goals: goalsOf(rows) };
+  return { date: new Date().toISOString(), quick: options.quick, node: process.versions.node, cpus: cpus().length, loadAverage: loadavg(), rows, goals: goalsOf(rows), params: paramsCost(options) };
 }
 
 /** `npm run bench:codec [-- --quick] [--out DIR]`: writes DIR/codec.json and CODEC.md (bench/ by default). */
