@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FRAME_FORMAT_VERSION } from "../src/constants.js";
-import { FRAME_HEADER_BYTES, FrameFlag, PayloadEncoding, decodeFrame, encodeFrameHead } from "../src/frame-codec.js";
+import { FRAME_HEADER_BYTES, FrameFlag, PayloadEncoding, decodeFrame, encodeFrameHead, frameFieldsOf, withChannelId } from "../src/frame-codec.js";
 
 function frame(head: Uint8Array, payload: Uint8Array): Uint8Array {
   const bytes = new Uint8Array(head.byteLength + payload.byteLength);
@@ -49,12 +49,67 @@ describe("frame codec", () => {
     expect([[...decoded.trace!.traceId], [...decoded.trace!.spanId], decoded.trace!.flags]).toEqual([[...trace.traceId], [...trace.spanId], 1]);
   });
 
-  it("refuses values the optional fields cannot carry, as programming errors", () => {
-    expect(() => encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: {}, requestId: -1n })).toThrow(RangeError);
-    expect(() => encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: {}, streamSeq: 2n ** 64n })).toThrow(RangeError);
-    expect(() => encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: {}, goalId: new Uint8Array(15) })).toThrow(RangeError);
-    expect(() => encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: {}, trace: { traceId: new Uint8Array(16), spanId: new Uint8Array(8), flags: 256 } })).toThrow(RangeError);
-    expect(() => encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: {}, trace: { traceId: new Uint8Array(16), spanId: new Uint8Array(7), flags: 0 } })).toThrow(RangeError);
+  it("refuses values the optional fields cannot carry, as programming errors naming the field", () => {
+    const head = (fields: object) => () => encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: {}, ...fields });
+    const trace = (fields: object) => ({ trace: { traceId: new Uint8Array(16), spanId: new Uint8Array(8), flags: 0, ...fields } });
+    expect(head({ requestId: -1n })).toThrow(new RangeError("request id -1 is not a u64"));
+    expect(head({ requestId: 2n ** 64n })).toThrow(new RangeError(`request id ${2n ** 64n} is not a u64`));
+    expect(head({ streamSeq: 2n ** 64n })).toThrow(new RangeError(`stream position ${2n ** 64n} is not a u64`));
+    expect(head({ streamSeq: 2n ** 64n - 1n })).not.toThrow();
+    expect(head({ goalId: new Uint8Array(15) })).toThrow(new RangeError("goal id has 15 bytes, expected 16"));
+    expect(head(trace({ flags: 256 }))).toThrow(new RangeError("trace flags 256 are not a byte"));
+    expect(head(trace({ flags: -1 }))).toThrow(new RangeError("trace flags -1 are not a byte"));
+    expect(head(trace({ flags: 1.5 }))).toThrow(new RangeError("trace flags 1.5 are not a byte"));
+    expect(head(trace({ flags: 255 }))).not.toThrow();
+    expect(head(trace({ traceId: new Uint8Array(17) }))).toThrow(new RangeError("trace id has 17 bytes, expected 16"));
+    expect(head(trace({ spanId: new Uint8Array(7) }))).toThrow(new RangeError("span id has 7 bytes, expected 8"));
+  });
+
+  it("frameFieldsOf picks the typed fields that are set, and gives undefined when none is", () => {
+    const trace = { traceId: new Uint8Array(16), spanId: new Uint8Array(8), flags: 0 };
+    expect(frameFieldsOf({})).toBeUndefined();
+    expect(frameFieldsOf({ fin: false, flush: false })).toBeUndefined();
+    expect(frameFieldsOf({ signal: new AbortController().signal } as object)).toBeUndefined();
+    for (const fields of [{ fin: true }, { flush: true }, { requestId: 0n }, { goalId: new Uint8Array(16) }, { streamSeq: 0n }, { trace }]) {
+      expect(frameFieldsOf({ ...fields, signal: undefined } as object)).toEqual(fields);
+      // Only the fields that are set become keys (metadata shows no undefined fields).
+      expect(Object.keys(frameFieldsOf(fields)!)).toEqual(Object.keys(fields));
+    }
+    expect(frameFieldsOf({ fin: true, flush: true, requestId: 1n, streamSeq: 2n, trace })).toEqual({ fin: true, flush: true, requestId: 1n, streamSeq: 2n, trace });
+  });
+
+  it("withChannelId copies a head with another channel id, leaving the original as it was", () => {
+    const head = encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: { a: 1 }, channelId: 3 });
+    const other = withChannelId(head, 9);
+    expect(other).not.toBe(head);
+    expect(decodeFrame(other)).toMatchObject({ channelId: 9, parameters: { a: 1 } });
+    expect(decodeFrame(head).channelId).toBe(3);
+    expect([...other.subarray(8)]).toEqual([...head.subarray(8)]);
+  });
+
+  it("says what is wrong with a refused frame", () => {
+    expect(() => decodeFrame(new Uint8Array(0))).toThrow(expect.objectContaining({ name: "FrameDecodeError", message: "empty frame" }));
+    expect(() => decodeFrame(Uint8Array.of(1))).toThrow(expect.objectContaining({ name: "UnsupportedFrameVersionError" }));
+    const flagged = plain();
+    view(flagged).setUint16(2, 64 | 1, true);
+    expect(() => decodeFrame(flagged)).toThrow(expect.objectContaining({ message: "unknown frame flags 0x40", offset: 2 }));
+    const short = plain();
+    view(short).setUint16(2, FrameFlag.REQUEST_ID, true);
+    view(short).setUint32(24, 3, true);
+    expect(() => decodeFrame(short)).toThrow(expect.objectContaining({ message: "optional fields and parameters of 11 bytes run past the end of a 32-byte frame", offset: 24 }));
+    const reserved = plain();
+    reserved[31] = 1;
+    expect(() => decodeFrame(reserved)).toThrow(expect.objectContaining({ message: "the frame header's reserved field is not zero", offset: 28 }));
+    const bad = encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: { a: 1 } });
+    bad[FRAME_HEADER_BYTES] = 0x7c;
+    expect(() => decodeFrame(bad)).toThrow(expect.objectContaining({ message: "frame parameters are not valid JSON", offset: FRAME_HEADER_BYTES, cause: expect.objectContaining({ name: "SyntaxError" }) }));
+    const array = encodeFrameHead({ encoding: 0, seq: 1, timestamp: 1, parameters: { a: 1 } });
+    array.set(new TextEncoder().encode('[1,2,3]'), FRAME_HEADER_BYTES);
+    expect(() => decodeFrame(array)).toThrow(expect.objectContaining({ message: "frame parameters are not a JSON object" }));
+    expect(() => decodeFrame(Uint8Array.of(2, 0, 0))).toThrow(expect.objectContaining({ message: "frame of 3 bytes is shorter than its 32-byte header" }));
+    const encoding = plain();
+    encoding[1] = 5;
+    expect(() => decodeFrame(encoding)).toThrow(expect.objectContaining({ message: "unknown payload encoding 5" }));
   });
 
   it("names a frame of another format version UnsupportedFrameVersionError (a FrameDecodeError), never a crash", () => {
