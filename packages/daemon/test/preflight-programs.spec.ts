@@ -74,4 +74,11 @@ describe("preflight of node programs", () => {
     expect(error).toBeInstanceOf(BuildError);
     expect(error).toMatchObject({ name: "BuildError", exitCode: 4, outputTail: ["one", "two"], command: "echo one; echo two >&2; exit 4", file, line: 4, column: 5, yamlPath: "nodes[0].build", nodeId: "a" });
   });
+
+  it("a failing build keeps exactly the last 20 lines it printed (README), not the first nor more", async () => {
+    const file = dataflow('nodes:\n  - id: a\n    path: a.sh\n    build: "for i in $(seq 1 30); do echo line$i; done; exit 2"\n', { "a.sh": "" });
+    const error = await preflight(file, { build: (steps, baseDir) => runBuilds(steps, baseDir, () => {}) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BuildError);
+    expect((error as BuildError).outputTail).toEqual(Array.from({ length: 20 }, (_, i) => `line${i + 11}`));
+  });
 });

@@ -302,6 +302,26 @@ describe("Node", () => {
     expect(await consumer.recv()).toBeNull();
   });
 
+  it("a node whose inputs all closed gets STOP (all-inputs-closed), its signal stays unaborted, and it may still send", async () => {
+    const upstream = daemon.channel("a/out");
+    const downstream = daemon.channel("b/out", ["c"]);
+    const a = track(new Node({ config: daemon.config("a", { outputs: [{ id: "out", channels: [upstream] }] }) }));
+    const b = track(new Node({ config: daemon.config("b", { inputs: [{ id: "in", channel: upstream, producer: "a" }], outputs: [{ id: "out", channels: [downstream] }] }) }));
+    const c = track(new Node({ config: daemon.config("c", { inputs: [{ id: "in", channel: downstream, producer: "b" }] }) }));
+    await daemon.barrier("a", "b", "c");
+    await Promise.all([a.ready(), b.ready(), c.ready()]);
+    await a.close();
+    const events = await take(b, 2);
+    expect(events.map((e) => e.type)).toEqual(["INPUT_CLOSED", "STOP"]);
+    expect(events[1]).toMatchObject({ reason: "all-inputs-closed" });
+    expect(b.signal.aborted).toBe(false);
+    await b.sendOutput("out", [9]);
+    expect(b.stats().outputs.out).toMatchObject({ sent: 1, discarded: 0 });
+    const [got] = await take(c, 1);
+    expect(got).toMatchObject({ type: "INPUT", id: "in" });
+    expect(Array.from((got as { value: { toArray(): ArrayLike<number> } }).value.toArray())).toEqual([9]);
+  });
+
   it("reports NODE_FAILED and closes an input whose producer died before it connected", async () => {
     const channel = daemon.channel("a/out");
     const consumer = track(new Node({ config: daemon.config("b", { inputs: [{ id: "in", channel, producer: "a" }] }) }));
