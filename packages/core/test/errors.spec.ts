@@ -3,6 +3,8 @@ import {
   AbortError,
   ControlProtocolError,
   FrameDecodeError,
+  InvalidParameterError,
+  NodeStoppedError,
   NodeConfigError,
   RivuletError,
   TimeoutError,
@@ -55,6 +57,22 @@ describe("RivuletError and its subclasses", () => {
 
   it("ControlProtocolError carries how the protocol was broken and by which node", () => {
     expect(new ControlProtocolError("x", "json", "sink")).toMatchObject({ name: "ControlProtocolError", violation: "json", nodeId: "sink" });
+  });
+});
+
+describe("errors that name a node's port or parameter", () => {
+  it("NodeStoppedError names the node and the output whose message was not sent", () => {
+    const error = new NodeStoppedError("cam", "frame");
+    expect(error).toMatchObject({ name: "NodeStoppedError", nodeId: "cam", outputId: "frame" });
+    expect(error.message).toContain("'cam'");
+    expect(error.message).toContain("'frame'");
+  });
+
+  it("InvalidParameterError names the parameter and why it cannot be sent", () => {
+    const error = new InvalidParameterError("gain", "not-finite", "cam");
+    expect(error).toMatchObject({ name: "InvalidParameterError", key: "gain", reason: "not-finite", nodeId: "cam" });
+    expect(error.message).toContain("'gain'");
+    expect(error.message).toContain("(not-finite)");
   });
 });
 
