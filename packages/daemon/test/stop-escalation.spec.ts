@@ -94,4 +94,15 @@ describe("StopEscalation", () => {
     escalation.cancel();
     expect(cleared).toEqual([1, 2]);
   });
+
+  it("start() after cancel() once SIGTERM fired does not begin again (no second grace, no SIGKILL)", () => {
+    const fired: string[] = [];
+    const escalation = new StopEscalation(1_000, (signal) => fired.push(signal));
+    escalation.start();
+    vi.advanceTimersByTime(1_000);
+    escalation.cancel();
+    escalation.start();
+    vi.advanceTimersByTime(10_000);
+    expect(fired).toEqual(["SIGTERM"]);
+  });
 });
