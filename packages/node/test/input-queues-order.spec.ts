@@ -118,4 +118,28 @@ describe("InputQueues order and bounds", () => {
     queues.closeIntake();
     expect(queues.stats().a).toEqual({ received: 5, dropped: 3, discarded: 2, pending: 0 });
   });
+
+  it("backpressure never drops, even over its capacity while a drop_oldest input is trimmed in the same turn", async () => {
+    const queues = new InputQueues();
+    queues.addInput("bp", 2, "backpressure");
+    queues.addInput("drop", 1, "drop_oldest");
+    // A subscription paused late may still hand over what it had read: more than queue_size.
+    for (let i = 1; i <= 4; i++) queues.pushInput("bp", input("bp", i));
+    queues.pushInput("drop", input("drop", 5));
+    queues.pushInput("drop", input("drop", 6));
+    await nextTurn();
+    expect(queues.stats()).toEqual({
+      bp: { received: 4, dropped: 0, discarded: 0, pending: 4 },
+      drop: { received: 2, dropped: 1, discarded: 0, pending: 1 },
+    });
+    expect(drain(queues)).toEqual(["bp1", "bp2", "bp3", "bp4", "drop6"]);
+  });
+
+  it("works without hooks: a full backpressure input and taking from it call nothing", () => {
+    const queues = new InputQueues();
+    queues.addInput("bp", 1, "backpressure");
+    queues.pushInput("bp", input("bp", 1));
+    expect(label(queues.shift())).toBe("bp1");
+    expect(queues.length).toBe(0);
+  });
 });
