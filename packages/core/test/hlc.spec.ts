@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HybridClock } from "../src/hlc.js";
+import { HybridClock, wallClockMicros } from "../src/hlc.js";
 
 describe("HybridClock", () => {
   it("is strictly increasing even when the wall clock stands still or goes back", () => {
@@ -21,5 +21,21 @@ describe("HybridClock", () => {
   it("tracks wall time in microseconds by default", () => {
     const now = new HybridClock().now();
     expect(Math.abs(now / 1000 - Date.now())).toBeLessThan(1000);
+  });
+
+  it("the wall clock is in integer microseconds (exact in JSON) and never goes back", () => {
+    const a = wallClockMicros();
+    const b = wallClockMicros();
+    expect(Number.isInteger(a)).toBe(true);
+    expect(b).toBeGreaterThanOrEqual(a);
+    expect(Math.abs(a / 1000 - Date.now())).toBeLessThan(1000);
+  });
+
+  it("a received timestamp behind the clock changes nothing", () => {
+    const clock = new HybridClock(() => 1000);
+    expect(clock.now()).toBe(1000);
+    clock.update(999);
+    clock.update(1000);
+    expect(clock.now()).toBe(1001);
   });
 });

@@ -1,6 +1,10 @@
-import { Socket } from "node:net";
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { Socket, connect, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { type ControlProtocolError, JsonSocket, encodeWireHead } from "../src/internal.js";
 
 type Message = { t: string; [key: string]: unknown };
@@ -109,5 +113,81 @@ describe("JsonSocket (fast-check)", () => {
     d.feed(frame({ t: "big", text: "x".repeat(5000) }), []);
     expect(d.messages).toHaveLength(1);
     expect(d.json.maxFrameBytes).toBe(10_000);
+  });
+});
+
+describe("JsonSocket", () => {
+  it("after an error it reads nothing more, even frames that arrive later in their own chunks", () => {
+    const d = decoder();
+    d.feed(frame({ t: "x" }, 7), []);
+    d.feed(frame({ t: "after" }), []);
+    d.feed(frame({ t: "later" }), []);
+    expect(d.messages).toEqual([]);
+    expect(d.errors.map((e) => e.violation)).toEqual(["frame_kind"]);
+    expect(d.socket.destroyed).toBe(true);
+  });
+
+  it("refuses bytes that are not UTF-8 even inside a JSON string, with the decoder's error as cause", () => {
+    const d = decoder();
+    const body = Buffer.concat([Buffer.from('{"t":"a'), Buffer.from([0xff]), Buffer.from('"}')]);
+    d.feed(Buffer.concat([encodeWireHead(0, body.length), body]), []);
+    expect(d.messages).toEqual([]);
+    expect(d.errors).toEqual([expect.objectContaining({ violation: "json", cause: expect.any(TypeError) })]);
+  });
+
+  it("keeps JSON's SyntaxError as the cause of a 'json' violation", () => {
+    const d = decoder();
+    const body = Buffer.from('{"t":');
+    d.feed(Buffer.concat([encodeWireHead(0, body.length), body]), []);
+    expect(d.errors).toEqual([expect.objectContaining({ violation: "json", cause: expect.any(SyntaxError) })]);
+  });
+
+  it("an oversized frame is 'frame_too_large' with the FrameDecodeError as cause", () => {
+    const d = decoder(16);
+    d.feed(encodeWireHead(0, 17), []);
+    expect(d.errors).toEqual([expect.objectContaining({ name: "ControlProtocolError", violation: "frame_too_large", cause: expect.objectContaining({ name: "FrameDecodeError" }) })]);
+  });
+
+  it("a handler that throws on a message makes it a 'message' violation with the thrown error as cause", () => {
+    const socket = new Socket();
+    const errors: ControlProtocolError[] = [];
+    const thrown = new RangeError("no such node");
+    new JsonSocket<Message, Message>(
+      socket,
+      () => {
+        throw thrown;
+      },
+      (e) => errors.push(e),
+    );
+    socket.emit("data", frame({ t: "register" }));
+    expect(errors).toEqual([expect.objectContaining({ name: "ControlProtocolError", violation: "message", cause: thrown })]);
+    expect(socket.destroyed).toBe(true);
+  });
+
+  it("send() writes messages the peer's JsonSocket reads, and returns false once the socket is closed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rvl-json-socket-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, "s.sock");
+    const received: Message[] = [];
+    let arrived: () => void = () => {};
+    const server = createServer((peer) => {
+      new JsonSocket<Message, Message>(peer, (m) => (received.push(m), arrived()), () => {});
+    });
+    onTestFinished(() => void server.close());
+    server.listen(path);
+    await once(server, "listening");
+    const client = connect(path);
+    await once(client, "connect");
+    const json = new JsonSocket<Message, Message>(client, () => {}, () => {});
+    const done = new Promise<void>((resolve) => (arrived = () => received.length === 3 && resolve()));
+    expect(json.send({ t: "a", n: 1 })).toBe(true);
+    expect(json.send({ t: "b", text: "é".repeat(100) })).toBe(true);
+    expect(json.send({ t: "c" })).toBe(true);
+    await done;
+    expect(received).toEqual([{ t: "a", n: 1 }, { t: "b", text: "é".repeat(100) }, { t: "c" }]);
+    client.end();
+    expect(json.send({ t: "late" })).toBe(false);
+    client.destroy();
+    expect(json.send({ t: "later" })).toBe(false);
   });
 });

@@ -1,205 +1,207 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it, onTestFinished } from "vitest";
-// From source, not the built package: the run's lifecycle runs in this process, where a mutation
-// test can change it (the nodes are real child processes, fixtures/actor.mjs).
-import { type DataflowRun, type RunEvent, type RunResult, startDataflow } from "../src/index.js";
+// The run's lifecycle from the package's own source (the end-to-end specs under test/ use the
+// built package): real node processes from test/fixtures, a real control socket.
+import { type DataflowRun, startDataflow } from "../src/dataflow-run.js";
+import type { RunEvent } from "../src/run-events.js";
 
-const ACTOR = fileURLToPath(new URL("./fixtures/actor.mjs", import.meta.url));
+const fixture = (name: string): string => fileURLToPath(new URL(`../../../test/fixtures/dataflows/${name}/dataflow.yml`, import.meta.url));
 
-interface Started {
-  run: DataflowRun;
-  events: RunEvent[];
-  /** Resolves once `predicate` holds over the events so far. */
-  until(predicate: (events: RunEvent[]) => boolean): Promise<void>;
-  lines(nodeId: string): string[];
-  result: Promise<RunResult>;
-}
+/** Every event of one run, with a way to wait for one. */
+class Events {
+  readonly list: RunEvent[] = [];
+  #waiters: { match: (e: RunEvent) => boolean; resolve: () => void }[] = [];
 
-/** Starts a dataflow of actor nodes: `nodes` maps a node id to its YAML body (args, inputs, outputs). */
-async function start(nodes: Record<string, string>, options: { graceMs?: number; startTimeoutMs?: number; stopAfterMs?: number; stallReportMs?: number } = {}): Promise<Started> {
-  const dir = mkdtempSync(join(tmpdir(), "rvl-run-"));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  const yaml = `nodes:\n${Object.entries(nodes)
-    .map(([id, body]) => `  - id: ${id}\n    path: ${ACTOR}\n${body.replace(/^/gm, "    ")}`)
-    .join("\n")}\n`;
-  writeFileSync(join(dir, "dataflow.yml"), yaml);
-  const events: RunEvent[] = [];
-  const waiters: (() => void)[] = [];
-  const run = await startDataflow({
-    file: join(dir, "dataflow.yml"),
-    logDir: join(dir, "logs"),
-    graceMs: options.graceMs ?? 10_000,
-    ...(options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs }),
-    ...(options.stopAfterMs === undefined ? {} : { stopAfterMs: options.stopAfterMs }),
-    ...(options.stallReportMs === undefined ? {} : { stallReportMs: options.stallReportMs }),
-    onEvent: (event) => {
-      events.push(event);
-      for (const wake of waiters.splice(0)) wake();
-    },
-  });
-  const until = async (predicate: (events: RunEvent[]) => boolean): Promise<void> => {
-    while (!predicate(events)) await new Promise<void>((resolve) => waiters.push(resolve));
+  readonly onEvent = (event: RunEvent): void => {
+    this.list.push(event);
+    for (const waiter of this.#waiters.filter((w) => w.match(event))) {
+      this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
   };
-  const lines = (nodeId: string): string[] => events.flatMap((e) => (e.type === "output" && e.nodeId === nodeId && e.stream === "stdout" ? [e.line] : []));
-  return { run, events, until, lines, result: run.finished };
+
+  waitFor(match: (e: RunEvent) => boolean): Promise<void> {
+    if (this.list.some(match)) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ match, resolve }));
+  }
+
+  lines(nodeId?: string): string[] {
+    return this.list.flatMap((e) => (e.type === "output" && (nodeId === undefined || e.nodeId === nodeId) ? [e.line] : []));
+  }
+
+  of<T extends RunEvent["type"]>(type: T): Extract<RunEvent, { type: T }>[] {
+    return this.list.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
+  }
+
+  /** The lifecycle events in order: ready, stopping, SIGTERM/SIGKILL (with `!` when sent in place of STOP), exit:<node>. */
+  lifecycle(): string[] {
+    return this.list.flatMap((e) => {
+      if (e.type === "ready" || e.type === "stopping") return [e.type];
+      if (e.type === "escalate") return [`${e.signal}${e.unregistered ? "!" : ""}:${e.nodeIds.join(",")}`];
+      if (e.type === "exit") return [`exit:${e.result.id}`];
+      return [];
+    });
+  }
 }
 
-const said = (line: string) => (events: RunEvent[]) => events.some((e) => e.type === "output" && e.line === line);
-const types = (events: RunEvent[]) => events.map((e) => e.type).filter((t) => t !== "output" && t !== "log" && t !== "drops");
-const result = (r: RunResult, id: string) => r.nodes.find((n) => n.id === id)!;
+const printed = (text: string, nodeId?: string) => (e: RunEvent) => e.type === "output" && (nodeId === undefined || e.nodeId === nodeId) && e.line.includes(text);
 
-describe("a dataflow run's lifecycle (in process)", () => {
-  it("a producer that finishes: its consumer gets every message, INPUT_CLOSED, STOP; the run exits 0 with results in YAML order", async () => {
-    const { events, lines, result: finished } = await start({ src: "args: send 3\noutputs: [out]", snk: "args: sink\ninputs:\n  in: src/out" });
-    const r = await finished;
-    expect(r.exitCode).toBe(0);
-    expect(r.error).toBeUndefined();
-    expect(r.nodes.map((n) => [n.id, n.failed])).toEqual([
-      ["src", false],
-      ["snk", false],
+async function start(name: string, options: { graceMs?: number; startTimeoutMs?: number; stallReportMs?: number } = {}): Promise<{ run: DataflowRun; events: Events; logDir: string }> {
+  const logDir = mkdtempSync(join(tmpdir(), "rvl-daemon-run-"));
+  onTestFinished(() => rmSync(logDir, { recursive: true, force: true }));
+  const events = new Events();
+  const run = await startDataflow({ file: fixture(name), logDir, onEvent: events.onEvent, ...options });
+  return { run, events, logDir };
+}
+
+describe("a dataflow run (daemon source, real nodes)", () => {
+  it("a node failing after start-up: its consumer gets NODE_FAILED, the rest runs on and ends, the run fails naming it", async () => {
+    const { run, events, logDir } = await start("fails-after-start");
+    const result = await run.finished;
+    expect(result.logDir).toBe(logDir);
+    expect(result.dataflowId).toBe(run.dataflowId);
+    expect(result.exitCode).toBe(1);
+    expect(result.error).toBeUndefined();
+    // In the descriptor's order, whatever order they exited in.
+    expect(result.nodes.map((n) => n.id)).toEqual(["failer", "watcher", "bystander"]);
+    expect(result.nodes.map((n) => [n.id, n.failed, n.reason])).toEqual([
+      ["failer", true, "exited with code 3"],
+      ["watcher", false, undefined],
+      ["bystander", false, undefined],
     ]);
-    expect(lines("snk")).toEqual(["got 0", "got 1", "got 2", "event INPUT_CLOSED", "event STOP"]);
-    expect(types(events).filter((t) => t === "ready")).toHaveLength(1);
-    expect(events.find((e) => e.type === "ready")).toMatchObject({ nodeCount: 2 });
-    expect(types(events)).not.toContain("stopping");
+    expect(result.nodes[0]!.stderrTail).toContain("failer: sensor lost");
+    expect(events.lines("watcher")).toContain("watcher: NODE_FAILED from failer on data");
+    expect(events.lines("bystander")).toContain("bystander: got 'sent after failer failed'");
+    // Not stopped: the failure after the barrier stops nothing.
+    expect(events.of("stopping")).toEqual([]);
+    expect(events.lifecycle()[0]).toBe("ready");
+    expect(events.of("ready")).toEqual([{ type: "ready", nodeCount: 3 }]);
   });
 
-  it("a node failing before the barrier stops the run: StartupFailureError names it, the others get STOP", async () => {
-    const { events, result: finished } = await start({ bad: "args: exit-at-start 3\noutputs: [out]", snk: "args: sink\ninputs:\n  in: bad/out", other: "args: tick-sink\ninputs:\n  t: dora/timer/millis/5" });
-    const r = await finished;
-    expect(r.exitCode).toBe(1);
-    expect(r.error).toMatchObject({ name: "StartupFailureError" });
-    expect(r.error!.message).toContain("'bad'");
-    expect(result(r, "bad")).toMatchObject({ failed: true, reason: "exited with code 3" });
-    expect(events.find((e) => e.type === "stopping")).toEqual({ type: "stopping", reason: "node 'bad' failed during start-up" });
-    expect(types(events)).not.toContain("ready");
-    // The timer never started: the barrier never opened.
-    expect(events.some((e) => e.type === "output" && e.line.startsWith("tick"))).toBe(false);
-  });
-
-  it("a node with outputs that exits 0 without joining is NodeNeverJoinedError", async () => {
-    const { result: finished } = await start({ bad: "args: exit-at-start 0\noutputs: [out]", snk: "args: sink\ninputs:\n  in: bad/out" });
-    const r = await finished;
-    expect(r.exitCode).toBe(1);
-    expect(r.error).toMatchObject({ name: "NodeNeverJoinedError" });
-    expect(result(r, "bad")).toMatchObject({ failed: true, reason: "exited without joining the dataflow" });
-  });
-
-  it("a node failing after the barrier: its consumer gets NODE_FAILED then INPUT_CLOSED, the rest runs on, the run exits 1 naming it", async () => {
-    const { run, until, lines, events, result: finished } = await start({
-      bad: "args: fail-after 3\noutputs: [out]",
-      snk: "args: sink\ninputs:\n  in: bad/out\n  t: dora/timer/millis/5",
-    });
-    await until(said("event INPUT_CLOSED"));
-    expect(lines("snk").filter((l) => l.startsWith("event"))).toEqual(["event NODE_FAILED bad", "event INPUT_CLOSED"]);
-    // The consumer is still running on its timer: no stop was started by the failure.
-    expect(types(events)).not.toContain("stopping");
+  it("STOP ignored: SIGTERM after the grace to that node only, and it fails naming the grace", async () => {
+    const { run, events } = await start("ignore-stop", { graceMs: 300 });
+    await events.waitFor(printed("ready", "stubborn"));
+    expect(run.controlSocketPath).toMatch(/control\.sock$/);
     run.stop("test over");
-    const r = await finished;
-    expect(r.exitCode).toBe(1);
-    expect(r.error).toBeUndefined();
-    expect(result(r, "bad")).toMatchObject({ failed: true, reason: "exited with code 3" });
-    expect(result(r, "snk").failed).toBe(false);
+    expect(events.of("stopping")).toEqual([{ type: "stopping", reason: "test over" }]);
+    const result = await run.finished;
+    expect(events.lifecycle()).toEqual(["ready", "stopping", "SIGTERM:stubborn", "exit:stubborn"]);
+    expect(result.exitCode).toBe(1);
+    expect(result.nodes[0]).toMatchObject({ id: "stubborn", failed: true, reason: "did not exit within 0.3 s of STOP; terminated with SIGTERM", exit: { signal: "SIGTERM" } });
+    // The socket is gone with the run.
+    expect(result.error).toBeUndefined();
   });
 
-  it("timers tick only after the barrier, which waits for a node that joins late", async () => {
-    const { run, until, events, result: finished } = await start({ ticks: "args: tick-sink\ninputs:\n  t: dora/timer/millis/5", late: "args: late-sink\ninputs:\n  in: dora/timer/millis/50" });
-    await until(said("tick t"));
-    const ready = events.findIndex((e) => e.type === "ready");
-    const firstTick = events.findIndex((e) => e.type === "output" && e.line === "tick t");
-    expect(ready).toBeGreaterThanOrEqual(0);
-    expect(firstTick).toBeGreaterThan(ready);
-    run.stop("test over");
-    expect((await finished).exitCode).toBe(0);
-  });
-
-  it("stop(): STOP to every node; the grace then SIGTERM for one that ignores it, named with the grace", async () => {
-    const { run, until, events, result: finished } = await start({ stub: "args: stubborn\noutputs: [out]", snk: "args: sink\ninputs:\n  in: stub/out" }, { graceMs: 300 });
-    await until(said("ready"));
-    run.stop("test over");
-    const r = await finished;
-    expect(events.find((e) => e.type === "stopping")).toEqual({ type: "stopping", reason: "test over" });
-    expect(events.filter((e) => e.type === "escalate")).toEqual([{ type: "escalate", nodeIds: ["stub"], signal: "SIGTERM" }]);
-    expect(result(r, "stub")).toMatchObject({ failed: true, reason: "did not exit within 0.3 s of STOP; terminated with SIGTERM" });
-    expect(result(r, "snk").failed).toBe(false);
-    expect(r.exitCode).toBe(1);
-  });
-
-  it("a node that also ignores SIGTERM gets SIGKILL after another grace", async () => {
-    const { run, until, events, result: finished } = await start({ stub: "args: stubborn term\noutputs: [out]", snk: "args: sink\ninputs:\n  in: stub/out" }, { graceMs: 300 });
-    await until(said("ready"));
+  it("STOP and SIGTERM ignored: SIGKILL after another grace", async () => {
+    const { run, events } = await start("ignore-sigterm", { graceMs: 200 });
+    await events.waitFor(printed("ready", "immortal"));
     run.stop();
-    const r = await finished;
-    expect(events.find((e) => e.type === "stopping")).toEqual({ type: "stopping", reason: "stop requested" });
-    expect(events.filter((e) => e.type === "escalate").map((e) => e.type === "escalate" && e.signal)).toEqual(["SIGTERM", "SIGKILL"]);
-    expect(result(r, "stub")).toMatchObject({ failed: true, reason: "did not exit within 0.3 s of STOP; killed with SIGKILL" });
+    expect(events.of("stopping")).toEqual([{ type: "stopping", reason: "stop requested" }]);
+    const result = await run.finished;
+    expect(events.lifecycle()).toEqual(["ready", "stopping", "SIGTERM:immortal", "SIGKILL:immortal", "exit:immortal"]);
+    expect(events.lines("immortal")).toContain("ignoring SIGTERM");
+    expect(result.nodes[0]).toMatchObject({ failed: true, reason: "did not exit within 0.2 s of STOP; killed with SIGKILL", exit: { signal: "SIGKILL" } });
   });
 
-  it("a second stop() kills at once, naming why", async () => {
-    const { run, until, events, result: finished } = await start({ stub: "args: stubborn term\noutputs: [out]" });
-    await until(said("ready"));
+  it("a second stop request skips the grace: SIGKILL at once, the node fails naming that request", async () => {
+    const { run, events } = await start("ignore-sigterm", { graceMs: 600_000 });
+    await events.waitFor(printed("ready", "immortal"));
     run.stop("first");
-    await until(said("ignoring STOP"));
-    run.stop("second interrupt");
-    const r = await finished;
-    expect(events.filter((e) => e.type === "escalate")).toEqual([{ type: "escalate", nodeIds: ["stub"], signal: "SIGKILL" }]);
-    expect(result(r, "stub")).toMatchObject({ failed: true, reason: "killed on second interrupt" });
+    run.stop("Ctrl-C again");
+    run.stop("third");
+    const result = await run.finished;
+    expect(events.lifecycle()).toEqual(["ready", "stopping", "SIGKILL:immortal", "exit:immortal"]);
+    expect(events.of("stopping")).toHaveLength(1);
+    expect(result.nodes[0]).toMatchObject({ failed: true, reason: "killed on Ctrl-C again", exit: { signal: "SIGKILL" } });
   });
 
-  it("a plain process gets SIGTERM at once at stop (it cannot receive STOP); its exit code counts", async () => {
-    const { run, until, events, result: finished } = await start({ bg: "args: idle", snk: "args: tick-sink\ninputs:\n  t: dora/timer/millis/5", gone: "args: plain 4" });
-    await until((e) => e.some((x) => x.type === "ready"));
-    await until(said("tick t"));
-    // `gone` has exited by itself; `bg` runs on.
-    await until((e) => e.some((x) => x.type === "exit" && x.result.id === "gone"));
+  it("a second stop without a reason names 'second stop request'", async () => {
+    const { run, events } = await start("ignore-sigterm", { graceMs: 600_000 });
+    await events.waitFor(printed("ready", "immortal"));
+    run.stop();
+    run.stop();
+    const result = await run.finished;
+    expect(result.nodes[0]).toMatchObject({ failed: true, reason: "killed on second stop request" });
+  });
+
+  it("a node that stops reading but exits 0 on SIGTERM after the grace has not failed", async () => {
+    const { run, events } = await start("stall", { graceMs: 300, stallReportMs: 50 });
+    await events.waitFor((e) => e.type === "stalled");
+    const stalled = events.of("stalled")[0]!;
+    expect(stalled).toMatchObject({ nodeId: "producer", outputId: "frames", consumers: [{ nodeId: "stuck", inputId: "in" }] });
+    expect(stalled.waitedMs).toBeGreaterThanOrEqual(50);
     run.stop("test over");
-    const r = await finished;
-    expect(events.find((e) => e.type === "escalate")).toEqual({ type: "escalate", nodeIds: ["bg"], signal: "SIGTERM", unregistered: true });
-    expect(result(r, "bg").failed).toBe(false);
-    expect(result(r, "gone")).toMatchObject({ failed: true, reason: "exited with code 4" });
-    expect(r.exitCode).toBe(1);
+    const result = await run.finished;
+    expect(events.of("escalate")).toEqual([{ type: "escalate", nodeIds: ["stuck"], signal: "SIGTERM" }]);
+    // The producer, its send pending, saw STOP and ended itself: no SIGTERM for it.
+    expect(result.nodes.map((n) => [n.id, n.failed])).toEqual([
+      ["producer", false],
+      ["stuck", false],
+    ]);
+    expect(result.exitCode).toBe(0);
   });
 
-  it("a node with inputs that never registers: after the start timeout, StartTimeoutError and SIGTERM at once", async () => {
-    const { events, result: finished } = await start({ late: "args: idle\ninputs:\n  in: dora/timer/millis/50" }, { startTimeoutMs: 300 });
-    const r = await finished;
-    expect(r.error).toMatchObject({ name: "StartTimeoutError" });
-    expect(r.error!.message).toContain("late");
-    expect(events.find((e) => e.type === "stopping")).toEqual({ type: "stopping", reason: "start-up timeout" });
-    expect(events.find((e) => e.type === "escalate")).toEqual({ type: "escalate", nodeIds: ["late"], signal: "SIGTERM", unregistered: true });
-    // It ended on that SIGTERM, its STOP: not a failure of its own, but the run failed to start.
-    expect(result(r, "late").failed).toBe(false);
-    expect(r.exitCode).toBe(1);
-  });
-
-  it("stopAfterMs stops the run after the barrier", async () => {
-    const { events, result: finished } = await start({ snk: "args: tick-sink\ninputs:\n  t: dora/timer/millis/5" }, { stopAfterMs: 50 });
-    const r = await finished;
-    expect(r.exitCode).toBe(0);
-    const order = types(events);
-    expect(order.indexOf("ready")).toBeLessThan(order.indexOf("stopping"));
-    expect(events.find((e) => e.type === "stopping")).toEqual({ type: "stopping", reason: "--stop-after 50 ms" });
-  });
-
-  it("passes a node's log and status on as events, and keeps the log line in its log", async () => {
-    const { run, events, result: finished } = await start({ talk: "args: chatty\noutputs: [out]" });
-    expect((await finished).exitCode).toBe(0);
-    expect(readFileSync(join(run.logDir, "log_talk.txt"), "utf8")).toContain('[warn] hello {"k":1}');
-    expect(events.find((e) => e.type === "log")).toEqual({ type: "log", nodeId: "talk", level: "warn", message: "hello", fields: { k: 1 } });
-    expect(events.find((e) => e.type === "status")).toEqual({ type: "status", nodeId: "talk", status: { text: "busy", fill: "yellow" } });
-  });
-
-  it("a send stalled on a backpressure consumer is reported with that consumer's input", async () => {
-    const { run, until, events, result: finished } = await start(
-      { src: "args: send 50\noutputs: [out]", stub: "args: stubborn\ninputs:\n  in: { source: src/out, queue_size: 1, queue_policy: backpressure }\noutputs: [x]", fast: "args: sink\ninputs:\n  in: src/out" },
-      { stallReportMs: 50, graceMs: 300 },
-    );
-    await until((e) => e.some((x) => x.type === "stalled"));
-    expect(events.find((e) => e.type === "stalled")).toMatchObject({ type: "stalled", nodeId: "src", outputId: "out", consumers: [{ nodeId: "stub", inputId: "in" }] });
+  it("a plain process (no inputs, no outputs) never registers: the barrier opens without it, and stop sends it SIGTERM at once, a clean stop", async () => {
+    const { run, events } = await start("plain-process", { graceMs: 600_000 });
+    await events.waitFor((e) => e.type === "ready");
+    await events.waitFor(printed("plain started", "plain"));
     run.stop("test over");
-    await finished;
+    const result = await run.finished;
+    expect(events.of("escalate")).toEqual([{ type: "escalate", nodeIds: ["plain"], signal: "SIGTERM", unregistered: true }]);
+    expect(result.nodes.find((n) => n.id === "plain")).toMatchObject({ failed: false, exit: { signal: "SIGTERM" } });
+    // (The receiver fails here: it writes to $PLAIN_MARKER, which this test leaves unset.)
+    expect(result.nodes.find((n) => n.id === "sender")).toMatchObject({ failed: false });
+  });
+
+  it("a node with an input that exits without joining: NodeNeverJoinedError, the others stopped", async () => {
+    const { run, events } = await start("shell-never-joins", { graceMs: 600_000 });
+    const result = await run.finished;
+    expect(result.error).toMatchObject({ name: "NodeNeverJoinedError", nodeId: "listener", exitCode: 0 });
+    expect(result.exitCode).toBe(1);
+    expect(result.nodes.find((n) => n.id === "listener")).toMatchObject({ failed: true, reason: "exited without joining the dataflow" });
+    expect(events.of("ready")).toEqual([]);
+    expect(events.of("stopping")).toEqual([{ type: "stopping", reason: "node 'listener' failed during start-up" }]);
+  });
+
+  it("a node that throws during start-up: StartupFailureError naming it, its consumer stopped", async () => {
+    const { run, events } = await start("crash-at-start", { graceMs: 600_000 });
+    const result = await run.finished;
+    expect(result.error).toMatchObject({ name: "StartupFailureError", nodeId: "sender", reason: "exited with code 1" });
+    expect(result.exitCode).toBe(1);
+    expect(events.of("ready")).toEqual([]);
+    expect(result.nodes.find((n) => n.id === "sender")?.stderrTail.join("\n")).toContain("model.bin not found");
+    expect(result.nodes.find((n) => n.id === "receiver")).toMatchObject({ failed: false });
+  });
+
+  it("a node that never joins: StartTimeoutError naming it, SIGTERM to it at once, STOP to the rest", async () => {
+    const { run, events } = await start("never-joins", { graceMs: 600_000, startTimeoutMs: 2_000 });
+    const result = await run.finished;
+    expect(result.error).toMatchObject({ name: "StartTimeoutError", timeoutMs: 2_000 });
+    expect((result.error as unknown as { nodeIds: string[] }).nodeIds).toContain("loner");
+    expect(events.of("stopping")).toEqual([{ type: "stopping", reason: "start-up timeout" }]);
+    expect(events.of("escalate")).toContainEqual(expect.objectContaining({ signal: "SIGTERM", unregistered: true, nodeIds: expect.arrayContaining(["loner"]) }));
+    expect(events.of("ready")).toEqual([]);
+    // SIGTERM was its STOP: not a failure of its own; the run fails for the timeout.
+    expect(result.nodes.find((n) => n.id === "loner")).toMatchObject({ failed: false, exit: { signal: "SIGTERM" } });
+    expect(result.exitCode).toBe(1);
+  });
+
+  it("drops are reported live while the run goes on, and once more, final, when the node exits", async () => {
+    const { run, events } = await start("drops-live", { graceMs: 600_000 });
+    await events.waitFor((e) => e.type === "drops" && !e.final);
+    run.stop("test over");
+    const result = await run.finished;
+    const live = events.of("drops").filter((e) => !e.final);
+    const final = events.of("drops").filter((e) => e.final);
+    expect(live.every((e) => e.nodeId === "slow" && e.port === "input" && e.portId === "in")).toBe(true);
+    // Each live report says a larger total than the one before.
+    for (let i = 1; i < live.length; i++) expect(live[i]!.total).toBeGreaterThan(live[i - 1]!.total);
+    const slow = result.nodes.find((n) => n.id === "slow")!;
+    expect(final).toContainEqual({ type: "drops", nodeId: "slow", port: "input", portId: "in", total: slow.drops.inputs.in, final: true });
+    expect(slow.drops.inputs.in).toBeGreaterThanOrEqual(live.at(-1)!.total);
+    expect(result.exitCode).toBe(0);
   });
 });

@@ -66,4 +66,25 @@ describe("StartBarrier", () => {
     expect(barrier.joins("plain")).toBe(false);
     expect(barrier.joins("unknown")).toBe(false);
   });
+
+  it("knows which nodes subscribed; unknown ids are neither registered nor subscribed", () => {
+    const barrier = new StartBarrier();
+    barrier.add("a", true);
+    expect(barrier.subscribed("a")).toBe(false);
+    barrier.markSubscribed("a");
+    expect(barrier.subscribed("a")).toBe(true);
+    expect(barrier.registered("a")).toBe(false);
+    expect(barrier.subscribed("ghost")).toBe(false);
+    expect(barrier.registered("ghost")).toBe(false);
+  });
+
+  it("ignores news about a node it does not have", () => {
+    const barrier = new StartBarrier();
+    barrier.add("a", true);
+    barrier.markRegistered("ghost");
+    barrier.markSubscribed("ghost");
+    barrier.markExited("ghost");
+    expect(barrier.missing()).toEqual(["a"]);
+    expect(barrier.check()).toBe(false);
+  });
 });
