@@ -3,4 +3,4 @@
 import { defineConfig, mergeConfig } from "vitest/config";
 import base from "./vitest.config.ts";
 
-export default mergeConfig(base, defineConfig({ test: { exclude: ["**/node_modules/**", "**/dataflow-run.spec.ts"] } }));
+export default mergeConfig(base, defineConfig({ test: { exclude: ["**/node_modules/**", "**/dataflow-run*.spec.ts"] } }));
