@@ -12,7 +12,8 @@ import type { BenchResults } from "./results.js";
 import { rawLatency, rawThroughput } from "./run-raw.js";
 import { rivuletLatency, rivuletThroughput } from "./run-rivulet.js";
 import { structBench } from "./run-struct.js";
-import { latencyStats, throughput } from "./stats.js";
+import { latencyStats } from "./stats.js";
+import { type RoundResult, throughputRows } from "./throughput-rounds.js";
 
 const BENCH = fileURLToPath(new URL("../", import.meta.url));
 
@@ -77,8 +78,8 @@ async function main(argv: string[]): Promise<void> {
     // Throughput rounds run in ABBA order too, each with half the messages (after the same
     // warm-up on both sides); a side that delivers fewer messages than were sent fails the run.
     for (const receivers of [1, plan.throughput.fanout]) {
-      const rivulet: Record<string, { count: number; ns: number }>[] = [];
-      const raw: Record<string, { count: number; ns: number }>[] = [];
+      const rivulet: RoundResult[] = [];
+      const raw: RoundResult[] = [];
       for (const [round, order] of [["a", ["rivulet", "raw"]], ["b", ["raw", "rivulet"]]] as const) {
         for (const system of order) {
           step(`throughput 1 -> ${receivers}: ${system === "rivulet" ? "Rivulet unix" : "raw Unix socket"} (round ${round})`);
@@ -86,16 +87,9 @@ async function main(argv: string[]): Promise<void> {
           else raw.push(await rawThroughput(half, receivers, join(work, round)));
         }
       }
-      for (const { size, count } of half.throughput.sizes) {
-        const r = sumRounds(rivulet, size);
-        const b = sumRounds(raw, size);
-        for (const [name, got] of [["Rivulet", r], ["raw", b]] as const) {
-          if (got.count !== 2 * count) results.failures.push(`${name} 1 -> ${receivers} at ${size} B delivered ${got.count} of ${2 * count} messages`);
-        }
-        const rt = throughput(r.count, size, r.ns);
-        const bt = throughput(b.count, size, b.ns);
-        results.throughput.push({ transport: "unix", receivers, size, rivulet: rt, raw: bt, ratio: rt.messagesPerSecond / bt.messagesPerSecond });
-      }
+      const { rows, failures } = throughputRows(receivers, half.throughput.sizes, rivulet, raw);
+      results.throughput.push(...rows);
+      results.failures.push(...failures);
     }
     step("one-row struct end to end: back-to-back latency, then throughput 1 -> 1");
     results.struct = await structBench(plan.struct, join(work, "struct"));
@@ -121,11 +115,6 @@ async function main(argv: string[]): Promise<void> {
   if (!quick && outIndex < 0) updateReadme(results);
   for (const failure of results.failures) console.error(`bench: FAILED: ${failure}`);
   if (results.failures.length > 0) process.exitCode = 1;
-}
-
-/** Sums the rounds of one size: messages and the time they took. */
-function sumRounds(rounds: Record<string, { count: number; ns: number }>[], size: number): { count: number; ns: number } {
-  return rounds.reduce((sum, round) => ({ count: sum.count + (round[size]?.count ?? 0), ns: sum.ns + (round[size]?.ns ?? 0) }), { count: 0, ns: 0 });
 }
 
 /** Writes the chart and the Markdown report (also `--from latest.json`, without measuring). */
