@@ -27,3 +27,15 @@ describe("README benchmark table", () => {
     expect(withStruct).toContain("| 1-row struct (5 fields) throughput, 1 -> 1 | 100 k msg/s |  |");
   });
 });
+
+describe("README codec figures", () => {
+  it("are those of bench/results/codec.json (npm run bench:codec): the 1-row struct's cost and its ratio to Arrow IPC", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8").replace(/\s+/g, " ");
+    const codec = JSON.parse(readFileSync(join(ROOT, "bench/results/codec.json"), "utf8")) as { rows: { type: string; rows: number; codec: string; totalUs: number }[] };
+    const row = (codecName: string) => codec.rows.find((r) => r.type === "struct of 5" && r.rows === 1 && r.codec === codecName)!;
+    const claim = /\(([\d.]+) us to encode and decode a one-row 5-field struct on this repository's 2-core VM, (\d+)x less than Arrow IPC;/.exec(readme);
+    expect(claim, "the README's codec sentence").not.toBeNull();
+    expect(claim![1]).toBe(row("rivulet").totalUs.toFixed(1));
+    expect(claim![2]).toBe(String(Math.round(row("arrow-ipc").totalUs / row("rivulet").totalUs)));
+  });
+});
