@@ -32,6 +32,8 @@ export const DEFAULT_SUBSCRIBER_STALL_MS = 250;
 export const DATA_HELLO_TIMEOUT_MS = 5_000;
 /** The largest HELLO a data connection may send; larger announced lengths close it. */
 export const MAX_HELLO_BYTES = 64 * 1024;
+/** How long the daemon waits for a transport plugin's `plan()` (which may do I/O) before failing the run. */
+export const DEFAULT_PLAN_TIMEOUT_MS = 10_000;
 /** Largest control frame the daemon reads from a connection that has not registered yet. */
 export const MAX_UNREGISTERED_CONTROL_FRAME_BYTES = 64 * 1024;
 /** Largest control frame on a registered connection, either way (logs, status, drop counts). */

@@ -194,11 +194,14 @@ export interface Transport {
 export interface TransportPlugin {
   readonly kind: string;
   /**
-   * Plans connection info for every channel. Pure but for the run folder: no sockets are
-   * opened here.
-   * @throws an Error (named) when the options are invalid.
+   * Plans connection info for every channel, in the daemon, before any node starts (also by
+   * `rivulet check`). May be async and do I/O that planning needs (check that a broker is
+   * reachable, pick free ports), but must not leave anything open: the daemon waits for it at
+   * most DEFAULT_PLAN_TIMEOUT_MS, then fails the run with a PlanError naming the transport.
+   * Files go in `runDir` only.
+   * @throws (or rejects with) an Error (named) when the options are invalid or planning failed.
    */
-  plan(request: PlanRequest): PlannedChannel[];
+  plan(request: PlanRequest): PlannedChannel[] | Promise<PlannedChannel[]>;
   /**
    * Checks the options from the YAML (`transports.<name>` minus `kind`) without planning
    * anything, so that `rivulet check` can report every problem with its line and column.

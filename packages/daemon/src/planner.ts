@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type ChannelRequest, type InputConfig, type Json, type NodeConfig, type OutputConfig, type PlannedChannel, CONTROL_PROTOCOL_VERSION } from "@rivulet/core";
+import { type ChannelRequest, type InputConfig, type Json, type NodeConfig, type OutputConfig, type PlannedChannel, CONTROL_PROTOCOL_VERSION, DEFAULT_PLAN_TIMEOUT_MS } from "@rivulet/core";
+import { waitFor } from "@rivulet/core/internal";
 import { type DescriptorErrorInit, type ResolvedGraph, type TransportConfig, allInputs } from "@rivulet/descriptor";
 import { PlanError } from "./daemon-errors.js";
 import type { LoadedTransports } from "./transport-checks.js";
@@ -15,6 +16,8 @@ export interface PlanContext {
   transports: LoadedTransports;
   /** Where a transport is named in the YAML (from `preflight`), to locate a `PlanError`. */
   locate?: (transport: string) => DescriptorErrorInit | undefined;
+  /** How long one plugin's `plan()` may take; default DEFAULT_PLAN_TIMEOUT_MS. */
+  planTimeoutMs?: number;
 }
 
 /**
@@ -23,7 +26,9 @@ export interface PlanContext {
  * distinct transport its consumers use; each input gets the channel of its own edge. A channel
  * of a plugin loaded from a module carries that module's URL, so that nodes load the same one,
  * and every channel a `channelId` (from 1, unique in the run) that its frames carry.
- * @throws PlanError when a transport was not loaded by preflight or its plugin's plan() throws.
+ * Plugins plan one after the other; an async `plan()` gets `planTimeoutMs`.
+ * @throws PlanError when a transport was not loaded by preflight, or its plugin's plan() throws,
+ *   rejects, or has not resolved within the timeout.
  */
 export async function planDataflow(graph: ResolvedGraph, context: PlanContext): Promise<Map<string, NodeConfig>> {
   const byTransport = new Map<string, { config: TransportConfig; channels: Map<string, ChannelRequest> }>();
@@ -50,12 +55,15 @@ export async function planDataflow(graph: ResolvedGraph, context: PlanContext): 
     if (!loaded) throw new PlanError(name, `transport '${name}' (kind '${config.kind}') was not loaded before planning`, { at });
     const runDir = join(context.runDir, `t${index++}`);
     mkdirSync(runDir, { mode: 0o700 });
-    let result: PlannedChannel[];
+    const timeoutMs = context.planTimeoutMs ?? DEFAULT_PLAN_TIMEOUT_MS;
+    let result: PlannedChannel[] | undefined;
     try {
-      result = loaded.plugin.plan({ dataflowId: context.dataflowId, runDir, options: config.options as Record<string, Json>, channels: [...channels.values()] });
+      const planning = loaded.plugin.plan({ dataflowId: context.dataflowId, runDir, options: config.options as Record<string, Json>, channels: [...channels.values()] });
+      result = Array.isArray(planning) ? planning : await waitFor<PlannedChannel[] | undefined>((resolve, reject) => void Promise.resolve(planning).then(resolve, reject), { timeout: { ms: timeoutMs, value: undefined } });
     } catch (cause) {
       throw new PlanError(name, `its plugin failed to plan: ${(cause as Error).message}`, { cause, at });
     }
+    if (result === undefined) throw new PlanError(name, `its plugin did not finish planning within ${timeoutMs} ms`, { at });
     for (const channel of result) {
       // Every planned channel gets its own id, from 1, unique in the run: frames carry it, and a
       // transport may multiplex several channels on one connection by it.

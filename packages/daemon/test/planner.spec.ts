@@ -76,4 +76,15 @@ describe("planDataflow", () => {
     const transports = new Map([["unix", { plugin: unix() }]]);
     await expect(planDataflow(graph, { dataflowId: "df", runDir: runDir(), controlSocket: "/c.sock", token: "t", transports })).rejects.toMatchObject({ name: "PlanError", transport: "custom" });
   });
+
+  it("waits for an async plan() (a plugin that does I/O to plan), and names a rejection or a plan that never ends", async () => {
+    const graph = resolveGraph(parseDescriptor(YAML, "dataflow.yml").descriptor);
+    const base = unix();
+    const plan = (custom: Partial<typeof base>) => planDataflow(graph, { dataflowId: "df", runDir: runDir(), controlSocket: "/c.sock", token: "t", planTimeoutMs: 200, transports: new Map([["unix", { plugin: base }], ["custom", { plugin: { ...base, ...custom }, module: "file:///p.mjs" }]]) });
+    const delayed = await plan({ plan: async (request) => (await new Promise((r) => setImmediate(r)), base.plan(request)) });
+    expect(delayed.get("b")!.inputs.find((i) => i.id === "wrapped")!.channel).toMatchObject({ channel: "a/out", kind: "unix", module: "file:///p.mjs" });
+    const broker = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1883"), { name: "BrokerUnreachableError" });
+    await expect(plan({ plan: () => Promise.reject(broker) })).rejects.toMatchObject({ name: "PlanError", transport: "custom", message: expect.stringContaining("ECONNREFUSED"), cause: broker });
+    await expect(plan({ plan: () => new Promise(() => {}) })).rejects.toMatchObject({ name: "PlanError", transport: "custom", message: "transport 'custom': its plugin did not finish planning within 200 ms" });
+  });
 });

@@ -45,8 +45,8 @@ export interface RecordOptions {
 }
 
 /** Plans one channel with `subscribers` and gives transports for each side. */
-export function planChannel(setup: ComplianceSetup, name: string, subscribers: string[]): PlannedChannel {
-  const [channel] = setup.plugin.plan({
+export async function planChannel(setup: ComplianceSetup, name: string, subscribers: string[]): Promise<PlannedChannel> {
+  const [channel] = await setup.plugin.plan({
     dataflowId: "compliance",
     runDir: setup.runDir,
     options: (setup.options ?? {}) as Record<string, never>,

@@ -26,7 +26,7 @@ const expected = (publisher: Publisher, seqs: number[]): number[] => (publisher.
 export function preludeCases(withTransports: WithTransports): void {
   it("preludes: each subscriber, a late joiner too, gets a prelude once, right before the first frame that needs it", () =>
     withTransports(async (setup, make) => {
-      const channel = planChannel(setup, "a/out", ["b", "c"]);
+      const channel = await planChannel(setup, "a/out", ["b", "c"]);
       const publisher = await make().publish(channel);
       const early = await record(make(), channel, "b");
       send(publisher, 0);
@@ -44,7 +44,7 @@ export function preludeCases(withTransports: WithTransports): void {
 
   it("preludes: drop_oldest drops frames, never a prelude, and does not count it", () =>
     withTransports(async (setup, make) => {
-      const channel = planChannel(setup, "a/out", ["b"]);
+      const channel = await planChannel(setup, "a/out", ["b"]);
       const publisher = await make().publish(channel);
       const recorder = await record(make(), channel, "b", { queueSize: 2, keepBytes: 8 });
       recorder.subscription.pause();
@@ -71,7 +71,7 @@ export function preludeCases(withTransports: WithTransports): void {
 
   it("preludes: a flow-controlled subscriber is charged no credit for a prelude", () =>
     withTransports(async (setup, make) => {
-      const channel = planChannel(setup, "a/out", ["b"]);
+      const channel = await planChannel(setup, "a/out", ["b"]);
       const publisher = await make().publish(channel);
       const recorder = await record(make(), channel, "b", { flowControl: true, grantsCredits: true, queueSize: 2 });
       expect(send(publisher, 0, "A")).toBeUndefined();

@@ -47,7 +47,7 @@ export function queuePolicyCases(withTransports: WithTransports): void {
   for (const { count, size } of BURSTS) {
     it(`drop_oldest: a subscriber that does not read ends with the newest ${QUEUE_SIZE} of ${count} x ${label(size)}, the rest dropped oldest-first and counted, memory bounded`, () =>
       withTransports(async (setup, make) => {
-        const channel = planChannel(setup, "a/out", ["b"]);
+        const channel = await planChannel(setup, "a/out", ["b"]);
         const publisher = await make().publish(channel);
         const recorder = await record(make(), channel, "b", { queueSize: QUEUE_SIZE, keepBytes: 8 });
         recorder.subscription.pause();
@@ -71,7 +71,7 @@ export function queuePolicyCases(withTransports: WithTransports): void {
   for (const { count, size } of [BURSTS[2]!, BURSTS[1]!]) {
     it(`drop_oldest: a subscriber that reads as fast as it can gets all of a ${count} x ${label(size)} burst, in order, with bounded memory`, () =>
       withTransports(async (setup, make) => {
-        const channel = planChannel(setup, "a/out", ["b"]);
+        const channel = await planChannel(setup, "a/out", ["b"]);
         const publisher = await make().publish(channel);
         const recorder = await record(make(), channel, "b", { queueSize: QUEUE_SIZE, keepBytes: 8 });
         const peak = await burst(publisher, count, size);
@@ -89,7 +89,7 @@ export function queuePolicyCases(withTransports: WithTransports): void {
 
   it("delivers nothing between pause() and resume(), not even frames already read", () =>
     withTransports(async (setup, make) => {
-      const channel = planChannel(setup, "a/out", ["b"]);
+      const channel = await planChannel(setup, "a/out", ["b"]);
       const publisher = await make().publish(channel);
       let paused = false;
       let deliveredWhilePaused = 0;
@@ -119,7 +119,7 @@ export function queuePolicyCases(withTransports: WithTransports): void {
 
   it("drops and counts frames for a subscriber that stops reading without flow control, while a flow-controlled one gets everything", () =>
     withTransports(async (setup, make) => {
-      const channel = planChannel(setup, "a/out", ["b", "c"]);
+      const channel = await planChannel(setup, "a/out", ["b", "c"]);
       const publisher = await make().publish(channel);
       const stalled = await record(make(), channel, "b", { keepBytes: 8 });
       // The healthy subscriber uses flow control, so it paces the sender and never loses a frame.
@@ -140,7 +140,7 @@ export function queuePolicyCases(withTransports: WithTransports): void {
 
   it("makes the sender wait for a paused flow-controlled subscriber, losing nothing", () =>
     withTransports(async (setup, make) => {
-      const channel = planChannel(setup, "a/out", ["b"]);
+      const channel = await planChannel(setup, "a/out", ["b"]);
       const publisher = await make().publish(channel);
       const recorder = await record(make(), channel, "b", { flowControl: true, keepBytes: 8 });
       recorder.subscription.pause();
@@ -176,7 +176,7 @@ export function queuePolicyCases(withTransports: WithTransports): void {
 export function creditCases(withTransports: WithTransports): void {
   it("backpressure with credits: the sender waits after queue_size small frames until the subscriber consumes", () =>
     withTransports(async (setup, make) => {
-      const channel = planChannel(setup, "a/out", ["b"]);
+      const channel = await planChannel(setup, "a/out", ["b"]);
       const publisher = await make().publish(channel);
       const queueSize = 4;
       const recorder = await record(make(), channel, "b", { flowControl: true, grantsCredits: true, queueSize });

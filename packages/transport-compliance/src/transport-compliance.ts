@@ -36,7 +36,7 @@ export function transportCompliance(name: string, hooks: { setup: () => Promise<
     it("round-trips frames from 0 bytes to the largest size, intact and in order", () =>
       withTransports(async (setup, make) => {
         const sizes = [0, 1, 7, 1024, 65_535, 65_536 + 3, 1024 * 1024, setup.maxFrameBytes ?? 40 * 1024 * 1024];
-        const channel = planChannel(setup, "a/out", ["b"]);
+        const channel = await planChannel(setup, "a/out", ["b"]);
         const publisher = await make().publish(channel);
         const recorder = await record(make(), channel, "b");
         for (const [i, size] of sizes.entries()) await publisher.send([patterned(size, i)]);
@@ -47,7 +47,7 @@ export function transportCompliance(name: string, hooks: { setup: () => Promise<
 
     it("sends a frame given as several chunks as one frame", () =>
       withTransports(async (setup, make) => {
-        const channel = planChannel(setup, "a/out", ["b"]);
+        const channel = await planChannel(setup, "a/out", ["b"]);
         const publisher = await make().publish(channel);
         const recorder = await record(make(), channel, "b");
         await publisher.send([Uint8Array.of(1, 2), new Uint8Array(0), Uint8Array.of(3)]);
@@ -57,7 +57,7 @@ export function transportCompliance(name: string, hooks: { setup: () => Promise<
 
     it("keeps order over 10,000 frames", () =>
       withTransports(async (setup, make) => {
-        const channel = planChannel(setup, "a/out", ["b"]);
+        const channel = await planChannel(setup, "a/out", ["b"]);
         const publisher = await make().publish(channel);
         const recorder = await record(make(), channel, "b");
         for (let i = 0; i < 10_000; i++) {
@@ -72,7 +72,7 @@ export function transportCompliance(name: string, hooks: { setup: () => Promise<
 
     it("fans out every frame to 3 subscribers", () =>
       withTransports(async (setup, make) => {
-        const channel = planChannel(setup, "a/out", ["b", "c", "d"]);
+        const channel = await planChannel(setup, "a/out", ["b", "c", "d"]);
         const publisher = await make().publish(channel);
         const recorders = await Promise.all(["b", "c", "d"].map((id) => record(make(), channel, id)));
         expect(publisher.subscriberCount).toBe(3);
@@ -83,7 +83,7 @@ export function transportCompliance(name: string, hooks: { setup: () => Promise<
 
     it("lets a subscriber wait for a publisher that starts later", () =>
       withTransports(async (setup, make) => {
-        const channel = planChannel(setup, "a/out", ["b"]);
+        const channel = await planChannel(setup, "a/out", ["b"]);
         const subscribing = record(make(), channel, "b");
         await new Promise((resolve) => setTimeout(resolve, 50));
         const publisher = await make().publish(channel);
@@ -95,7 +95,7 @@ export function transportCompliance(name: string, hooks: { setup: () => Promise<
 
     it("ends subscribers after every frame when the publisher closes, and refuses sends after close", () =>
       withTransports(async (setup, make) => {
-        const channel = planChannel(setup, "a/out", ["b"]);
+        const channel = await planChannel(setup, "a/out", ["b"]);
         const publisher = await make().publish(channel);
         const recorder = await record(make(), channel, "b");
         for (let i = 0; i < 50; i++) await publisher.send([patterned(1000, i)]);
@@ -109,7 +109,7 @@ export function transportCompliance(name: string, hooks: { setup: () => Promise<
 
     it("aborts a subscription that is still waiting for its publisher", () =>
       withTransports(async (setup, make) => {
-        const channel = planChannel(setup, "a/out", ["b"]);
+        const channel = await planChannel(setup, "a/out", ["b"]);
         const controller = new AbortController();
         const subscribing = record(make(), channel, "b", { signal: controller.signal });
         setTimeout(() => controller.abort(), 30);
@@ -123,7 +123,7 @@ export function transportCompliance(name: string, hooks: { setup: () => Promise<
     it("leaves no handles open after close", async () => {
       const before = openHandles();
       await withTransports(async (setup, make) => {
-        const channel = planChannel(setup, "a/out", ["b"]);
+        const channel = await planChannel(setup, "a/out", ["b"]);
         const publisher = await make().publish(channel);
         const recorder = await record(make(), channel, "b");
         await publisher.send([Uint8Array.of(1)]);

@@ -23,7 +23,7 @@ afterEach(async () => {
 
 /** A publisher of `a/out` planned for subscriber `b`, with `b` subscribed and recording. */
 async function channelWithSubscriber(plugin = unix()): Promise<{ channel: PlannedChannel; connection: UnixConnection; publisher: Publisher; legit: Recorder }> {
-  const channel = planChannel({ plugin, runDir }, "a/out", ["b"]);
+  const channel = await planChannel({ plugin, runDir }, "a/out", ["b"]);
   const [producer, consumer] = [plugin.create({ dataflowId: "x", nodeId: "a" }), plugin.create({ dataflowId: "x", nodeId: "b" })];
   transports.push(producer, consumer);
   const publisher = await producer.publish(channel);

@@ -20,7 +20,7 @@ afterAll(() => rm(runDir, { recursive: true, force: true }));
 describe("unix transport fed random bytes (property)", () => {
   it("a publisher closes a connection that sends random bytes and keeps serving its healthy subscriber", async () => {
     const plugin = unix({ helloTimeoutMs: 100 });
-    const channel = planChannel({ plugin, runDir }, "a/out", ["b"]);
+    const channel = await planChannel({ plugin, runDir }, "a/out", ["b"]);
     const producer = plugin.create({ dataflowId: "x", nodeId: "a" });
     const consumer = plugin.create({ dataflowId: "x", nodeId: "b" });
     try {
@@ -51,7 +51,7 @@ describe("unix transport fed random bytes (property)", () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 4096 }), fc.boolean(), async (bytes, acknowledged) => {
         // Closing the fake server removes its socket file, so every run can plan the same path.
-        const channel = planChannel({ plugin, runDir }, "a/out", ["b"]);
+        const channel = await planChannel({ plugin, runDir }, "a/out", ["b"]);
         const fake = createServer((socket) => {
           socket.on("error", () => {});
           socket.once("data", () => {

@@ -16,7 +16,7 @@ afterEach(() => rm(runDir, { recursive: true, force: true }));
 describe("unix transport", () => {
   it("reports 'lost' when the publishing process is killed", async () => {
     const plugin = unix();
-    const channel = planChannel({ plugin, runDir }, "a/out", ["b"]);
+    const channel = await planChannel({ plugin, runDir }, "a/out", ["b"]);
     const publisherScript = `
       import { unix } from ${JSON.stringify(new URL("../dist/index.js", import.meta.url).href)};
       const publisher = await unix().create({ dataflowId: "x", nodeId: "a" }).publish(${JSON.stringify(channel)});
@@ -39,7 +39,7 @@ describe("unix transport", () => {
 
   it("reports a corrupt stream as 'lost' with the decode error as cause", async () => {
     const plugin = unix();
-    const channel = planChannel({ plugin, runDir }, "a/out", ["b"]);
+    const channel = await planChannel({ plugin, runDir }, "a/out", ["b"]);
     const path = (channel.connection as { path: string }).path;
     // A fake publisher that ACKs, then announces a 2 GB frame.
     const server = createServer((socket) => {
@@ -61,7 +61,7 @@ describe("unix transport", () => {
 
   it("names the subscribers a send waits for", async () => {
     const plugin = unix();
-    const channel = planChannel({ plugin, runDir }, "a/out", ["b", "c"]);
+    const channel = await planChannel({ plugin, runDir }, "a/out", ["b", "c"]);
     const transport = plugin.create({ dataflowId: "x", nodeId: "a" });
     try {
       const publisher = await transport.publish(channel);
