@@ -93,6 +93,24 @@ describe("custom transports named by module path", () => {
     expect(run.stdout.split("\n").filter((line) => line.startsWith("[r] got"))).toEqual(["[r] got 0", "[r] got 1", "[r] got 2"]);
   });
 
+  it("two named transports of one kind: each node creates one transport per name, with that name's options, and both edges deliver", async () => {
+    const top = "transports:\n  one: { kind: ./relabelled.mjs, label: x }\n  two: { kind: ./relabelled.mjs, label: y }\n";
+    const dir = tempDataflow(
+      { "dataflow.yml": twoNodes("a: { source: s/out, transport: one }\n      b: { source: s/out, transport: two }", top), "relabelled.mjs": RELABELLED, "package.json": TYPE_MODULE, "s.ts": SENDER, "r.ts": RECEIVER },
+      { packages: true },
+    );
+    const run = await runCli(["run", join(dir, "dataflow.yml")]);
+    expect(run.code).toBe(0);
+    const created = run.stderr.split("\n").filter((line) => line.includes("relabelled transport")).sort();
+    expect(created).toEqual([
+      "[r] relabelled transport 'one' created in node 'r' with label x",
+      "[r] relabelled transport 'two' created in node 'r' with label y",
+      "[s] relabelled transport 'one' created in node 's' with label x",
+      "[s] relabelled transport 'two' created in node 's' with label y",
+    ]);
+    expect(run.stdout.split("\n").filter((line) => line.startsWith("[r] got")).sort()).toEqual(["[r] got 0", "[r] got 0", "[r] got 1", "[r] got 1", "[r] got 2", "[r] got 2"]);
+  });
+
   it("a plugin with a syntax error: the SyntaxError is shown with its file and line, and no package is suggested", async () => {
     const broken = 'export default () => ({\n  kind: "broken",\n  plan() { return [] ,\n});\n';
     const dir = tempDataflow({ "dataflow.yml": twoNodes("a: { source: s/out, transport: ./broken-plugin.mjs }"), "broken-plugin.mjs": broken, "package.json": TYPE_MODULE, "s.ts": SENDER, "r.ts": RECEIVER }, { packages: true });

@@ -1,6 +1,6 @@
 import { NODE_CONFIG_ENV } from "./constants.js";
 import { NodeConfigError } from "./errors.js";
-import type { PlannedChannel } from "./transport.js";
+import type { Json, PlannedChannel } from "./transport.js";
 
 /** Queue policy of an input (DESIGN §2). */
 export type QueuePolicy = "drop_oldest" | "backpressure";
@@ -40,6 +40,12 @@ export interface NodeConfig {
    * (`output_stalled`); default DEFAULT_STALL_REPORT_MS.
    */
   stallReportMs?: number;
+  /**
+   * Every transport this node's channels use, by its name in the YAML (`PlannedChannel.transport`):
+   * its kind and options, given to the plugin's `create()`. Absent in configs written by hand;
+   * a channel then uses its kind as the name and no options.
+   */
+  transports?: Record<string, { kind: string; options: Record<string, Json> }>;
   /** The parsed dataflow descriptor (YAML as JSON), for `dataflowDescriptor()`. */
   descriptor: unknown;
 }

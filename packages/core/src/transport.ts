@@ -50,6 +50,12 @@ export interface PlannedChannel {
    * that arrives on the wrong one is recognised. Plugins need not set it.
    */
   channelId?: number;
+  /**
+   * The name of the transport in the YAML that carries this channel (`unix`, or a key of
+   * `transports:` such as `broker`), set by the planner. A node creates one Transport per name,
+   * with that name's options, so two transports of the same kind never share a connection.
+   */
+  transport?: string;
 }
 
 /**
@@ -67,6 +73,10 @@ export interface TransportOptionIssue {
 export interface TransportInit {
   dataflowId: string;
   nodeId: string;
+  /** The transport's name in the YAML (see `PlannedChannel.transport`); absent outside a run. */
+  transport?: string;
+  /** Its options from the YAML (`transports.<name>` minus `kind`), as `plan()` got them; `{}` when none. */
+  options?: Record<string, Json>;
 }
 
 /** Options of `publish`. */
@@ -208,6 +218,7 @@ export interface TransportPlugin {
    * Returns an empty list when the options are valid. `plan()` must reject the same options.
    */
   validate?(options: Record<string, Json>): TransportOptionIssue[];
+  /** Called once per named transport in each node process that uses it. */
   create(init: TransportInit): Transport;
 }
 

@@ -67,7 +67,7 @@ export async function planDataflow(graph: ResolvedGraph, context: PlanContext): 
     for (const channel of result) {
       // Every planned channel gets its own id, from 1, unique in the run: frames carry it, and a
       // transport may multiplex several channels on one connection by it.
-      const stamped: PlannedChannel = { ...channel, channelId: ++channelIds };
+      const stamped: PlannedChannel = { ...channel, channelId: ++channelIds, transport: name };
       if (loaded.module !== undefined) stamped.module = loaded.module;
       planned.set(`${name}\u0000${channel.channel}`, stamped);
     }
@@ -91,6 +91,11 @@ export async function planDataflow(graph: ResolvedGraph, context: PlanContext): 
       const names = new Set(graph.edges.filter((e) => e.producer === node.id && e.output === output).map((e) => e.transport.name));
       return { id: output, channels: [...names].map((name) => planned.get(`${name}\u0000${node.id}/${output}`)!) };
     });
+    const used = new Set([...inputs.flatMap((i) => (i.channel ? [i.channel.transport!] : [])), ...outputs.flatMap((o) => o.channels.map((c) => c.transport!))]);
+    const transports = Object.fromEntries([...used].map((name) => {
+      const config = byTransport.get(name)!.config;
+      return [name, { kind: config.kind, options: config.options as Record<string, Json> }];
+    }));
     configs.set(node.id, {
       protocolVersion: CONTROL_PROTOCOL_VERSION,
       dataflowId: context.dataflowId,
@@ -99,6 +104,7 @@ export async function planDataflow(graph: ResolvedGraph, context: PlanContext): 
       token: context.token,
       inputs,
       outputs,
+      transports,
       descriptor: graph.descriptor.raw,
     });
   }

@@ -87,4 +87,37 @@ describe("planDataflow", () => {
     await expect(plan({ plan: () => Promise.reject(broker) })).rejects.toMatchObject({ name: "PlanError", transport: "custom", message: expect.stringContaining("ECONNREFUSED"), cause: broker });
     await expect(plan({ plan: () => new Promise(() => {}) })).rejects.toMatchObject({ name: "PlanError", transport: "custom", message: "transport 'custom': its plugin did not finish planning within 200 ms" });
   });
+
+  it("names each channel's transport, and gives each node the kind and options of every transport its channels use, and no other", async () => {
+    const yaml = `transports:
+  one: { kind: ./plugin.mjs, label: x }
+  two: { kind: ./plugin.mjs, label: y }
+nodes:
+  - id: a
+    path: a.ts
+    outputs: [out]
+  - id: b
+    path: b.ts
+    inputs:
+      first: { source: a/out, transport: one }
+      second: { source: a/out, transport: two }
+  - id: c
+    path: c.ts
+    inputs:
+      plain: a/out
+`;
+    const graph = resolveGraph(parseDescriptor(yaml, "dataflow.yml").descriptor);
+    const plugin = { ...unix(), kind: "relabelled", plan: (request: Parameters<ReturnType<typeof unix>["plan"]>[0]) => unix().plan({ ...request, options: {} }) };
+    const transports = new Map([
+      ["unix", { plugin: unix() }],
+      ["one", { plugin, module: "file:///plugin.mjs" }],
+      ["two", { plugin, module: "file:///plugin.mjs" }],
+    ]);
+    const configs = await planDataflow(graph, { dataflowId: "df", runDir: runDir(), controlSocket: "/c.sock", token: "t", transports });
+    expect(configs.get("a")!.outputs[0]!.channels.map((c) => c.transport).sort()).toEqual(["one", "two", "unix"]);
+    expect(configs.get("b")!.inputs.map((i) => [i.id, i.channel!.transport])).toEqual([["first", "one"], ["second", "two"]]);
+    expect(configs.get("a")!.transports).toEqual({ unix: { kind: "unix", options: {} }, one: { kind: "./plugin.mjs", options: { label: "x" } }, two: { kind: "./plugin.mjs", options: { label: "y" } } });
+    expect(configs.get("b")!.transports).toEqual({ one: { kind: "./plugin.mjs", options: { label: "x" } }, two: { kind: "./plugin.mjs", options: { label: "y" } } });
+    expect(configs.get("c")!.transports).toEqual({ unix: { kind: "unix", options: {} } });
+  });
 });

@@ -351,17 +351,19 @@ export class Node implements AsyncIterable<NodeEvent> {
   }
 
   /**
-   * The transport of a planned channel: a plugin passed in for its kind, else the module the
+   * The transport of a planned channel, one per transport name in the YAML (`channel.transport`),
+   * created with that name's options: from a plugin passed in for its kind, else the module the
    * planner loaded (`channel.module`, so a custom plugin loads here exactly as in the daemon),
    * else the installed package of its kind, found from this SDK's own package.
    */
   async #transport(channel: PlannedChannel): Promise<Transport> {
-    const key = this.#plugins[channel.kind] ? channel.kind : (channel.module ?? channel.kind);
-    let transport = this.#transports.get(key);
+    const name = channel.transport ?? (this.#plugins[channel.kind] ? channel.kind : (channel.module ?? channel.kind));
+    let transport = this.#transports.get(name);
     if (!transport) {
       const plugin = this.#plugins[channel.kind] ?? (channel.module ? await importTransport(channel.kind, channel.module) : (await loadTransport(channel.kind, {}, { fallbacks: [import.meta.url] })).plugin);
-      transport = this.#transports.get(key) ?? plugin.create({ dataflowId: this.config.dataflowId, nodeId: this.id });
-      this.#transports.set(key, transport);
+      const options = this.config.transports?.[name]?.options ?? {};
+      transport = this.#transports.get(name) ?? plugin.create({ dataflowId: this.config.dataflowId, nodeId: this.id, transport: name, options });
+      this.#transports.set(name, transport);
     }
     return transport;
   }
