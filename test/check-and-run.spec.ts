@@ -24,6 +24,17 @@ describe("rivulet check refuses what rivulet run refuses", () => {
     expect(errors[1]).toBe("  caused by: UnknownTransportError");
   });
 
+  it("backpressure on an edge whose transport has no flow control, located at the input's queue_policy", async () => {
+    // A unix wrapper that declares no flow control: drop_oldest on it is fine, backpressure is refused.
+    const dropOnly = 'import { unix } from "@rivulet/transport-unix";\nexport default () => ({ ...unix(), kind: "drop-only", capabilities: { ...unix().capabilities, flowControl: false } });\n';
+    const inputs = "a: { source: s/out, transport: ./drop-only.mjs, queue_policy: drop_oldest }\n      b: { source: s/out, transport: ./drop-only.mjs, queue_policy: backpressure }";
+    const dir = tempDataflow({ "dataflow.yml": twoNodes(inputs), "drop-only.mjs": dropOnly, "package.json": TYPE_MODULE, "s.ts": SENDER, "r.ts": RECEIVER }, { packages: true });
+    const errors = await bothRefuse(dir);
+    expect(errors).toEqual([
+      expect.stringMatching(/^error: UnsupportedQueuePolicyError: .*dataflow\.yml:9:55: nodes\[1\]\.inputs\.b\.queue_policy \(node 'r'\): queue_policy 'backpressure' needs flow control, which transport '\.\/drop-only\.mjs' does not provide; use drop_oldest or another transport$/),
+    ]);
+  });
+
   it("bad transport options, located at the option's key, with a did-you-mean", async () => {
     const top = "transports:\n  t: { kind: unix, foo: 1 }\n  mine:\n    kind: ./relabelled.mjs\n    lable: x\n";
     const dir = tempDataflow(

@@ -21,6 +21,7 @@ export * from "./errors.js";
 export * from "./event.js";
 export * from "./constants.js";
 export * from "./transport.js";
+export * from "./transport-capabilities.js";
 export * from "./transport-errors.js";
 export { SubscriberOutbox, type SubscriberOutboxInit, type OutboxSink, type OutboxPrelude } from "./subscriber-outbox.js";
 export type { SendableValue } from "./arrow-codec.js";

@@ -30,6 +30,7 @@ export * from "./wait-for.js";
 export * from "./wire-frame.js";
 export * from "./json-socket.js";
 export * from "./transport.js";
+export * from "./transport-capabilities.js";
 export * from "./node-config.js";
 export * from "./control-protocol.js";
 export * from "./transport-loader.js";

@@ -200,9 +200,37 @@ export interface Transport {
   close(): Promise<void>;
 }
 
+/**
+ * What a transport can do, declared by its plugin. The daemon and `rivulet check` refuse what a
+ * transport cannot do (`queue_policy: backpressure` on a transport without `flowControl`), and
+ * the compliance suite runs the cases a transport claims and skips, visibly, the others.
+ */
+export interface TransportCapabilities {
+  /**
+   * `backpressure` works: a flow-controlled subscriber makes `send` wait instead of dropping,
+   * with credits (`Subscription.consumed`) bounding the frames outstanding to its `queue_size`.
+   */
+  flowControl: boolean;
+  /** A publisher that crashes is reported to its subscribers (`onClose("lost")`), not taken for a clean end. */
+  publisherLoss: boolean;
+  /** The publisher knows its subscribers by id (`Publisher.waitingFor`), so a stalled one can be named. */
+  knowsSubscribers: boolean;
+  /** `SendOptions.prelude` is honoured (`Publisher.preludes`): types are sent once per subscriber, then by id. */
+  preludes: boolean;
+  /** The publisher can lend its own memory for a send written in place (zero copy). */
+  zeroCopy: boolean;
+  /** The largest frame the transport carries, in bytes. */
+  maxFrameBytes: number;
+}
+
 /** A transport plugin: the planning half and the node half. */
 export interface TransportPlugin {
   readonly kind: string;
+  /**
+   * What this transport can do. Absent fields count as not supported (`maxFrameBytes`:
+   * MAX_FRAME_BYTES); see `capabilitiesOf`.
+   */
+  readonly capabilities?: Partial<TransportCapabilities>;
   /**
    * Plans connection info for every channel, in the daemon, before any node starts (also by
    * `rivulet check`). May be async and do I/O that planning needs (check that a broker is

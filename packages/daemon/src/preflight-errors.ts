@@ -23,6 +23,21 @@ export class TransportUnavailableError extends DescriptorError {
   }
 }
 
+/**
+ * An input asks for a queue policy its edge's transport cannot apply (`backpressure` on a
+ * transport whose plugin does not declare `flowControl`). Located at the input's `queue_policy`.
+ */
+export class UnsupportedQueuePolicyError extends DescriptorError {
+  constructor(
+    readonly transport: string,
+    readonly kind: string,
+    readonly queuePolicy: string,
+    init: DescriptorErrorInit,
+  ) {
+    super(`queue_policy '${queuePolicy}' needs flow control, which transport '${transport}'${kind === transport ? "" : ` (${kind})`} does not provide; use drop_oldest or another transport`, init);
+  }
+}
+
 /** A transport's plugin rejects one of its options (from the plugin's `validate` hook). */
 export class TransportOptionError extends DescriptorError {
   constructor(

@@ -5,7 +5,7 @@ import type { BuildStep } from "./build-step.js";
 import { NodeProgramError, UnsupportedFeatureError } from "./daemon-errors.js";
 import { type NodeCommand, nodeCommand } from "./node-command.js";
 import { nodeSourceErrors } from "./node-sources.js";
-import { type LoadedTransports, loadTransports, namedTransports } from "./transport-checks.js";
+import { type LoadedTransports, loadTransports, namedTransports, queuePolicyErrors } from "./transport-checks.js";
 
 /** Everything checked before a single process starts. */
 export interface Preflight {
@@ -60,7 +60,7 @@ export async function preflight(file: string, options: PreflightOptions = {}): P
   const graph = resolveGraph(parsed.descriptor);
   const warnings = parsed.warnings.map((w: DescriptorWarning) => ({ message: `${w.file}:${w.line}:${w.column}: ${w.message}`, nodeId: w.nodeId }));
   const loaded = await loadTransports(parsed, options.transports ?? {}, baseDir);
-  const errors: Error[] = [...loaded.errors];
+  const errors: Error[] = [...loaded.errors, ...queuePolicyErrors(graph, loaded.transports, parsed.locate)];
   const commands = new Map<string, NodeCommand>();
   const steps: BuildStep[] = [];
   const afterBuild: NodeDescriptor[] = [];

@@ -1,7 +1,7 @@
 import { type Json, type TransportPlugins } from "@rivulet/core";
-import { DEFAULT_TRANSPORT_KIND, type LoadedTransport, loadTransport } from "@rivulet/core/internal";
-import type { Descriptor, DescriptorError, ParsedDescriptor, YamlPath } from "@rivulet/descriptor";
-import { TransportOptionError, TransportUnavailableError } from "./preflight-errors.js";
+import { DEFAULT_TRANSPORT_KIND, type LoadedTransport, capabilitiesOf, loadTransport } from "@rivulet/core/internal";
+import type { Descriptor, DescriptorError, ParsedDescriptor, ResolvedGraph, YamlPath } from "@rivulet/descriptor";
+import { TransportOptionError, TransportUnavailableError, UnsupportedQueuePolicyError } from "./preflight-errors.js";
 
 /** Every transport of a dataflow, loaded, by the name the YAML uses (`unix`, `broker`, `./p.mjs`). */
 export type LoadedTransports = Map<string, LoadedTransport>;
@@ -59,4 +59,22 @@ export function namedTransports(descriptor: Descriptor): Map<string, YamlPath[]>
     for (const input of node.inputs) add(input.transport, ["nodes", i, "inputs", input.id, "transport"]);
   });
   return sites;
+}
+
+/**
+ * Every input whose queue policy its edge's transport cannot apply (`backpressure` without the
+ * plugin's `flowControl` capability), located at the input's `queue_policy`. Transports that did
+ * not load are skipped: they are reported already.
+ */
+export function queuePolicyErrors(graph: ResolvedGraph, transports: LoadedTransports, locate: ParsedDescriptor["locate"]): DescriptorError[] {
+  const errors: DescriptorError[] = [];
+  for (const edge of graph.edges) {
+    const loaded = transports.get(edge.transport.name);
+    const index = graph.descriptor.nodes.findIndex((n) => n.id === edge.consumer);
+    const input = graph.descriptor.nodes[index]?.inputs.find((i) => i.id === edge.input);
+    if (!loaded || input?.queuePolicy !== "backpressure" || capabilitiesOf(loaded.plugin).flowControl) continue;
+    const at = { ...locate(["nodes", index, "inputs", edge.input], "queue_policy"), nodeId: edge.consumer };
+    errors.push(new UnsupportedQueuePolicyError(edge.transport.name, edge.transport.kind, input.queuePolicy, at));
+  }
+  return errors;
 }

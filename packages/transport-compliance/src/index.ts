@@ -4,7 +4,7 @@
  * ```ts
  * // transports/<kind>/test/compliance.spec.ts
  * import { transportCompliance } from "@rivulet/transport-compliance";
- * transportCompliance("mykind", { setup: async () => ({ plugin: mykind(), runDir: await freshDir() }) });
+ * transportCompliance("mykind", { setup: async () => ({ plugin: mykind(), runDir: await freshDir() }), capabilities: { flowControl: true, ... } });
  * ```
  */
 export { transportCompliance } from "./transport-compliance.js";

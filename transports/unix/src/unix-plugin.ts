@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { InvalidTransportOptionsError, type Json, type PlanRequest, type PlannedChannel, type TransportOptionIssue, type TransportPlugin } from "@rivulet/core";
+import { InvalidTransportOptionsError, MAX_FRAME_BYTES, type Json, type PlanRequest, type PlannedChannel, type TransportOptionIssue, type TransportPlugin } from "@rivulet/core";
 import { SocketPathTooLongError } from "./socket-path-error.js";
 import { type UnixConnection, UnixTransport, type UnixTransportTuning } from "./unix-transport.js";
 
@@ -26,6 +26,7 @@ const SECRET_BYTES = 32;
 export function unix(tuning: UnixTransportTuning = {}): TransportPlugin {
   return {
     kind: "unix",
+    capabilities: { flowControl: true, publisherLoss: true, knowsSubscribers: true, preludes: true, zeroCopy: false, maxFrameBytes: MAX_FRAME_BYTES },
     plan(request: PlanRequest): PlannedChannel[] {
       const issues = validate(request.options);
       if (issues.length > 0) throw new InvalidTransportOptionsError("unix", issues);
