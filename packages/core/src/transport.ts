@@ -30,6 +30,14 @@ export interface PlanRequest {
   /** The transport's options from the YAML (`transports.<name>` minus `kind`), if any. */
   options: Record<string, Json>;
   channels: ChannelRequest[];
+  /**
+   * Registers a file outside `runDir` that this run's nodes will create (a shared-memory object
+   * under /dev/shm, say): the daemon removes it when the run ends, however it ends, also when
+   * the CLI is killed with SIGKILL (its reaper does), and `rivulet check` removes it after
+   * planning. Only files, by absolute path; `runDir` is removed anyway. Absent when a plugin is
+   * planned outside the daemon (tests); then the caller cleans up.
+   */
+  cleanup?(path: string): void;
 }
 
 /** A planned channel: everything a node needs to publish or subscribe. */

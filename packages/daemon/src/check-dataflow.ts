@@ -14,6 +14,7 @@ import { type Preflight, type PreflightOptions, preflight } from "./preflight.js
 export async function checkDataflow(file: string, options: PreflightOptions = {}): Promise<Preflight> {
   const checked = await preflight(file, options);
   const runDir = await mkdtemp(join(tmpdir(), "rvl-check-"));
+  const files: string[] = [];
   try {
     await planDataflow(checked.graph, {
       dataflowId: "check",
@@ -22,9 +23,11 @@ export async function checkDataflow(file: string, options: PreflightOptions = {}
       token: "check",
       transports: checked.transports,
       locate: checked.locateTransport,
+      onCleanup: (path) => files.push(path),
     });
   } finally {
     await rm(runDir, { recursive: true, force: true });
+    await Promise.all(files.map((path) => rm(path, { force: true })));
   }
   return checked;
 }

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { DEFAULT_START_TIMEOUT_MS, DEFAULT_STALL_REPORT_MS, DEFAULT_STOP_GRACE_MS, type DropCounts, NODE_CONFIG_ENV, type TransportPlugins } from "@rivulet/core";
 import { type NodeToDaemon } from "@rivulet/core/internal";
@@ -84,6 +85,8 @@ export class DataflowRun {
   #control: ControlServer | undefined;
   #timers: TimerScheduler | undefined;
   #removeRunDir: () => Promise<void> = async () => {};
+  /** Files outside the run folder that transports registered for removal (PlanRequest.cleanup). */
+  readonly #transportFiles = new Set<string>();
   #stopping = false;
   #error: Error | undefined;
   /** Why the grace was skipped (a second stop request), for the reason of the nodes it kills. */
@@ -130,11 +133,16 @@ export class DataflowRun {
         token,
         transports: this.checked.transports,
         locate: this.checked.locateTransport,
+        onCleanup: (path) => {
+          this.#transportFiles.add(path);
+          this.#reaper.cleanUpFile(path);
+        },
       });
     } catch (error) {
       await this.#control.close();
       this.#reaper.close();
       await runDir.remove();
+      await this.#removeTransportFiles();
       throw error;
     }
     mkdirSync(this.logDir, { recursive: true });
@@ -347,11 +355,17 @@ export class DataflowRun {
     await this.#control?.close();
     this.#reaper.close();
     await this.#removeRunDir();
+    await this.#removeTransportFiles();
     const order = [...this.#members.keys()];
     const nodes = [...this.#results].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     const exitCode = nodes.some((n) => n.failed) || this.#error ? 1 : 0;
     this.#finish({ dataflowId: this.dataflowId, logDir: this.logDir, exitCode, nodes, error: this.#error });
   }
+
+  async #removeTransportFiles(): Promise<void> {
+    await Promise.all([...this.#transportFiles].map((path) => rm(path, { force: true })));
+  }
+
 }
 
 function failureReason(exit: NodeExit, member: Member, graceMs: number): string | undefined {

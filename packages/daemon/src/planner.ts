@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join, normalize } from "node:path";
 import { type ChannelRequest, type InputConfig, type Json, type NodeConfig, type OutputConfig, type PlannedChannel, CONTROL_PROTOCOL_VERSION, DEFAULT_PLAN_TIMEOUT_MS } from "@rivulet/core";
 import { waitFor } from "@rivulet/core/internal";
 import { type DescriptorErrorInit, type ResolvedGraph, type TransportConfig, allInputs } from "@rivulet/descriptor";
@@ -18,6 +18,8 @@ export interface PlanContext {
   locate?: (transport: string) => DescriptorErrorInit | undefined;
   /** How long one plugin's `plan()` may take; default DEFAULT_PLAN_TIMEOUT_MS. */
   planTimeoutMs?: number;
+  /** Receives every file a plugin registers for removal at the end of the run (`PlanRequest.cleanup`). */
+  onCleanup?: (path: string) => void;
 }
 
 /**
@@ -58,9 +60,14 @@ export async function planDataflow(graph: ResolvedGraph, context: PlanContext): 
     const timeoutMs = context.planTimeoutMs ?? DEFAULT_PLAN_TIMEOUT_MS;
     let result: PlannedChannel[] | undefined;
     try {
-      const planning = loaded.plugin.plan({ dataflowId: context.dataflowId, runDir, options: config.options as Record<string, Json>, channels: [...channels.values()] });
+      const cleanup = (path: string): void => {
+        if (!isAbsolute(path) || normalize(path) !== path || path.endsWith("/") || path.includes("\n")) throw new PlanError(name, `its plugin registered '${path}' for clean-up: only a file's absolute, normalised path can be`, { at });
+        context.onCleanup?.(path);
+      };
+      const planning = loaded.plugin.plan({ dataflowId: context.dataflowId, runDir, options: config.options as Record<string, Json>, channels: [...channels.values()], cleanup });
       result = Array.isArray(planning) ? planning : await waitFor<PlannedChannel[] | undefined>((resolve, reject) => void Promise.resolve(planning).then(resolve, reject), { timeout: { ms: timeoutMs, value: undefined } });
     } catch (cause) {
+      if (cause instanceof PlanError) throw cause;
       throw new PlanError(name, `its plugin failed to plan: ${(cause as Error).message}`, { cause, at });
     }
     if (result === undefined) throw new PlanError(name, `its plugin did not finish planning within ${timeoutMs} ms`, { at });

@@ -29,6 +29,11 @@ export class Reaper {
     this.#child.stdin!.write(`dir ${dir}\n`);
   }
 
+  /** A file outside the run folder (registered by a transport) to remove if the daemon dies. */
+  cleanUpFile(path: string): void {
+    this.#child.stdin!.write(`file ${path}\n`);
+  }
+
   forget(pgid: number): void {
     this.#child.stdin!.write(`-${pgid}\n`);
   }
