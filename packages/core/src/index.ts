@@ -24,6 +24,7 @@ export * from "./transport.js";
 export * from "./transport-capabilities.js";
 export * from "./transport-errors.js";
 export { SubscriberOutbox, type SubscriberOutboxInit, type OutboxSink, type OutboxPrelude } from "./subscriber-outbox.js";
+export { FanOutPublisher, type FanOutEntry, type SubscriberPolicy } from "./fan-out-publisher.js";
 export type { SendableValue } from "./arrow-codec.js";
 export { toRows } from "./arrow-rows.js";
 export { ConcurrentPullError, type PullOptions } from "./queued-iterator.js";
