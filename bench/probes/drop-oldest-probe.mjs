@@ -15,7 +15,7 @@ if (process.env.PROBE_CHILD) {
   const transport = unix().create({ dataflowId: "p", nodeId: "b" });
   let received = 0;
   const seqs = [];
-  await transport.subscribe(channel, {
+  const subscription = await transport.subscribe(channel, {
     subscriberId: "b",
     flowControl: false,
     queueSize: 10,
@@ -23,10 +23,10 @@ if (process.env.PROBE_CHILD) {
       received++;
       seqs.push(new DataView(frame.buffer, frame.byteOffset, 8).getFloat64(0, true));
     },
-    onClose: (reason) => {
-      process.send({ received, reason, last10: seqs.slice(-10), first: seqs[0] });
-      setTimeout(() => process.exit(0), 50);
-    },
+  });
+  void subscription.closed.then((error) => {
+    process.send({ received, reason: error ? "lost" : "end", last10: seqs.slice(-10), first: seqs[0] });
+    setTimeout(() => process.exit(0), 50);
   });
   process.on("message", () => {}); // keeps the IPC channel (and the child) alive
   process.send({ ready: true });

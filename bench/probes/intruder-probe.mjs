@@ -12,7 +12,7 @@ const plugin = unix();
 const [channel] = plugin.plan({ dataflowId: "p", runDir, options: {}, channels: [{ channel: "a/out", producer: "a", output: "out", subscribers: ["b"] }] });
 const publisher = await plugin.create({ dataflowId: "p", nodeId: "a" }).publish(channel);
 let legit = 0;
-await plugin.create({ dataflowId: "p", nodeId: "b" }).subscribe(channel, { subscriberId: "b", flowControl: false, onFrame: (f) => (legit += f.byteLength), onClose: () => {} });
+await plugin.create({ dataflowId: "p", nodeId: "b" }).subscribe(channel, { subscriberId: "b", flowControl: false, onFrame: (f) => (legit += f.byteLength) });
 const hellos = {
   noSecret: { subscriberId: "b", flowControl: false },
   wrongSecret: { subscriberId: "b", flowControl: false, secret: "guess" },

@@ -114,12 +114,18 @@ export interface SubscribeOptions {
   /** Called for every frame, in order. The bytes stay valid after the call. */
   onFrame: (frame: Uint8Array) => void;
   /**
-   * Called once when the channel will deliver nothing more: `end` after the publisher closed
-   * cleanly, `lost` when the connection broke (the publisher crashed), with the reason.
+   * Called at every change of the channel's status, in order: `connected` once the publisher
+   * accepted the subscription, `reconnecting` while a transport that reconnects has lost its
+   * connection and is trying again, `lost` (with the error) when it gave up or cannot reconnect,
+   * `ended` after the publisher closed cleanly. `lost` and `ended` come last, once, together
+   * with `Subscription.closed`. Optional: for reporting; `closed` is what ends an input.
    */
-  onClose: (reason: "end" | "lost", error?: Error) => void;
+  onStatus?: (status: ChannelStatus, error?: Error) => void;
   signal?: AbortSignal;
 }
+
+/** What a subscription's channel is doing (SubscribeOptions.onStatus). */
+export type ChannelStatus = "connected" | "reconnecting" | "lost" | "ended";
 
 /** Options of `send`. */
 export interface SendOptions {
@@ -190,6 +196,13 @@ export interface Subscription {
    * Optional: transports without credit-based flow control ignore it.
    */
   consumed?(count: number): void;
+  /**
+   * Resolves once the channel will deliver nothing more, after every frame before that point
+   * (also one held by `pause()`): to `undefined` after the publisher closed cleanly, to the
+   * error (a ChannelLostError, say) when the connection broke or the publisher crashed. Never
+   * rejects. It stays pending after the subscriber's own `close()`, which ends nothing to report.
+   */
+  readonly closed: Promise<Error | undefined>;
   /** Detaches without waiting for the publisher. Idempotent. */
   close(): Promise<void>;
 }
@@ -219,7 +232,7 @@ export interface TransportCapabilities {
    * with credits (`Subscription.consumed`) bounding the frames outstanding to its `queue_size`.
    */
   flowControl: boolean;
-  /** A publisher that crashes is reported to its subscribers (`onClose("lost")`), not taken for a clean end. */
+  /** A publisher that crashes is reported to its subscribers (`Subscription.closed` resolves to an error), not taken for a clean end. */
   publisherLoss: boolean;
   /** The publisher knows its subscribers by id (`Publisher.waitingFor`), so a stalled one can be named. */
   knowsSubscribers: boolean;

@@ -331,15 +331,15 @@ export class Node implements AsyncIterable<NodeEvent> {
         queueSize: input.queueSize,
         signal,
         onFrame: (frame) => this.#onFrame(input.id, frame),
-        onClose: (reason, error) => {
-          if (reason === "lost" && !this.#stopped && !this.#verdicts.hasEnded(input.id)) {
-            this.#verdicts.wait(input.id, () => {
-              // No word from the daemon: the transport's error is all there is to say.
-              if (error && !this.#stopped) this.#queues.pushControl({ type: "ERROR", id: input.id, error, metadata: this.#meta() });
-              this.#closeInput(input.id);
-            });
-          } else this.#closeInput(input.id);
-        },
+      });
+      void subscription.closed.then((error) => {
+        if (error && !this.#stopped && !this.#verdicts.hasEnded(input.id)) {
+          this.#verdicts.wait(input.id, () => {
+            // No word from the daemon: the transport's error is all there is to say.
+            if (!this.#stopped) this.#queues.pushControl({ type: "ERROR", id: input.id, error, metadata: this.#meta() });
+            this.#closeInput(input.id);
+          });
+        } else this.#closeInput(input.id);
       });
       this.#subscriptions.set(input.id, subscription);
     } catch (error) {

@@ -1,4 +1,4 @@
-import type { PlannedChannel, Subscription, Transport, TransportPlugin } from "@rivulet/core";
+import type { ChannelStatus, PlannedChannel, Subscription, Transport, TransportPlugin } from "@rivulet/core";
 
 /** What a transport's spec gives the suite. */
 export interface ComplianceSetup {
@@ -22,7 +22,10 @@ export interface Recorder {
   frames: Uint8Array[];
   /** The full size of each received frame. */
   sizes: number[];
+  /** What `subscription.closed` settled to: `end` (undefined), or `lost` with the error. */
   closed: { reason: "end" | "lost"; error?: Error } | undefined;
+  /** Every status `onStatus` reported, in order. */
+  statuses: ChannelStatus[];
   subscription: Subscription;
   /** Resolves when `n` frames have arrived. */
   received(n: number, timeoutMs?: number): Promise<void>;
@@ -64,6 +67,7 @@ export async function record(transport: Transport, channel: PlannedChannel, subs
   const recorder = {
     frames: [] as Uint8Array[],
     sizes: [] as number[],
+    statuses: [] as ChannelStatus[],
     closed: undefined as Recorder["closed"],
   } as Recorder;
   const until = (done: () => boolean, what: string, timeoutMs: number): Promise<void> =>
@@ -91,10 +95,11 @@ export async function record(transport: Transport, channel: PlannedChannel, subs
       options.onFrame?.(frame);
       wake();
     },
-    onClose: (reason, error) => {
-      recorder.closed = { reason, error };
-      wake();
-    },
+    onStatus: (status) => recorder.statuses.push(status),
+  });
+  void recorder.subscription.closed.then((error) => {
+    recorder.closed = error ? { reason: "lost", error } : { reason: "end" };
+    wake();
   });
   return recorder;
 }

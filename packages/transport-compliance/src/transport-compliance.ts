@@ -98,7 +98,7 @@ export function transportCompliance(
         expect([...recorder.frames[0]!]).toEqual([42]);
       }));
 
-    it("ends subscribers after every frame when the publisher closes, and refuses sends after close", () =>
+    it("ends subscribers after every frame when the publisher closes (closed resolves, status connected then ended), and refuses sends after close", () =>
       withTransports(async (setup, make) => {
         const channel = await planChannel(setup, "a/out", ["b"]);
         const publisher = await make().publish(channel);
@@ -107,7 +107,8 @@ export function transportCompliance(
         await publisher.close();
         await recorder.ended();
         expect(recorder.frames).toHaveLength(50);
-        expect(recorder.closed?.reason).toBe("end");
+        expect(recorder.closed).toEqual({ reason: "end" });
+        expect(recorder.statuses).toEqual(["connected", "ended"]);
         expect(() => publisher.send([Uint8Array.of(1)])).toThrow(expect.objectContaining({ name: "ClosedError" }));
         await publisher.close();
       }));

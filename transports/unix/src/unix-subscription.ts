@@ -20,8 +20,8 @@ const NOT_LISTENING = new Set(["ENOENT", "ECONNREFUSED", "EAGAIN"]);
 /**
  * Subscribes to a Unix publisher: connects (retrying with capped exponential backoff and jitter
  * while the publisher is not listening yet), says HELLO with the channel's secret, and resolves
- * on the ACK. Data frames go to `onFrame`; END or a broken connection go to `onClose` once,
- * after every frame before them.
+ * on the ACK. Data frames go to `onFrame`; END or a broken connection settle `closed` once,
+ * after every frame before them (`onStatus` says `connected`, then `ended` or `lost`).
  *
  * `pause()` is exact: frames already read from the socket are held, not delivered, until
  * `resume()`; at most one read (64 KB of frames, or one frame larger than that) is held.
@@ -29,6 +29,8 @@ const NOT_LISTENING = new Set(["ENOENT", "ECONNREFUSED", "EAGAIN"]);
 export class UnixSubscription implements Subscription {
   #closed = false;
   #ended = false;
+  readonly closed: Promise<Error | undefined>;
+  #settle: (error: Error | undefined) => void = () => {};
   #paused = false;
   /** Frames read while paused, delivered first on resume. */
   #held: Uint8Array[] = [];
@@ -48,6 +50,7 @@ export class UnixSubscription implements Subscription {
   ) {
     const credits = creditsOf(options);
     this.#creditBatch = credits === undefined ? 0 : Math.max(1, Math.ceil(credits / 2));
+    this.closed = new Promise((resolve) => (this.#settle = resolve));
   }
 
   /**
@@ -101,6 +104,7 @@ export class UnixSubscription implements Subscription {
               // Once subscribed, an idle input must not keep the process alive (the SDK decides that).
               socket.unref();
               subscription = new UnixSubscription(socket, channel, options);
+              options.onStatus?.("connected");
               resolve(subscription);
             } else if (kind === WireKind.END) {
               refuse("closed", "the channel ended before accepting the subscription");
@@ -245,7 +249,10 @@ export class UnixSubscription implements Subscription {
   #finish(reason: "end" | "lost", error?: Error): void {
     if (this.#ended) return;
     this.#ended = true;
-    const report = (): void => this.options.onClose(reason, error);
+    const report = (): void => {
+      this.options.onStatus?.(reason === "end" ? "ended" : "lost", error);
+      this.#settle(error);
+    };
     if (this.#paused || this.#heldAt < this.#held.length) this.#heldClose = report;
     else report();
   }

@@ -30,6 +30,7 @@ describe("unix transport", () => {
       child.kill("SIGKILL");
       await recorder.ended();
       expect(recorder.closed?.reason).toBe("lost");
+      expect(recorder.statuses).toEqual(["connected", "lost"]);
       expect(recorder.closed?.error).toMatchObject({ name: "ChannelLostError", channel: "a/out", reason: "crashed" });
       await transport.close();
     } finally {
