@@ -7,6 +7,12 @@ export interface ComplianceSetup {
   runDir: string;
   /** The transport's options (`transports.<name>` minus kind). */
   options?: Record<string, never> | Record<string, unknown>;
+  /**
+   * A file URL Node can import (plain JavaScript, the built package) whose default export is the
+   * plugin or a function returning it: the suite runs a publisher in a process of its own with it
+   * to kill that process. Required when the transport claims `publisherLoss`.
+   */
+  module?: string;
   /** Largest frame to test; default 40 MB. */
   maxFrameBytes?: number;
   /**

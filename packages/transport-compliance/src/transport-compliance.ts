@@ -1,13 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { type Transport, type TransportCapabilities, capabilitiesOf } from "@rivulet/core";
 import { type ComplianceSetup, openHandles, patterned, planChannel, record, until } from "./harness.js";
+import { lifecycleCases } from "./lifecycle-cases.js";
 import { preludeCases } from "./prelude-cases.js";
 import { creditCases, queuePolicyCases } from "./queue-policy-cases.js";
 
 /**
  * The suite every transport passes (DESIGN §6): round trips from empty to large frames, order,
  * fan-out, close semantics, abort signals, the queue policies (queue-policy-cases.ts), preludes
- * (prelude-cases.ts), and no handles left open. A transport's spec calls it with `setup` (a
+ * (prelude-cases.ts), lifecycle (lifecycle-cases.ts: idempotent closes, a waiting send aborted,
+ * ended by close or by its subscriber leaving, a lost publisher), and no handles left open. A transport's spec calls it with `setup` (a
  * fresh plugin and run folder per test), `teardown`, and the `capabilities` it claims: the suite
  * checks that the plugin declares exactly those, runs the cases they call for, and skips the
  * others visibly (they show as skipped in the report).
@@ -133,6 +135,7 @@ export function transportCompliance(
     queuePolicyCases(withTransports, capabilities);
     creditCases(withTransports, capabilities);
     preludeCases(withTransports, capabilities);
+    lifecycleCases(withTransports, capabilities);
 
     it("leaves no handles open after close", async () => {
       const before = openHandles();
