@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { expect, it } from "vitest";
-import type { TransportCapabilities } from "@rivulet/core";
-import { planChannel, record, seqChunk, seqOf } from "./harness.js";
+import type { Publisher, Transport, TransportCapabilities } from "@rivulet/core";
+import { type ComplianceSetup, type Recorder, planChannel, record, seqChunk, seqOf } from "./harness.js";
 import type { WithTransports } from "./queue-policy-cases.js";
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
@@ -13,6 +13,15 @@ function fillUntilWait(send: (seq: number) => Promise<void> | undefined): { wait
     if (wait) return { wait, sent: sent + 1 };
   }
   throw new Error("the publisher never asked the sender to wait for a paused flow-controlled subscriber");
+}
+
+/** A publisher on a fresh channel with one flow-controlled subscriber `b`, paused, and a 64 KB payload. */
+async function pausedFlowControlled(setup: ComplianceSetup, make: () => Transport): Promise<{ publisher: Publisher; recorder: Recorder; frame: Uint8Array }> {
+  const channel = await planChannel(setup, "a/out", ["b"]);
+  const publisher = await make().publish(channel);
+  const recorder = await record(make(), channel, "b", { flowControl: true, keepBytes: 8 });
+  recorder.subscription.pause();
+  return { publisher, recorder, frame: new Uint8Array(64 * 1024) };
 }
 
 /**
@@ -41,11 +50,7 @@ export function lifecycleCases(withTransports: WithTransports, capabilities: Tra
 
   it.skipIf(!capabilities.flowControl)("a send waiting on flow control rejects with AbortError when its signal fires; the frames before it arrive and later sends go on", () =>
     withTransports(async (setup, make) => {
-      const channel = await planChannel(setup, "a/out", ["b"]);
-      const publisher = await make().publish(channel);
-      const recorder = await record(make(), channel, "b", { flowControl: true, keepBytes: 8 });
-      recorder.subscription.pause();
-      const frame = new Uint8Array(64 * 1024);
+      const { publisher, recorder, frame } = await pausedFlowControlled(setup, make);
       const controller = new AbortController();
       const { wait, sent } = fillUntilWait((seq) => publisher.send([seqChunk(seq), frame], { signal: controller.signal }));
       controller.abort();
@@ -59,11 +64,7 @@ export function lifecycleCases(withTransports: WithTransports, capabilities: Tra
 
   it.skipIf(!capabilities.flowControl)("closing the publisher ends a send waiting on flow control; the subscriber then gets every frame and the end", () =>
     withTransports(async (setup, make) => {
-      const channel = await planChannel(setup, "a/out", ["b"]);
-      const publisher = await make().publish(channel);
-      const recorder = await record(make(), channel, "b", { flowControl: true, keepBytes: 8 });
-      recorder.subscription.pause();
-      const frame = new Uint8Array(64 * 1024);
+      const { publisher, recorder, frame } = await pausedFlowControlled(setup, make);
       const { wait, sent } = fillUntilWait((seq) => publisher.send([seqChunk(seq), frame]));
       const closing = publisher.close();
       recorder.subscription.resume();
