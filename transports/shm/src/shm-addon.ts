@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { SHM_REBUILD_COMMAND } from "./shm-addon-build.js";
 import { ShmAddonUnavailableError } from "./shm-errors.js";
 
 /** The functions of the native addon (native/shm.c); arguments are checked by the callers. */
@@ -14,9 +15,6 @@ export interface ShmAddon {
 
 /** Where node-gyp puts the addon, relative to this file in `src/` or `dist/`. */
 export const SHM_ADDON_PATH = fileURLToPath(new URL("../build/Release/rivulet_shm.node", import.meta.url));
-
-/** How to build the addon by hand, from the project root. */
-export const SHM_REBUILD_COMMAND = "npm rebuild @rivulet/transport-shm";
 
 const require = createRequire(import.meta.url);
 let loaded: ShmAddon | undefined;

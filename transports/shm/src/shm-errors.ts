@@ -1,4 +1,5 @@
 import { RivuletError } from "@rivulet/core";
+import { SHM_NODE_GYP_COMMAND } from "./shm-addon-build.js";
 
 /**
  * The native addon (`build/Release/rivulet_shm.node`) is missing or does not load: the
@@ -13,6 +14,7 @@ export class ShmAddonUnavailableError extends RivuletError {
   ) {
     super(
       `the shared-memory addon ${addonPath} could not be loaded; build it with \`${rebuildCommand}\` ` +
+        `from the project root, or \`${SHM_NODE_GYP_COMMAND}\` in the package folder ` +
         "(needs make, a C compiler, python3 and the Node headers in /usr/include/node)",
       options,
     );
