@@ -16,10 +16,10 @@ function twoNodes(input = "a: s/out", top = ""): string {
 
 describe("rivulet check refuses what rivulet run refuses", () => {
   it("a transport kind whose plugin is not installed, located at the input that names it", async () => {
-    const dir = tempDataflow({ "dataflow.yml": twoNodes("a: { source: s/out, transport: shm }"), "package.json": TYPE_MODULE, "s.ts": SENDER, "r.ts": RECEIVER }, { packages: true });
+    const dir = tempDataflow({ "dataflow.yml": twoNodes("a: { source: s/out, transport: nats }"), "package.json": TYPE_MODULE, "s.ts": SENDER, "r.ts": RECEIVER }, { packages: true });
     const errors = await bothRefuse(dir);
     expect(errors).toHaveLength(2);
-    expect(errors[0]).toMatch(/^error: TransportUnavailableError: .*dataflow\.yml:8:38: nodes\[1\]\.inputs\.a\.transport \(node 'r'\): transport 'shm' is not installed.*@rivulet\/transport-shm/);
+    expect(errors[0]).toMatch(/^error: TransportUnavailableError: .*dataflow\.yml:8:38: nodes\[1\]\.inputs\.a\.transport \(node 'r'\): transport 'nats' is not installed.*@rivulet\/transport-nats/);
     // The README's "caused by UnknownTransportError": the cause is named, its message not repeated.
     expect(errors[1]).toBe("  caused by: UnknownTransportError");
   });
