@@ -71,11 +71,12 @@ export class BoundedQueue<T> {
     this.#length++;
   }
 
-  /** Drops the oldest items beyond the capacity (counted in `drops`); returns how many. */
-  trim(): number {
+  /** Drops the oldest items beyond the capacity (counted in `drops`), each passed to `onDrop`; returns how many. */
+  trim(onDrop?: (item: T) => void): number {
     let dropped = 0;
     while (this.#length > this.capacity) {
-      this.shift();
+      const item = this.shift() as T;
+      onDrop?.(item);
       dropped++;
     }
     this.#drops += dropped;

@@ -66,6 +66,17 @@ export class UnknownTypeIdError extends FrameDecodeError {
   }
 }
 
+/**
+ * An INPUT event's bytes were read after Rivulet gave them back to a transport that lends its
+ * memory (shared memory): the program moved on to the next event without having read them, and
+ * read them later. Read `data`, `value` or `rows()` before moving on, or call `event.retain()`.
+ */
+export class FrameReleasedError extends RivuletError {
+  constructor(readonly inputId: string) {
+    super(`the bytes of this event of input '${inputId}' were given back to its transport when the loop moved on without reading them; read event.data, event.value or event.rows() before taking the next event, or call event.retain() to keep them`);
+  }
+}
+
 /** `sendOutput` was called with an output id the descriptor does not declare for this node. */
 export class UndeclaredOutputError extends RivuletError {
   constructor(

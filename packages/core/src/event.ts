@@ -59,6 +59,22 @@ export interface InputEvent {
    * @throws FrameDecodeError as `value` does.
    */
   rows(): unknown[];
+  /**
+   * Keeps the event's bytes for later: with a transport that lends its memory (shared memory),
+   * an event whose bytes were not read is given back when the loop takes the next event, and
+   * reading them afterwards throws FrameReleasedError. Reading `data`, `value` or `rows()`
+   * before moving on keeps them too. A kept event holds its transport's memory (one slot) until
+   * `release()` or until every view of its bytes is garbage collected, so keeping `event.value`
+   * in an array is safe. A no-op on transports whose bytes are the program's own (Unix).
+   */
+  retain(): void;
+  /**
+   * Gives the event's bytes back to its transport now, when the program is done with them
+   * (shared memory: the slot is reused at once instead of when its views are collected).
+   * Views of them taken before must not be read afterwards. Idempotent; a no-op on transports
+   * whose bytes are the program's own.
+   */
+  release(): void;
 }
 
 /** An input will receive nothing more (its producer finished, failed, or the timer stopped). */

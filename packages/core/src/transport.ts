@@ -111,8 +111,15 @@ export interface SubscribeOptions {
    * caller that sets this and never calls `consumed` receives `queueSize` frames and no more.
    */
   grantsCredits?: boolean;
-  /** Called for every frame, in order. The bytes stay valid after the call. */
-  onFrame: (frame: Uint8Array) => void;
+  /**
+   * Called for every frame, in order. Without a `lease` the bytes are the receiver's: they stay
+   * valid after the call. With one they are the transport's own memory (a shared-memory slot),
+   * lent until `lease.release()`: the receiver calls it once nobody will read them again (the
+   * SDK's rule is in `InputEvent.release`). A transport that lends must keep the bytes unchanged
+   * until `release()` or until the frame's buffer is garbage collected, whichever comes first,
+   * so that a view a program kept never sees its bytes change.
+   */
+  onFrame: (frame: Uint8Array, lease?: FrameLease) => void;
   /**
    * Called at every change of the channel's status, in order: `connected` once the publisher
    * accepted the subscription, `reconnecting` while a transport that reconnects has lost its
@@ -122,6 +129,12 @@ export interface SubscribeOptions {
    */
   onStatus?: (status: ChannelStatus, error?: Error) => void;
   signal?: AbortSignal;
+}
+
+/** A transport's loan of the memory a delivered frame lives in (SubscribeOptions.onFrame). */
+export interface FrameLease {
+  /** Nobody will read the frame's bytes again: the transport may reuse them. Idempotent. */
+  release(): void;
 }
 
 /** What a subscription's channel is doing (SubscribeOptions.onStatus). */

@@ -36,6 +36,16 @@ describe("BoundedQueue", () => {
     expect(queue.toArray()).toEqual([18, 19, 20]);
   });
 
+  it("hands each item trim drops, oldest first, to onDrop", () => {
+    const queue = new BoundedQueue<number>(2);
+    for (let i = 0; i < 5; i++) queue.append(i);
+    const dropped: number[] = [];
+    expect(queue.trim((item) => dropped.push(item))).toBe(3);
+    expect(dropped).toEqual([0, 1, 2]);
+    expect(queue.trim((item) => dropped.push(item))).toBe(0);
+    expect(dropped).toHaveLength(3);
+  });
+
   it("keeps FIFO order across wrap-arounds and growth", () => {
     const queue = new BoundedQueue<number>(5);
     const out: number[] = [];

@@ -53,12 +53,24 @@ export class InputQueues implements ItemSource<NodeEvent> {
   #length = 0;
   #trimScheduled = false;
   #intakeClosed = false;
+  /** The event handed out last, until the program takes the next one (or `settle()`). */
+  #handedOut: NodeEvent | undefined;
 
   /**
    * @param hooks `onFull`/`onSpace` pause and resume a backpressure input; `onTaken` is called
-   *   for every message of a backpressure input the program takes (to return flow-control credit).
+   *   for every message of a backpressure input the program takes (to return flow-control credit);
+   *   `onDropped` for every message dropped or discarded without reaching the program;
+   *   `onMovedOn` for the event handed out last, when the program asks for the next one.
    */
-  constructor(private readonly hooks: { onFull?: (inputId: string) => void; onSpace?: (inputId: string) => void; onTaken?: (inputId: string) => void } = {}) {}
+  constructor(
+    private readonly hooks: {
+      onFull?: (inputId: string) => void;
+      onSpace?: (inputId: string) => void;
+      onTaken?: (inputId: string) => void;
+      onDropped?: (event: NodeEvent) => void;
+      onMovedOn?: (event: NodeEvent) => void;
+    } = {},
+  ) {}
 
   /** Adds an input; `carriesMessages` is false for a timer input. */
   addInput(id: string, capacity: number, policy: QueuePolicy, carriesMessages = true): void {
@@ -77,7 +89,7 @@ export class InputQueues implements ItemSource<NodeEvent> {
     for (const queue of this.#inputs.values()) {
       if (queue.carriesMessages) queue.discarded += queue.entries.length;
       this.#length -= queue.entries.length;
-      while (queue.entries.shift() !== undefined);
+      for (let entry = queue.entries.shift(); entry !== undefined; entry = queue.entries.shift()) this.hooks.onDropped?.(entry.event);
     }
   }
 
@@ -100,6 +112,7 @@ export class InputQueues implements ItemSource<NodeEvent> {
     if (!queue) return;
     if (this.#intakeClosed) {
       this.discard(id);
+      this.hooks.onDropped?.(event);
       return;
     }
     const entries = queue.entries;
@@ -117,7 +130,8 @@ export class InputQueues implements ItemSource<NodeEvent> {
   /** Applies drop-oldest bounds now (normally run at the end of the turn that overran them). */
   trim(): void {
     this.#trimScheduled = false;
-    for (const queue of this.#inputs.values()) if (queue.policy === "drop_oldest") this.#length -= queue.entries.trim();
+    const onDrop = this.hooks.onDropped ? (entry: Entry) => this.hooks.onDropped!(entry.event) : undefined;
+    for (const queue of this.#inputs.values()) if (queue.policy === "drop_oldest") this.#length -= queue.entries.trim(onDrop);
   }
 
   /** Queues a control event; these are never dropped. */
@@ -126,7 +140,12 @@ export class InputQueues implements ItemSource<NodeEvent> {
     this.#length++;
   }
 
+  /**
+   * The next event, oldest first across inputs and control events. Asking for it means the
+   * program is done with the event handed out before (`onMovedOn`).
+   */
   shift(): NodeEvent | undefined {
+    this.settle();
     if (this.#length === 0) return undefined;
     let best: InputQueue | undefined;
     let bestSeq = this.#control.length > 0 ? this.#control[0]!.seq : Infinity;
@@ -144,7 +163,16 @@ export class InputQueues implements ItemSource<NodeEvent> {
       this.hooks.onTaken?.(best.id);
       if (best.entries.length === best.entries.capacity - 1) this.hooks.onSpace?.(best.id);
     }
+    this.#handedOut = entry.event;
     return entry.event;
+  }
+
+  /** The program is done with the input event handed out last (it moved on, or closed the node): `onMovedOn` it, once. */
+  settle(): void {
+    const event = this.#handedOut;
+    if (event === undefined) return;
+    this.#handedOut = undefined;
+    this.hooks.onMovedOn?.(event);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { ChannelMismatchError, type DropCounts, type FrameFields, type InputConfig, type LogLevel, type Metadata, type NodeConfig, type NodeEvent, type NodeStatus, NodeStoppedError, type Parameter, type PlannedChannel, type PullOptions, type SendableValue, type Subscription, type Transport, type TransportPlugins, UndeclaredOutputError } from "@rivulet/core";
+import { ChannelMismatchError, type DropCounts, type FrameFields, type FrameLease, type InputConfig, type LogLevel, type Metadata, type NodeConfig, type NodeEvent, type NodeStatus, NodeStoppedError, type Parameter, type PlannedChannel, type PullOptions, type SendableValue, type Subscription, type Transport, type TransportPlugins, UndeclaredOutputError } from "@rivulet/core";
 import { type DaemonToNode, type DecodedFrame, HybridClock, PayloadEncoding, QueuedIterator, TypeTable, compactTypeId, decodeFrame, frameFieldsOf, importTransport, loadTransport, readNodeConfig, waitFor } from "@rivulet/core/internal";
 import { ControlClient } from "./control-client.js";
 import { DropReporter } from "./drop-reporter.js";
@@ -92,6 +92,9 @@ export class Node implements AsyncIterable<NodeEvent> {
       onFull: (id) => this.#subscriptions.get(id)?.pause(),
       onSpace: (id) => this.#subscriptions.get(id)?.resume(),
       onTaken: (id) => this.#subscriptions.get(id)?.consumed?.(1),
+      // Lent memory (shared memory) goes back by the rule of InputEvent.retain.
+      onDropped: (event) => (event as LazyInputEvent).drop(),
+      onMovedOn: (event) => (event as LazyInputEvent).settle(),
     });
     for (const input of this.config.inputs) {
       this.#queues.addInput(input.id, input.queueSize, input.queuePolicy, input.channel !== undefined);
@@ -270,6 +273,7 @@ export class Node implements AsyncIterable<NodeEvent> {
     // The program is done reading: later arrivals (and what it left queued) are discarded,
     // counted, and no longer reported as queue drops while the outputs flush.
     this.#queues.closeIntake();
+    this.#queues.settle();
     await this.#started.catch(() => {});
     await Promise.all([...this.#outputs.values()].map((o) => o.close()));
     this.#dropReporter.stop();
@@ -330,7 +334,7 @@ export class Node implements AsyncIterable<NodeEvent> {
         grantsCredits: true,
         queueSize: input.queueSize,
         signal,
-        onFrame: (frame) => this.#onFrame(input.id, frame),
+        onFrame: (frame, lease) => this.#onFrame(input.id, frame, lease),
       });
       void subscription.closed.then((error) => {
         if (error && !this.#stopped && !this.#verdicts.hasEnded(input.id)) {
@@ -371,25 +375,30 @@ export class Node implements AsyncIterable<NodeEvent> {
   /**
    * A data frame from an input's transport: a message becomes an INPUT event (its type resolved
    * now when it names one by id); a TYPE_DEFINITION is recorded in the input's type table and
-   * is not a message. Bad bytes, or an id no definition named, are an ERROR event.
+   * is not a message. Bad bytes, or an id no definition named, are an ERROR event. Lent bytes
+   * (`lease`) that do not become an event go back at once.
    */
-  #onFrame(inputId: string, frame: Uint8Array): void {
+  #onFrame(inputId: string, frame: Uint8Array, lease?: FrameLease): void {
     let decoded: DecodedFrame | undefined;
     try {
       decoded = decodeFrame(frame);
       const expected = this.#channelIds.get(inputId);
       if (expected !== undefined && decoded.channelId !== expected) throw new ChannelMismatchError(this.id, inputId, expected, decoded.channelId);
       if (decoded.encoding === PayloadEncoding.TYPE_DEFINITION) {
+        // The table keeps what it needs of the definition (copied), not the frame.
         this.#typeTable(inputId).define(decoded.payload);
+        lease?.release();
         return;
       }
     } catch (error) {
+      lease?.release();
       if (!this.#stopped) this.#pushError(inputId, error as Error);
       else if (!decoded) this.#queues.discard(inputId);
       return;
     }
     if (this.#stopped) {
       // Sent to this node, never to be read: counted, not silently lost.
+      lease?.release();
       this.#queues.discard(inputId);
       return;
     }
@@ -399,9 +408,10 @@ export class Node implements AsyncIterable<NodeEvent> {
       const type = id === undefined ? undefined : this.#typeTable(inputId).typeOf(id);
       const fields = frameFieldsOf(decoded);
       const metadata: Metadata = fields ? { timestamp: decoded.timestamp, parameters: decoded.parameters, ...fields } : { timestamp: decoded.timestamp, parameters: decoded.parameters };
-      this.#queues.pushInput(inputId, new LazyInputEvent(inputId, decoded, metadata, type));
+      this.#queues.pushInput(inputId, new LazyInputEvent(inputId, decoded, metadata, type, lease));
       this.#events.notify();
     } catch (error) {
+      lease?.release();
       this.#pushError(inputId, error as Error);
     }
   }
