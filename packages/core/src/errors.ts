@@ -77,6 +77,16 @@ export class FrameReleasedError extends RivuletError {
   }
 }
 
+/** A raw sample (`node.sendOutputRaw`) was sent twice: its bytes may already be gone, or reused. */
+export class RawSampleSentError extends RivuletError {
+  constructor(
+    readonly nodeId: string,
+    readonly outputId: string,
+  ) {
+    super(`node '${nodeId}': a raw sample of output '${outputId}' was sent twice; reserve a new one with sendOutputRaw for each message`);
+  }
+}
+
 /** `sendOutput` was called with an output id the descriptor does not declare for this node. */
 export class UndeclaredOutputError extends RivuletError {
   constructor(

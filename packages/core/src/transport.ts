@@ -154,8 +154,32 @@ export interface SendOptions {
   prelude?: { key: string; chunks: readonly Uint8Array[] };
 }
 
+/**
+ * Writable bytes a publisher lends for one frame inside its own memory (a shared-memory slot),
+ * so the sender writes the frame in place instead of having it copied (Publisher.loan).
+ */
+export interface FrameLoan {
+  /** The whole frame's bytes, `length` of them: the sender writes the frame head, then the payload. */
+  readonly bytes: Uint8Array;
+  /**
+   * Sends the frame written in `bytes` to every subscriber, exactly as `send` would (the same
+   * waits, drops and counters). Once; the sender must not touch `bytes` afterwards.
+   * @throws ClosedError after the publisher's `close()`.
+   */
+  commit(options?: SendOptions): Promise<void> | undefined;
+  /** Gives the bytes back unsent. Idempotent; a no-op after `commit`. */
+  abandon(): void;
+}
+
 /** The sending side of one channel. */
 export interface Publisher {
+  /**
+   * Lends `length` writable bytes for one frame in the transport's own memory (zero copy).
+   * Optional: transports that cannot lend (Unix, network) leave it out, and may return
+   * `undefined` when they cannot lend this time (no slot free, a frame larger than a slot); the
+   * sender then uses `send`.
+   */
+  loan?(length: number): FrameLoan | undefined;
   /**
    * Sends one frame (given as chunks that are written in order, not concatenated) to every
    * current subscriber. Returns `undefined` when the caller may go on at once, or a promise when

@@ -12,6 +12,7 @@
 export { Node, type NodeInit, type SendOutputOptions, type SendMetadata, type NodeStats } from "./node.js";
 export type { InputStats } from "./input-queues.js";
 export type { OutputStats } from "./output-channels.js";
+export type { RawSample } from "./raw-samples.js";
 export type {
   NodeEvent,
   InputEvent,
@@ -26,4 +27,4 @@ export type {
   NodeStatus,
   NodeConfig,
 } from "@rivulet/core";
-export { UndeclaredOutputError, AbortError, TimeoutError, ControlPlaneError, NodeConfigError } from "@rivulet/core";
+export { UndeclaredOutputError, AbortError, TimeoutError, ControlPlaneError, NodeConfigError, FrameReleasedError, RawSampleSentError } from "@rivulet/core";

@@ -8,6 +8,7 @@ import { closeBeforeExit, forgetBeforeExit } from "./open-nodes.js";
 import { OutputChannel, type OutputStats } from "./output-channels.js";
 import { checkParameters } from "./parameters.js";
 import { ProducerVerdicts } from "./producer-verdicts.js";
+import { type RawSample, RawSamples } from "./raw-samples.js";
 
 /** Options of `new Node()`. */
 export interface NodeInit {
@@ -57,6 +58,7 @@ export class Node implements AsyncIterable<NodeEvent> {
   readonly #plugins: TransportPlugins;
   readonly #transports = new Map<string, Transport>();
   readonly #outputs = new Map<string, OutputChannel>();
+  readonly #rawSamples = new RawSamples();
   /** Types by id per input, from the TYPE_DEFINITION frames its producer sent. */
   readonly #typeTables = new Map<string, TypeTable>();
   /** The planned channel id each input's frames must carry (inputs whose channel has one). */
@@ -199,6 +201,33 @@ export class Node implements AsyncIterable<NodeEvent> {
   }
 
   /**
+   * A raw message written in place: resolves to `{ data, send() }` with `data` of `length` bytes
+   * (inside shared memory when the output's transport lends it: zero copy). Fill `data`, then
+   * `await send()` once; the same rules as `sendOutput` apply (barrier, STOP, backpressure). Do
+   * not touch `data` after `send()`. A sample never sent goes back to its transport when it is
+   * garbage collected or the node closes.
+   * @throws UndeclaredOutputError, InvalidParameterError, NodeStoppedError as sendOutput;
+   *   RangeError for a length that is not a whole number of bytes.
+   */
+  async sendOutputRaw(outputId: string, length: number, metadata?: SendMetadata, options?: SendOutputOptions): Promise<RawSample> {
+    const parameters = checkParameters(parametersOf(metadata), this.id);
+    if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`sendOutputRaw('${outputId}'): length must be a whole number of bytes, not ${length}`);
+    if (!this.#isReady) await this.#whenStarted(outputId);
+    const output = this.#outputs.get(outputId);
+    if (this.#stopOrdered && !this.#barrierOpened) throw new NodeStoppedError(this.id, outputId);
+    if (!output) throw new UndeclaredOutputError(this.id, outputId, this.config.outputs.map((o) => o.id));
+    const reserved = output.reserve(length, parameters, options && frameFieldsOf(options));
+    return this.#rawSamples.track(this.id, outputId, reserved, async (sample) => {
+      if (this.#stopOrdered) {
+        sample.abandon();
+        return this.#discardAfterStop(output);
+      }
+      const wait = sample.send(options?.signal);
+      if (wait) await this.#control.holding(this.#untilHalted(wait));
+    });
+  }
+
+  /**
    * A send after STOP: counted, not sent. The first one also tells the user (through the run's
    * log) how to end such a loop, since a program that never reads events would otherwise keep
    * sending into nothing until it is killed at the end of the grace.
@@ -274,6 +303,7 @@ export class Node implements AsyncIterable<NodeEvent> {
     // counted, and no longer reported as queue drops while the outputs flush.
     this.#queues.closeIntake();
     this.#queues.settle();
+    this.#rawSamples.abandonAll();
     await this.#started.catch(() => {});
     await Promise.all([...this.#outputs.values()].map((o) => o.close()));
     this.#dropReporter.stop();

@@ -1,4 +1,4 @@
-import { DEFAULT_STALL_REPORT_MS, type FrameFields, type OutputConfig, type Parameter, type Publisher, type SendableValue } from "@rivulet/core";
+import { DEFAULT_STALL_REPORT_MS, type FrameFields, type FrameLoan, type OutputConfig, type Parameter, type Publisher, type SendableValue } from "@rivulet/core";
 import { type AssignedTypeId, type FrameHeader, type HybridClock, PayloadEncoding, type SendOptions, ValueEncoder, encodeFrameHead, withChannelId } from "@rivulet/core/internal";
 
 /** Per-output counters, as `node.stats()` reports them. */
@@ -10,6 +10,15 @@ export interface OutputStats {
   /** Messages the program sent after STOP: not sent at all. */
   discarded: number;
   subscribers: number;
+}
+
+/** A raw message reserved on an output (OutputChannel.reserve): its bytes, and how to send or give them back. */
+export interface ReservedSample {
+  readonly data: Uint8Array;
+  /** True when `data` is inside a transport's memory (zero copy). */
+  readonly lent: boolean;
+  send(signal?: AbortSignal): Promise<void> | undefined;
+  abandon(): void;
 }
 
 /** Who hears about sends that wait too long for flow-controlled consumers. */
@@ -69,13 +78,50 @@ export class OutputChannel {
    * the payload names its type by id; `fields`, the frame's typed fields (request id, trace...).
    */
   sendEncoded(encoding: FrameHeader["encoding"], chunks: Uint8Array[], parameters: Record<string, Parameter>, signal?: AbortSignal, typeDefinition?: AssignedTypeId, fields?: FrameFields): Promise<void> | undefined {
+    return this.#fanOut(encoding, parameters, fields, (i, head) => {
+      const options: SendOptions = { signal };
+      if (typeDefinition) options.prelude = this.#prelude(typeDefinition, i);
+      return this.publishers[i]!.send([head, ...chunks], options);
+    });
+  }
+
+  /**
+   * A raw message of `length` bytes for the caller to write in place: inside the memory of the
+   * first publisher that lends (Publisher.loan), whose frame is then sent without a copy; the
+   * output's other channels send a view of those bytes (their transports copy them once). With
+   * no lender, a fresh buffer sent as `sendOutput` sends a Uint8Array.
+   */
+  reserve(length: number, parameters: Record<string, Parameter>, fields?: FrameFields): ReservedSample {
+    const shape = (seq: number, timestamp: number): FrameHeader => ({ ...fields, encoding: PayloadEncoding.RAW, seq, timestamp, parameters, channelId: this.#channelIds[0] ?? 0 });
+    // The head's length does not depend on its sequence number or timestamp (fixed-width fields).
+    const headBytes = encodeFrameHead(shape(0, 0)).byteLength;
+    let loan: FrameLoan | undefined;
+    let lender = -1;
+    for (let i = 0; i < this.publishers.length && !loan; i++) {
+      loan = this.publishers[i]!.loan?.(headBytes + length);
+      if (loan) lender = i;
+    }
+    const data = loan ? loan.bytes.subarray(headBytes, headBytes + length) : new Uint8Array(length);
+    return {
+      data,
+      lent: loan !== undefined,
+      send: (signal) =>
+        this.#fanOut(PayloadEncoding.RAW, parameters, fields, (i, head) => {
+          if (i !== lender) return this.publishers[i]!.send([head, data], { signal });
+          loan!.bytes.set(head, 0);
+          return loan!.commit({ signal });
+        }),
+      abandon: () => loan?.abandon(),
+    };
+  }
+
+  /** Stamps a new frame head (per channel: its planned id) and hands it to `sendOn` for every publisher. */
+  #fanOut(encoding: FrameHeader["encoding"], parameters: Record<string, Parameter>, fields: FrameFields | undefined, sendOn: (index: number, head: Uint8Array) => Promise<void> | undefined): Promise<void> | undefined {
     const header: FrameHeader = { encoding, seq: ++this.#seq, timestamp: this.clock.now(), parameters, channelId: this.#channelIds[0] ?? 0 };
     const head = encodeFrameHead(fields ? { ...fields, ...header } : header);
     let waits: Promise<void>[] | undefined;
     for (let i = 0; i < this.publishers.length; i++) {
-      const options: SendOptions = { signal };
-      if (typeDefinition) options.prelude = this.#prelude(typeDefinition, i);
-      const wait = this.publishers[i]!.send([i === 0 ? head : withChannelId(head, this.#channelIds[i]!), ...chunks], options);
+      const wait = sendOn(i, i === 0 ? head : withChannelId(head, this.#channelIds[i]!));
       if (wait) (waits ??= []).push(wait);
     }
     if (!waits) return undefined;
