@@ -159,7 +159,8 @@ function writeType(type: DataType, out: number[], depth = 0): boolean {
     case Type.Dictionary: {
       const { indices, dictionary, isOrdered } = type as Dictionary;
       const indexCode = simpleCode(indices);
-      if (indexCode === undefined) return false;
+      // Integer indices only, as the reader accepts (a float "index type" is not a dictionary).
+      if (indexCode === undefined || indexCode < TypeCode.INT8 || indexCode > TypeCode.UINT64) return false;
       out.push(TypeCode.DICTIONARY, indexCode, isOrdered ? 1 : 0);
       return writeType(dictionary, out, depth + 1);
     }
