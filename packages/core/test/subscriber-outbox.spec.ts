@@ -159,6 +159,24 @@ describe("SubscriberOutbox", () => {
       expect(written).toEqual([0, 1, 2]);
     });
 
+    it("ignores grants of no credits, negative or not a number; counts queued bytes down as credit writes; says whether a send waits", () => {
+      const { outbox, written } = credited(1);
+      void outbox.offer(0);
+      const wait = outbox.offer(1);
+      expect(outbox.waiting).toBe(true);
+      for (const count of [0, -3, Number.NaN]) outbox.grant(count);
+      expect(outbox.credits).toBe(0);
+      expect(written).toEqual([0]);
+      expect(outbox.queuedBytes).toBe(10);
+      outbox.grant(1);
+      expect(written).toEqual([0, 1]);
+      expect(outbox.queuedBytes).toBe(0);
+      expect(outbox.credits).toBe(0);
+      expect(outbox.waiting).toBe(true); // written, but no credit is free yet
+      outbox.grant(1);
+      return wait!.then(() => expect(outbox.waiting).toBe(false));
+    });
+
     it("a clean close delivers frames still waiting for credit", () => {
       const { outbox, written } = credited(1);
       void outbox.offer(0);
