@@ -16,6 +16,11 @@ class Connection {
 /** The smallest transport: frames are their first byte, connections arrays. */
 class MemoryPublisher extends FanOutPublisher<Entry, Connection> {
   shutdowns = 0;
+  /** Bytes each connection reports as written but not yet gone. */
+  pending = 0;
+  get isClosing(): boolean {
+    return this.closing;
+  }
   constructor() {
     super("a/out", 50);
   }
@@ -42,7 +47,7 @@ class MemoryPublisher extends FanOutPublisher<Entry, Connection> {
     return connection.open && connection.written.length < connection.room;
   }
   protected pendingBytes(): number {
-    return 0;
+    return this.pending;
   }
   protected async end(connection: Connection): Promise<void> {
     connection.ended = true;
@@ -123,6 +128,44 @@ describe("FanOutPublisher", () => {
     expect(publisher.subscriberCount).toBe(0);
     expect(publisher.drops).toBe(drops);
     expect(() => publisher.send(frame(9))).toThrow(expect.objectContaining({ name: "ClosedError", message: "channel 'a/out' is closed" }));
+  });
+
+  it("counts buffered bytes (queued and pending on the connection), says it delivers preludes, and knows when it is closing", async () => {
+    const publisher = new MemoryPublisher();
+    expect(publisher.preludes).toBe(true);
+    expect(publisher.isClosing).toBe(false);
+    const full = new Connection(0);
+    publisher.pending = 7;
+    publisher.join("b", full, { queueSize: 5, flowControl: false });
+    publisher.send(frame(1));
+    publisher.send(frame(2));
+    expect(publisher.bufferedBytes).toBe(2 * 1 + 7);
+    publisher.leave(new Connection(1)); // not a subscriber: nothing happens
+    publisher.read(new Connection(1), 5);
+    publisher.credit(new Connection(1), 1);
+    expect(publisher.subscriberCount).toBe(1);
+    const closing = publisher.close();
+    expect(publisher.isClosing).toBe(true);
+    await closing;
+    expect(full.written).toEqual([1, 2]); // a clean close flushes the queue regardless of room
+  });
+
+  it("a send that waits for two subscribers resolves when both have room", async () => {
+    const publisher = new MemoryPublisher();
+    const [b, c] = [new Connection(0), new Connection(0)];
+    publisher.join("b", b, { queueSize: 1, flowControl: true });
+    publisher.join("c", c, { queueSize: 1, flowControl: true });
+    let wait: Promise<void> | undefined;
+    for (let i = 0; !wait; i++) wait = publisher.send(frame(i));
+    let done = false;
+    void wait.then(() => (done = true));
+    publisher.read(b, 100);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(done).toBe(false);
+    expect(publisher.waitingFor).toEqual(["c"]);
+    publisher.read(c, 100);
+    await wait;
+    expect(b.written).toEqual(c.written);
   });
 
   it("with credits, keeps at most the granted frames outstanding until the subscriber returns some", async () => {
