@@ -4,6 +4,11 @@
  * create(name, byteLength) -> ArrayBuffer  shm_open(O_CREAT|O_EXCL|O_RDWR, 0600), reserve, mmap
  * open(name)               -> ArrayBuffer  shm_open(O_RDWR), size from fstat, mmap
  * unlink(name)             -> undefined    shm_unlink
+ * mapSlot(name, offset, length, generation, mask) -> ArrayBuffer
+ *                                          maps one slot of a segment on its own (offset a
+ *                                          multiple of the page size); when the buffer is
+ *                                          collected, clears `mask` from the slot's holder word
+ *                                          if the slot is still at `generation`, then unmaps
  *
  * The returned ArrayBuffer is a view over a MAP_SHARED mapping; its finalizer unmaps it once
  * no JavaScript value references the buffer any more. The file descriptor is closed right after
@@ -20,6 +25,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -233,6 +239,104 @@ static napi_value shm_open_existing(napi_env env, napi_callback_info info) {
   return map_fd(env, fd, (size_t)st.st_size, name);
 }
 
+/*
+ * A slot mapped on its own for one received frame. Its first 8 bytes are the slot's holder word:
+ * generation (high 32 bits) and a bit per subscriber still holding it (low 32 bits). Every view
+ * of the frame derives from this one ArrayBuffer, so when it is collected no view is left and
+ * this subscriber's bit may go: cleared only if the slot is still at the generation it was
+ * mapped for (a slot released earlier, by the SDK, and reused since must not lose a bit that
+ * belongs to its new frame).
+ */
+typedef struct {
+  size_t length;
+  uint32_t generation;
+  uint32_t mask;
+} slot_hint;
+
+static void finalize_slot(napi_env env, void* data, void* hint) {
+  slot_hint* slot = (slot_hint*)hint;
+  uint64_t* word = (uint64_t*)data;
+  uint64_t old = __atomic_load_n(word, __ATOMIC_SEQ_CST);
+  while ((uint32_t)(old >> 32) == slot->generation && (old & slot->mask) != 0) {
+    uint64_t cleared = old & ~(uint64_t)slot->mask;
+    if (__atomic_compare_exchange_n(word, &old, cleared, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) break;
+  }
+  munmap(data, slot->length);
+  int64_t adjusted;
+  napi_adjust_external_memory(env, -(int64_t)slot->length, &adjusted);
+  free(slot);
+}
+
+/* Reads argument `value` as an integer in [0, max]; throws a RangeError naming `what` otherwise. */
+static bool read_integer(napi_env env, napi_value value, double max, const char* what, double* out) {
+  if (napi_get_value_double(env, value, out) != napi_ok || !(*out >= 0) || *out > max ||
+      *out != (double)(int64_t)*out) {
+    napi_throw_range_error(env, "ERR_INVALID_ARG_VALUE", what);
+    return false;
+  }
+  return true;
+}
+
+static napi_value shm_map_slot(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK_NAPI(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  char name[NAME_BUFFER_BYTES];
+  if (argc < 5) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "mapSlot(name, offset, length, generation, mask)");
+    return NULL;
+  }
+  if (!read_name(env, argv[0], name)) return NULL;
+  double offset, length, generation, mask;
+  long page = sysconf(_SC_PAGESIZE);
+  if (!read_integer(env, argv[1], MAX_SAFE_INTEGER, "offset must be a whole number of bytes", &offset) ||
+      !read_integer(env, argv[2], MAX_SAFE_INTEGER, "length must be a whole number of bytes", &length) ||
+      !read_integer(env, argv[3], 4294967295.0, "generation must be a 32-bit unsigned integer", &generation) ||
+      !read_integer(env, argv[4], 4294967295.0, "mask must be a 32-bit unsigned integer", &mask)) {
+    return NULL;
+  }
+  if ((int64_t)offset % page != 0 || length < 8) {
+    napi_throw_range_error(env, "ERR_INVALID_ARG_VALUE", "a slot starts at a page boundary and holds at least its 8-byte holder word");
+    return NULL;
+  }
+  int fd = shm_open(name, O_RDWR, 0);
+  if (fd < 0) {
+    throw_errno(env, errno, "shm_open", name);
+    return NULL;
+  }
+  void* data = mmap(NULL, (size_t)length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)offset);
+  int err = errno;
+  close(fd);
+  if (data == MAP_FAILED) {
+    throw_errno(env, err, "mmap", name);
+    return NULL;
+  }
+  slot_hint* hint = malloc(sizeof *hint);
+  if (hint == NULL) {
+    munmap(data, (size_t)length);
+    throw_errno(env, ENOMEM, "malloc", name);
+    return NULL;
+  }
+  hint->length = (size_t)length;
+  hint->generation = (uint32_t)generation;
+  hint->mask = (uint32_t)mask;
+  napi_value buffer;
+  if (napi_create_external_arraybuffer(env, data, (size_t)length, finalize_slot, hint, &buffer) != napi_ok) {
+    munmap(data, (size_t)length);
+    free(hint);
+    throw_pending_or_generic(env, "napi_create_external_arraybuffer");
+    return NULL;
+  }
+  /*
+   * Reported to V8 as external memory, though the segment holds the pages: each mapping is a
+   * kernel VMA until it is collected, and without the pressure a fast stream of frames could
+   * pile up mappings towards vm.max_map_count. (The cost: more frequent GCs with large slots.)
+   */
+  int64_t adjusted;
+  napi_adjust_external_memory(env, (int64_t)length, &adjusted);
+  return buffer;
+}
+
 static napi_value shm_unlink_name(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -255,6 +359,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"create", NULL, shm_create, NULL, NULL, NULL, napi_enumerable, NULL},
       {"open", NULL, shm_open_existing, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unlink", NULL, shm_unlink_name, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"mapSlot", NULL, shm_map_slot, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   CHECK_NAPI(env, napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties));
   napi_value max_name;

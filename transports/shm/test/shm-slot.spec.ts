@@ -1,0 +1,83 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { SLOT_ALIGN_BYTES, ShmSegment, holderWord, mapSlot, releaseHolder } from "../src/index.js";
+import { segmentNames } from "./segment-names.js";
+
+const CHILD = fileURLToPath(new URL("./fixtures/shm-child.mjs", import.meta.url));
+const names = segmentNames("slot");
+
+afterEach(() => {
+  expect(names.sweep(), "segments a test left behind").toEqual([]);
+});
+
+/** Runs the child's `slot` command with --expose-gc; returns the holder word before and after. */
+function collectSlot(...args: (string | number)[]): Promise<{ before: string; after: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--expose-gc", CHILD, "slot", ...args.map(String)], { stdio: ["ignore", "pipe", "inherit"] });
+    let stdout = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(stdout) as { before: string; after: string }) : reject(new Error(`child exited ${code}`))));
+  });
+}
+
+describe("slots mapped on their own (one per received frame)", () => {
+  it("share their bytes with the segment, and clear the subscriber's bit when the last view is collected", async () => {
+    const name = names.fresh();
+    const segment = ShmSegment.create(name, 3 * SLOT_ALIGN_BYTES);
+    try {
+      const words = new BigUint64Array(segment.buffer);
+      const at = SLOT_ALIGN_BYTES / 8;
+      Atomics.store(words, at, holderWord(7, 0b11));
+      const result = await collectSlot(name, SLOT_ALIGN_BYTES, SLOT_ALIGN_BYTES, 7, 0b01);
+      expect(result.before).toBe(String(holderWord(7, 0b11)));
+      expect(result.after).toBe(String(holderWord(7, 0b10)));
+      expect(segment.bytes[SLOT_ALIGN_BYTES + 8]).toBe(0x5a); // written through the slot's own mapping
+    } finally {
+      segment.unlink();
+    }
+  });
+
+  it("leave a slot that was reused since (another generation) alone", async () => {
+    const name = names.fresh();
+    const segment = ShmSegment.create(name, 2 * SLOT_ALIGN_BYTES);
+    try {
+      const words = new BigUint64Array(segment.buffer);
+      Atomics.store(words, SLOT_ALIGN_BYTES / 8, holderWord(8, 0b11));
+      const result = await collectSlot(name, SLOT_ALIGN_BYTES, SLOT_ALIGN_BYTES, 7, 0b01);
+      expect(result.after).toBe(String(holderWord(8, 0b11)));
+    } finally {
+      segment.unlink();
+    }
+  });
+
+  it("refuse a slot off a page boundary or shorter than its holder word, and a segment that does not exist", () => {
+    const name = names.fresh();
+    const segment = ShmSegment.create(name, 2 * SLOT_ALIGN_BYTES);
+    try {
+      expect(() => mapSlot(name, 100, 64, 1, 1)).toThrow(RangeError);
+      expect(() => mapSlot(name, 0, 4, 1, 1)).toThrow(RangeError);
+      expect(() => mapSlot(name, 0, 64, 2 ** 32, 1)).toThrow(RangeError);
+      expect(() => mapSlot(names.fresh(), 0, 64, 1, 1)).toThrow(expect.objectContaining({ code: "ENOENT", syscall: "shm_open" }));
+      expect(new Uint8Array(mapSlot(name, SLOT_ALIGN_BYTES, 64, 1, 1)).byteLength).toBe(64);
+    } finally {
+      segment.unlink();
+    }
+  });
+});
+
+describe("releaseHolder", () => {
+  it("clears a subscriber's bit at the slot's generation only, once", () => {
+    const words = new BigUint64Array(2);
+    words[1] = holderWord(3, 0b101);
+    expect(releaseHolder(words, 1, 3, 0b001)).toBe(true);
+    expect(words[1]).toBe(holderWord(3, 0b100));
+    expect(releaseHolder(words, 1, 3, 0b001)).toBe(false);
+    expect(releaseHolder(words, 1, 4, 0b100)).toBe(false);
+    expect(words[1]).toBe(holderWord(3, 0b100));
+    expect(releaseHolder(words, 1, 3, 0b100)).toBe(true);
+    expect(words[1]).toBe(holderWord(3, 0));
+    expect(holderWord(0xffffffff, 0xffffffff)).toBe(2n ** 64n - 1n);
+  });
+});
