@@ -1,58 +1,9 @@
-import type { FrameLoan, Publisher, TransportPlugin } from "@rivulet/core";
+import type { TransportPlugin } from "@rivulet/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { decodeFrame } from "@rivulet/core/internal";
 import { Node } from "../src/index.js";
+import { spyTransport } from "./spy-transport.js";
 import { TestDaemon } from "./test-daemon.js";
-
-/**
- * A transport whose publishers record what they send; on channels listed in `lenders`, they
- * lend frames out of one arena (as a shared-memory ring would) and record commits and abandons.
- */
-function spyTransport(lenders: number[] = []) {
-  const arena = new Uint8Array(1024 * 1024);
-  const log = { sent: new Map<number, Uint8Array[][]>(), committed: [] as Uint8Array[], abandoned: 0, loans: 0 };
-  const publisher = (channelId: number): Publisher => ({
-    send(chunks) {
-      log.sent.set(channelId, [...(log.sent.get(channelId) ?? []), [...chunks]]);
-      return undefined;
-    },
-    loan: lenders.includes(channelId)
-      ? (length): FrameLoan => {
-          const bytes = arena.subarray(log.loans * 4096, log.loans * 4096 + length);
-          log.loans++;
-          let done = false;
-          return {
-            bytes,
-            commit: () => {
-              done = true;
-              log.committed.push(bytes);
-              return undefined;
-            },
-            abandon: () => {
-              if (!done) log.abandoned++;
-              done = true;
-            },
-          };
-        }
-      : undefined,
-    drops: 0,
-    bufferedBytes: 0,
-    subscriberCount: 1,
-    close: async () => {},
-  });
-  const plugin: TransportPlugin = {
-    kind: "spy",
-    plan: (request) => request.channels.map((c) => ({ channel: c.channel, kind: "spy", connection: null })),
-    create: () => ({
-      publish: async (channel) => publisher(channel.channelId ?? 0),
-      subscribe: async () => {
-        throw new Error("the spy transport only publishes");
-      },
-      close: async () => {},
-    }),
-  };
-  return { plugin, arena, log };
-}
 
 let daemon: TestDaemon;
 beforeEach(async () => {
@@ -84,7 +35,7 @@ describe("node.sendOutputRaw", () => {
     expect(frame.payload.byteLength).toBe(1000);
     expect(frame.payload.every((b) => b === 7)).toBe(true);
     expect(frame.payload.byteOffset).toBe(sample.data.byteOffset); // the same bytes: written in place
-    expect(log.sent.size).toBe(0);
+    expect(log.sent).toHaveLength(0);
     expect(node.stats().outputs.out!.sent).toBe(1);
     await node.close();
   });
@@ -95,7 +46,7 @@ describe("node.sendOutputRaw", () => {
     const sample = await node.sendOutputRaw("out", 64);
     sample.data.fill(3);
     await sample.send();
-    const [[head, body]] = log.sent.get(2)!;
+    const [[head, body]] = log.sentOn.get(2)!;
     expect(decodeFrame(head!).channelId).toBe(2);
     expect(body!.buffer).toBe(arena.buffer);
     expect(decodeFrame(log.committed[0]!).channelId).toBe(1);
@@ -108,7 +59,7 @@ describe("node.sendOutputRaw", () => {
     const sample = await node.sendOutputRaw("out", 16);
     sample.data.set([1, 2, 3]);
     await sample.send();
-    const [[head, body]] = log.sent.get(1)!;
+    const [[head, body]] = log.sentOn.get(1)!;
     expect(body).toBe(sample.data);
     expect(decodeFrame(head!).encoding).toBe(0); // RAW
     await expect(sample.send()).rejects.toMatchObject({ name: "RawSampleSentError", nodeId: "a", outputId: "out" });

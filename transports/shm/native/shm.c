@@ -121,33 +121,69 @@ static bool read_name(napi_env env, napi_value value, char* out) {
   return true;
 }
 
+/*
+ * What the finalizer of a mapping needs. A segment mapping only unmaps; a slot mapping (see
+ * mapSlot) first clears its subscriber's `mask` bits from the slot's holder word, its first
+ * 8 bytes, if the slot is still at `generation`: every view of a received frame derives from that
+ * one ArrayBuffer, so when it is collected no view is left, and a slot given back earlier and
+ * reused since keeps the bits that belong to its new frame.
+ */
+typedef struct {
+  size_t length;
+  bool slot;
+  uint32_t generation;
+  uint32_t mask;
+} mapping_hint;
+
 static void finalize_mapping(napi_env env, void* data, void* hint) {
-  size_t length = (size_t)(uintptr_t)hint;
-  munmap(data, length);
+  mapping_hint* mapping = (mapping_hint*)hint;
+  if (mapping->slot) {
+    uint64_t* word = (uint64_t*)data;
+    uint64_t old = __atomic_load_n(word, __ATOMIC_SEQ_CST);
+    while ((uint32_t)(old >> 32) == mapping->generation && (old & mapping->mask) != 0) {
+      uint64_t cleared = old & ~(uint64_t)mapping->mask;
+      if (__atomic_compare_exchange_n(word, &old, cleared, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) break;
+    }
+  }
+  munmap(data, mapping->length);
   int64_t adjusted;
-  napi_adjust_external_memory(env, -(int64_t)length, &adjusted);
+  napi_adjust_external_memory(env, -(int64_t)mapping->length, &adjusted);
+  free(mapping);
 }
 
 /*
- * Maps `length` bytes of `fd` shared and wraps them in an external ArrayBuffer. Closes `fd` in
- * every case. Returns NULL with an exception pending on failure.
+ * Maps `length` bytes of `fd` from `offset`, shared, and wraps them in an external ArrayBuffer
+ * finalized as `slot` says (generation and mask for a slot). Closes `fd` in every case. Returns
+ * NULL with an exception pending on failure.
  */
-static napi_value map_fd(napi_env env, int fd, size_t length, const char* name) {
-  void* data = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+static napi_value map_fd(napi_env env, int fd, off_t offset, size_t length, const char* name, bool slot,
+                         uint32_t generation, uint32_t mask) {
+  void* data = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, offset);
   int err = errno;
   close(fd);
   if (data == MAP_FAILED) {
     throw_errno(env, err, "mmap", name);
     return NULL;
   }
-  napi_value buffer;
-  if (napi_create_external_arraybuffer(env, data, length, finalize_mapping, (void*)(uintptr_t)length,
-                                       &buffer) != napi_ok) {
+  mapping_hint* hint = malloc(sizeof *hint);
+  if (hint == NULL) {
     munmap(data, length);
+    throw_errno(env, ENOMEM, "malloc", name);
+    return NULL;
+  }
+  *hint = (mapping_hint){.length = length, .slot = slot, .generation = generation, .mask = mask};
+  napi_value buffer;
+  if (napi_create_external_arraybuffer(env, data, length, finalize_mapping, hint, &buffer) != napi_ok) {
+    munmap(data, length);
+    free(hint);
     throw_pending_or_generic(env, "napi_create_external_arraybuffer");
     return NULL;
   }
-  /* Tells V8 the mapping is memory it holds, so that dropped segments get collected. */
+  /*
+   * Tells V8 the mapping is memory it holds, so that dropped ones get collected: for a slot,
+   * though the segment holds the pages, each mapping is a kernel VMA until it is collected, and
+   * without the pressure a fast stream of frames could pile them up towards vm.max_map_count.
+   */
   int64_t adjusted;
   napi_adjust_external_memory(env, (int64_t)length, &adjusted);
   return buffer;
@@ -194,7 +230,7 @@ static napi_value shm_create(napi_env env, napi_callback_info info) {
     throw_errno(env, err, "posix_fallocate", name);
     return NULL;
   }
-  napi_value buffer = map_fd(env, fd, length, name);
+  napi_value buffer = map_fd(env, fd, 0, length, name, false, 0, 0);
   if (buffer == NULL) {
     shm_unlink(name);
   }
@@ -236,35 +272,7 @@ static napi_value shm_open_existing(napi_env env, napi_callback_info info) {
     napi_throw(env, error);
     return NULL;
   }
-  return map_fd(env, fd, (size_t)st.st_size, name);
-}
-
-/*
- * A slot mapped on its own for one received frame. Its first 8 bytes are the slot's holder word:
- * generation (high 32 bits) and a bit per subscriber still holding it (low 32 bits). Every view
- * of the frame derives from this one ArrayBuffer, so when it is collected no view is left and
- * this subscriber's bit may go: cleared only if the slot is still at the generation it was
- * mapped for (a slot released earlier, by the SDK, and reused since must not lose a bit that
- * belongs to its new frame).
- */
-typedef struct {
-  size_t length;
-  uint32_t generation;
-  uint32_t mask;
-} slot_hint;
-
-static void finalize_slot(napi_env env, void* data, void* hint) {
-  slot_hint* slot = (slot_hint*)hint;
-  uint64_t* word = (uint64_t*)data;
-  uint64_t old = __atomic_load_n(word, __ATOMIC_SEQ_CST);
-  while ((uint32_t)(old >> 32) == slot->generation && (old & slot->mask) != 0) {
-    uint64_t cleared = old & ~(uint64_t)slot->mask;
-    if (__atomic_compare_exchange_n(word, &old, cleared, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) break;
-  }
-  munmap(data, slot->length);
-  int64_t adjusted;
-  napi_adjust_external_memory(env, -(int64_t)slot->length, &adjusted);
-  free(slot);
+  return map_fd(env, fd, 0, (size_t)st.st_size, name, false, 0, 0);
 }
 
 /* Reads argument `value` as an integer in [0, max]; throws a RangeError naming `what` otherwise. */
@@ -304,37 +312,7 @@ static napi_value shm_map_slot(napi_env env, napi_callback_info info) {
     throw_errno(env, errno, "shm_open", name);
     return NULL;
   }
-  void* data = mmap(NULL, (size_t)length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)offset);
-  int err = errno;
-  close(fd);
-  if (data == MAP_FAILED) {
-    throw_errno(env, err, "mmap", name);
-    return NULL;
-  }
-  slot_hint* hint = malloc(sizeof *hint);
-  if (hint == NULL) {
-    munmap(data, (size_t)length);
-    throw_errno(env, ENOMEM, "malloc", name);
-    return NULL;
-  }
-  hint->length = (size_t)length;
-  hint->generation = (uint32_t)generation;
-  hint->mask = (uint32_t)mask;
-  napi_value buffer;
-  if (napi_create_external_arraybuffer(env, data, (size_t)length, finalize_slot, hint, &buffer) != napi_ok) {
-    munmap(data, (size_t)length);
-    free(hint);
-    throw_pending_or_generic(env, "napi_create_external_arraybuffer");
-    return NULL;
-  }
-  /*
-   * Reported to V8 as external memory, though the segment holds the pages: each mapping is a
-   * kernel VMA until it is collected, and without the pressure a fast stream of frames could
-   * pile up mappings towards vm.max_map_count. (The cost: more frequent GCs with large slots.)
-   */
-  int64_t adjusted;
-  napi_adjust_external_memory(env, (int64_t)length, &adjusted);
-  return buffer;
+  return map_fd(env, fd, (off_t)offset, (size_t)length, name, true, (uint32_t)generation, (uint32_t)mask);
 }
 
 static napi_value shm_unlink_name(napi_env env, napi_callback_info info) {
