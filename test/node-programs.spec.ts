@@ -8,19 +8,20 @@ import { tempDataflow } from "./helpers/temp-dataflow.js";
 
 // README "Quickstart": `.mjs`/`.mts` need no "type": "module"; "A CommonJS node (require) needs nothing".
 const ESM_SENDER = `import { Node } from "@rivulet/node";\nconst node = new Node();\nfor (let i = 0; i < 3; i++) await node.sendOutput("out", [i]);\n`;
-// @rivulet/node is ESM only: a CommonJS node loads it with import() (README says so).
+// A CommonJS node loads @rivulet/node with import(), or with require() (Node >= 20.19 requires ES modules).
+const CJS_REQUIRE_RECEIVER = `const { Node } = require("@rivulet/node");\n(async () => {\n  const node = new Node();\n  for await (const event of node) if (event.type === "INPUT") console.log("required got", event.value.toArray().join(","));\n})();\n`;
 const CJS_RECEIVER = `const { basename } = require("node:path");\n(async () => {\n  const { Node } = await import("@rivulet/node");\n  const node = new Node();\n  for await (const event of node) if (event.type === "INPUT") console.log(basename(__filename), "got", event.value.toArray().join(","));\n})();\n`;
 const ESM_RECEIVER = `import { Node } from "@rivulet/node";\nconst node = new Node();\nfor await (const event of node) {\n  if (event.type === "INPUT") { console.log("mts got", event.value.toArray().join(",")); node.log("info", "logged hello", { k: 2 }); }\n}\n`;
 
 function flow(files: Record<string, string>): string {
-  const dataflow = `nodes:\n  - id: s\n    path: s.mjs\n    outputs: [out]\n  - id: c\n    path: c.js\n    inputs:\n      a: s/out\n  - id: m\n    path: m.mts\n    inputs:\n      a: s/out\n`;
+  const dataflow = `nodes:\n  - id: s\n    path: s.mjs\n    outputs: [out]\n  - id: c\n    path: c.js\n    inputs:\n      a: s/out\n  - id: m\n    path: m.mts\n    inputs:\n      a: s/out\n  - id: q\n    path: q.cjs\n    inputs:\n      a: s/out\n`;
   // No package.json at all: .mjs/.mts are ES modules by their extension, c.js is CommonJS by default.
   return join(tempDataflow({ "dataflow.yml": dataflow, ...files }, { packages: true }), "dataflow.yml");
 }
 
 describe("README: .mjs/.mts nodes need no \"type\": \"module\", a CommonJS node needs nothing", () => {
   it("check accepts them with no warning, and run delivers to each", async () => {
-    const file = flow({ "s.mjs": ESM_SENDER, "c.js": CJS_RECEIVER, "m.mts": ESM_RECEIVER });
+    const file = flow({ "s.mjs": ESM_SENDER, "c.js": CJS_RECEIVER, "m.mts": ESM_RECEIVER, "q.cjs": CJS_REQUIRE_RECEIVER });
     const check = await runCli(["check", file]);
     expect(check.stderr).toBe("");
     expect(check.code).toBe(0);
@@ -30,9 +31,10 @@ describe("README: .mjs/.mts nodes need no \"type\": \"module\", a CommonJS node 
     expect(run.code).toBe(0);
     for (let i = 0; i < 3; i++) expect(run.stdout).toContain(`[c] c.js got ${i}`);
     for (let i = 0; i < 3; i++) expect(run.stdout).toContain(`[m] mts got ${i}`);
+    for (let i = 0; i < 3; i++) expect(run.stdout).toContain(`[q] required got ${i}`);
     // README: node.log is "shown with the node id, kept in the run's logs".
     expect(run.stdout).toContain('[m] INFO logged hello {"k":2}');
-    expect(readdirSync(logDir).sort()).toEqual(["log_c.txt", "log_m.txt", "log_s.txt"]);
+    expect(readdirSync(logDir).sort()).toEqual(["log_c.txt", "log_m.txt", "log_q.txt", "log_s.txt"]);
     expect(readFileSync(join(logDir, "log_m.txt"), "utf8")).toMatch(/^\[info\] logged hello \{"k":2\}$/m);
   });
 });
