@@ -28,7 +28,9 @@ describe("package manifests", () => {
     expect(manifest.license).toBe("Apache-2.0");
     expect(manifest.files).toEqual(expect.arrayContaining(["dist"]));
     expect(manifest.types).toBe("./dist/index.d.ts");
-    expect(manifest.exports?.["."]).toEqual({ types: "./dist/index.d.ts", import: "./dist/index.js" });
+    // The node SDK also has a default condition, so a CommonJS node may require() it (Node >= 20.19).
+    const entry = manifest.name === "@rivulet/node" ? { types: "./dist/index.d.ts", import: "./dist/index.js", default: "./dist/index.js" } : { types: "./dist/index.d.ts", import: "./dist/index.js" };
+    expect(manifest.exports?.["."]).toEqual(entry);
     expect(existsSync(join(folder, "README.md"))).toBe(true);
     for (const [name, range] of Object.entries({ ...manifest.dependencies, ...manifest.devDependencies })) {
       if (name.startsWith("@rivulet/")) expect(range, `${manifest.name} -> ${name}`).toBe(lernaVersion);
