@@ -63,6 +63,29 @@ describe("rivulet check refuses what rivulet run refuses", () => {
     expect(errors[1]).toMatch(/^error: UnresolvedImportError: .*dataflow\.yml:6:11: nodes\[1\]\.path \(node 'r'\): r\.ts imports '@rivulet\/node'/);
   });
 
+  it("a CommonJS node that requires a package not installed, an ES module node that imports a package exporting only for require", async () => {
+    const requires = 'const { Node } = require("@rivulet/node");\nconst pad = require("not-installed-anywhere");\n';
+    const imports = 'import { Node } from "@rivulet/node";\nimport legacy from "require-only";\nnew Node();\n';
+    const dataflow = "nodes:\n  - id: s\n    path: s.ts\n    outputs: [out]\n  - id: r\n    path: r.cjs\n    inputs:\n      a: s/out\n  - id: m\n    path: lib/m.mjs\n    inputs:\n      a: s/out\n";
+    const dir = tempDataflow(
+      {
+        "dataflow.yml": dataflow,
+        "package.json": TYPE_MODULE,
+        "s.ts": SENDER,
+        "r.cjs": requires,
+        "lib/m.mjs": imports,
+        "lib/node_modules/require-only/package.json": JSON.stringify({ name: "require-only", exports: { ".": { require: "./index.cjs" } } }),
+        "lib/node_modules/require-only/index.cjs": "module.exports = 1;\n",
+      },
+      { packages: true },
+    );
+    const errors = await bothRefuse(dir);
+    expect(errors).toEqual([
+      expect.stringMatching(/^error: UnresolvedImportError: .*dataflow\.yml:6:11: nodes\[1\]\.path \(node 'r'\): r\.cjs requires 'not-installed-anywhere', which is not installed/),
+      expect.stringMatching(/^error: UnloadablePackageError: .*dataflow\.yml:10:11: nodes\[2\]\.path \(node 'm'\): lib\/m\.mjs imports 'require-only', whose package\.json "exports" has no entry for import/),
+    ]);
+  });
+
   it("reports every problem together, in file order", async () => {
     const top = "transports:\n  t: { kind: unix, foo: 1 }\n";
     const dir = tempDataflow({ "dataflow.yml": twoNodes("a: { source: s/out, transport: zeromq }\n      b: { source: s/out, transport: t }", top), "package.json": "{}\n", "s.ts": SENDER, "r.ts": "console.log(1);\n" });

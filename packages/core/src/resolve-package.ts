@@ -29,13 +29,18 @@ export function findPackageDir(name: string, fromDir: string): string | undefine
   }
 }
 
+/** The export conditions Node matches for `import` (and `import()`). */
+export const IMPORT_CONDITIONS: ReadonlySet<string> = new Set(["import", "node", "default"]);
+/** The export conditions Node matches for `require`. */
+export const REQUIRE_CONDITIONS: ReadonlySet<string> = new Set(["require", "node", "default"]);
+
 /**
- * The file URL that `import(name)` would load from a module in `fromDir`: the package's
- * `exports["."]` under the `import`, `node` or `default` condition, else `main`, else
- * `index.js`. Only the package's main entry is resolved (no subpaths).
- * @returns undefined when the package is not installed there or exports no ESM entry.
+ * The file URL that `import(name)` (or, with REQUIRE_CONDITIONS, `require(name)`) would load
+ * from a module in `fromDir`: the package's `exports["."]` under the first matching condition,
+ * else `main`, else `index.js`. Only the package's main entry is resolved (no subpaths).
+ * @returns undefined when the package is not installed there or exports no entry for those conditions.
  */
-export function resolvePackageEntry(name: string, fromDir: string): string | undefined {
+export function resolvePackageEntry(name: string, fromDir: string, conditions: ReadonlySet<string> = IMPORT_CONDITIONS): string | undefined {
   const dir = findPackageDir(name, fromDir);
   if (dir === undefined) return undefined;
   let manifest: { exports?: unknown; main?: unknown };
@@ -50,27 +55,25 @@ export function resolvePackageEntry(name: string, fromDir: string): string | und
     target = typeof manifest.main === "string" ? manifest.main : "index.js";
   } else {
     const isSubpathMap = typeof exported === "object" && exported !== null && !Array.isArray(exported) && Object.keys(exported).some((k) => k.startsWith("."));
-    target = pickCondition(isSubpathMap ? (exported as Record<string, unknown>)["."] : exported);
+    target = pickCondition(isSubpathMap ? (exported as Record<string, unknown>)["."] : exported, conditions);
   }
   return target === undefined ? undefined : pathToFileURL(join(dir, target)).href;
 }
 
-const CONDITIONS = new Set(["import", "node", "default"]);
-
 /** Node's condition matching: the first key (in the package's order) that applies. */
-function pickCondition(target: unknown): string | undefined {
+function pickCondition(target: unknown, conditions: ReadonlySet<string>): string | undefined {
   if (typeof target === "string") return target;
   if (Array.isArray(target)) {
     for (const item of target) {
-      const picked = pickCondition(item);
+      const picked = pickCondition(item, conditions);
       if (picked !== undefined) return picked;
     }
     return undefined;
   }
   if (typeof target !== "object" || target === null) return undefined;
   for (const [condition, value] of Object.entries(target)) {
-    if (!CONDITIONS.has(condition)) continue;
-    const picked = pickCondition(value);
+    if (!conditions.has(condition)) continue;
+    const picked = pickCondition(value, conditions);
     if (picked !== undefined) return picked;
   }
   return undefined;

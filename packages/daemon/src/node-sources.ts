@@ -2,8 +2,8 @@ import { readFileSync, statSync } from "node:fs";
 import { dirname, extname, join, relative, resolve } from "node:path";
 import type { DescriptorErrorInit } from "@rivulet/descriptor";
 import { moduleTypeProblem } from "./module-type.js";
-import { staticImports, unresolvedPackages } from "./node-imports.js";
-import { NodeModuleTypeError, NodeSyntaxError, UnresolvedImportError } from "./preflight-errors.js";
+import { packageProblems, staticImports } from "./node-imports.js";
+import { NodeModuleTypeError, NodeSyntaxError, UnloadablePackageError, UnresolvedImportError } from "./preflight-errors.js";
 
 /** The most local files followed from one node's program; a guard against generated trees. */
 const MAX_LOCAL_MODULES = 500;
@@ -50,7 +50,9 @@ export async function nodeSourceErrors(script: string, program: string, at: Desc
     }
     // The imports of the code as the loader emits it: without comments, and without the imports
     // TypeScript erases (type-only, or unused), which the node never loads either.
-    for (const name of unresolvedPackages(file, parsed)) errors.push(new UnresolvedImportError(program, name, at, shown));
+    for (const { name, via, problem } of packageProblems(file, parsed)) {
+      errors.push(problem === "missing" ? new UnresolvedImportError(program, name, at, shown, undefined, via) : new UnloadablePackageError(program, name, via, at, shown));
+    }
     for (const specifier of staticImports(parsed)) {
       if (!specifier.startsWith("./") && !specifier.startsWith("../")) continue;
       const target = resolveRelative(dirname(file), specifier, viaTsx);

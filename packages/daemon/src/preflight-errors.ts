@@ -78,6 +78,8 @@ export class UnresolvedImportError extends DescriptorError {
     readonly importer?: string,
     /** For a relative specifier: the loader it was resolved for (tsx for TypeScript, plain Node otherwise). */
     relativeTo?: "tsx" | "node",
+    /** For a package: whether the file imports it or requires it. */
+    via: "import" | "require" = "import",
   ) {
     const missing =
       relativeTo === "tsx"
@@ -86,10 +88,29 @@ export class UnresolvedImportError extends DescriptorError {
     super(
       relativeTo
         ? `${importer ?? program} imports '${specifier}', which does not exist (${missing})`
-        : `${program} imports '${specifier}', which is not installed in a node_modules folder above it (npm install ${specifier} in the dataflow's project)`,
+        : `${program} ${via === "require" ? "requires" : "imports"} '${specifier}', which is not installed in a node_modules folder above it (npm install ${specifier} in the dataflow's project)`,
       init,
     );
     this.packageName = relativeTo ? undefined : specifier;
+  }
+}
+
+/**
+ * A package a node's file loads is installed, but its package.json `exports` have no entry for
+ * the way the file loads it: an `import` of a package that exports only for `require`, or a
+ * `require` of one that exports only for `import`. Node refuses it (ERR_PACKAGE_PATH_NOT_EXPORTED).
+ * Located at the node's `path`; `importer` is the file that loads it.
+ */
+export class UnloadablePackageError extends DescriptorError {
+  constructor(
+    readonly program: string,
+    readonly packageName: string,
+    readonly via: "import" | "require",
+    init: DescriptorErrorInit,
+    readonly importer?: string,
+  ) {
+    const other = via === "import" ? "require()" : "import()";
+    super(`${program} ${via === "require" ? "requires" : "imports"} '${packageName}', whose package.json "exports" has no entry for ${via === "require" ? "require()" : "import"} (Node refuses it: ERR_PACKAGE_PATH_NOT_EXPORTED); load it with ${other}, or use a version of the package that exports for both`, init);
   }
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { moduleTypeProblem, usesModuleSyntax } from "../src/module-type.js";
-import { staticImports, unresolvedPackages } from "../src/node-imports.js";
+import { packageProblems, requireCalls, staticImports } from "../src/node-imports.js";
 
 function tempDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), "rvl-module-"));
@@ -58,6 +58,32 @@ describe("imports of node files", () => {
     const dir = tempDir({ "n.ts": source });
     mkdirSync(join(dir, "node_modules", "present"), { recursive: true });
     writeFileSync(join(dir, "node_modules", "present", "package.json"), '{ "name": "present" }');
-    expect(unresolvedPackages(join(dir, "n.ts"), source)).toEqual(["absent"]);
+    expect(packageProblems(join(dir, "n.ts"), source)).toEqual([{ name: "absent", via: "import", problem: "missing" }]);
+  });
+
+  it("lists require() calls with a literal specifier, not methods named require or dynamic ones", () => {
+    const source = 'const a = require("a");\nconst { b } = require ( \'@s/b/sub\' );\nmodule.require("not-this");\nrequire(name);\nconst x = myrequire("nor-this");\n';
+    expect(requireCalls(source)).toEqual(["a", "@s/b/sub"]);
+  });
+
+  it("reports a package whose exports have no entry for the way the file loads it, and a required package that is missing", () => {
+    const dir = tempDir({});
+    const install = (name: string, exports: unknown) => {
+      mkdirSync(join(dir, "node_modules", name), { recursive: true });
+      writeFileSync(join(dir, "node_modules", name, "package.json"), JSON.stringify({ name, exports }));
+    };
+    install("esm-only", { ".": { import: "./index.js" } });
+    install("cjs-only", { ".": { require: "./index.cjs" } });
+    install("both", { ".": { import: "./index.js", default: "./index.cjs" } });
+    install("plain", undefined);
+    const esm = 'import a from "esm-only";\nimport b from "cjs-only";\nimport c from "both";\nimport d from "plain";\nimport e from "cjs-only/sub";\n';
+    writeFileSync(join(dir, "e.mjs"), esm);
+    expect(packageProblems(join(dir, "e.mjs"), esm)).toEqual([{ name: "cjs-only", via: "import", problem: "no-entry" }]);
+    const cjs = 'const a = require("esm-only");\nconst b = require("cjs-only");\nconst c = require("both");\nconst d = require("plain");\nconst e = require("gone");\n';
+    writeFileSync(join(dir, "c.cjs"), cjs);
+    expect(packageProblems(join(dir, "c.cjs"), cjs)).toEqual([
+      { name: "esm-only", via: "require", problem: "no-entry" },
+      { name: "gone", via: "require", problem: "missing" },
+    ]);
   });
 });
