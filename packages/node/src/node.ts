@@ -1,12 +1,14 @@
-import { ChannelMismatchError, type DropCounts, type FrameFields, type FrameLease, type InputConfig, type LogLevel, type Metadata, type NodeConfig, type NodeEvent, type NodeStatus, NodeStoppedError, type Parameter, type PlannedChannel, type PullOptions, type SendableValue, type Subscription, type Transport, type TransportPlugins, UndeclaredOutputError } from "@rivulet/core";
-import { type DaemonToNode, type DecodedFrame, HybridClock, PayloadEncoding, QueuedIterator, TypeTable, compactTypeId, decodeFrame, frameFieldsOf, importTransport, loadTransport, readNodeConfig, waitFor } from "@rivulet/core/internal";
+import { type DropCounts, type FrameFields, type FrameLease, type InputConfig, type LogLevel, type Metadata, type NodeConfig, type NodeEvent, type NodeStatus, NodeStoppedError, type Parameter, type PullOptions, type SendableValue, type Subscription, type TransportPlugins, UndeclaredOutputError } from "@rivulet/core";
+import { type DaemonToNode, type DecodedFrame, HybridClock, QueuedIterator, decodeFrame, frameFieldsOf, readNodeConfig, waitFor } from "@rivulet/core/internal";
 import { ControlClient } from "./control-client.js";
 import { DropReporter } from "./drop-reporter.js";
-import { LazyInputEvent } from "./input-event.js";
+import type { LazyInputEvent } from "./input-event.js";
+import { InputFrames } from "./input-frames.js";
 import { type InputStats, InputQueues } from "./input-queues.js";
 import { closeBeforeExit, forgetBeforeExit } from "./open-nodes.js";
 import { OutputChannel, type OutputStats } from "./output-channels.js";
-import { checkParameters } from "./parameters.js";
+import { NodeTransports } from "./node-transports.js";
+import { checkParameters, parametersOf } from "./parameters.js";
 import { ProducerVerdicts } from "./producer-verdicts.js";
 import { type RawSample, RawSamples } from "./raw-samples.js";
 
@@ -36,8 +38,6 @@ export interface NodeStats {
   outputs: Record<string, OutputStats>;
 }
 
-const EMPTY_FRAME = { encoding: PayloadEncoding.EMPTY, payload: new Uint8Array(0) };
-
 /**
  * A Rivulet node: the events of its inputs as an async iterable, and its outputs.
  *
@@ -55,14 +55,11 @@ export class Node implements AsyncIterable<NodeEvent> {
   readonly #queues: InputQueues;
   readonly #events: QueuedIterator<NodeEvent>;
   readonly #control: ControlClient;
-  readonly #plugins: TransportPlugins;
-  readonly #transports = new Map<string, Transport>();
+  readonly #transports: NodeTransports;
   readonly #outputs = new Map<string, OutputChannel>();
   readonly #rawSamples = new RawSamples();
-  /** Types by id per input, from the TYPE_DEFINITION frames its producer sent. */
-  readonly #typeTables = new Map<string, TypeTable>();
-  /** The planned channel id each input's frames must carry (inputs whose channel has one). */
-  readonly #channelIds = new Map<string, number>();
+  /** Each input's planned channel id and the types its producer defined by id. */
+  readonly #frames: InputFrames;
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #pending = new Map<string, AbortController>();
   readonly #openInputs = new Set<string>();
@@ -89,7 +86,8 @@ export class Node implements AsyncIterable<NodeEvent> {
 
   constructor(init: NodeInit = {}) {
     this.config = init.config ?? readNodeConfig();
-    this.#plugins = { ...init.transports };
+    this.#transports = new NodeTransports({ ...init.transports }, this.config);
+    this.#frames = new InputFrames(this.config.nodeId);
     this.#queues = new InputQueues({
       onFull: (id) => this.#subscriptions.get(id)?.pause(),
       onSpace: (id) => this.#subscriptions.get(id)?.resume(),
@@ -101,7 +99,7 @@ export class Node implements AsyncIterable<NodeEvent> {
     for (const input of this.config.inputs) {
       this.#queues.addInput(input.id, input.queueSize, input.queuePolicy, input.channel !== undefined);
       this.#openInputs.add(input.id);
-      if (input.channel?.channelId !== undefined) this.#channelIds.set(input.id, input.channel.channelId);
+      if (input.channel?.channelId !== undefined) this.#frames.expectChannel(input.id, input.channel.channelId);
     }
     this.#control = new ControlClient(
       this.config,
@@ -311,7 +309,7 @@ export class Node implements AsyncIterable<NodeEvent> {
     this.#stopped = true;
     this.#verdicts.clear();
     this.#events.end();
-    await Promise.all([...this.#transports.values()].map((t) => t.close()));
+    await this.#transports.close();
     await this.#control.close();
   }
 
@@ -331,7 +329,7 @@ export class Node implements AsyncIterable<NodeEvent> {
     };
     await Promise.all(
       this.config.outputs.map(async (output) => {
-        const publishers = await Promise.all(output.channels.map(async (channel) => (await this.#transport(channel)).publish(channel)));
+        const publishers = await Promise.all(output.channels.map(async (channel) => (await this.#transports.for(channel)).publish(channel)));
         this.#outputs.set(output.id, new OutputChannel(output, publishers, this.#clock, stallHooks, this.config.stallReportMs));
       }),
     );
@@ -358,7 +356,7 @@ export class Node implements AsyncIterable<NodeEvent> {
     this.#pending.set(input.id, controller);
     const signal = AbortSignal.any([controller.signal, this.#shutdown.signal]);
     try {
-      const subscription = await (await this.#transport(channel)).subscribe(channel, {
+      const subscription = await (await this.#transports.for(channel)).subscribe(channel, {
         subscriberId: this.id,
         flowControl: input.queuePolicy === "backpressure",
         grantsCredits: true,
@@ -385,24 +383,6 @@ export class Node implements AsyncIterable<NodeEvent> {
   }
 
   /**
-   * The transport of a planned channel, one per transport name in the YAML (`channel.transport`),
-   * created with that name's options: from a plugin passed in for its kind, else the module the
-   * planner loaded (`channel.module`, so a custom plugin loads here exactly as in the daemon),
-   * else the installed package of its kind, found from this SDK's own package.
-   */
-  async #transport(channel: PlannedChannel): Promise<Transport> {
-    const name = channel.transport ?? (this.#plugins[channel.kind] ? channel.kind : (channel.module ?? channel.kind));
-    let transport = this.#transports.get(name);
-    if (!transport) {
-      const plugin = this.#plugins[channel.kind] ?? (channel.module ? await importTransport(channel.kind, channel.module) : (await loadTransport(channel.kind, {}, { fallbacks: [import.meta.url] })).plugin);
-      const options = this.config.transports?.[name]?.options ?? {};
-      transport = this.#transports.get(name) ?? plugin.create({ dataflowId: this.config.dataflowId, nodeId: this.id, transport: name, options });
-      this.#transports.set(name, transport);
-    }
-    return transport;
-  }
-
-  /**
    * A data frame from an input's transport: a message becomes an INPUT event (its type resolved
    * now when it names one by id); a TYPE_DEFINITION is recorded in the input's type table and
    * is not a message. Bad bytes, or an id no definition named, are an ERROR event. Lent bytes
@@ -412,11 +392,7 @@ export class Node implements AsyncIterable<NodeEvent> {
     let decoded: DecodedFrame | undefined;
     try {
       decoded = decodeFrame(frame);
-      const expected = this.#channelIds.get(inputId);
-      if (expected !== undefined && decoded.channelId !== expected) throw new ChannelMismatchError(this.id, inputId, expected, decoded.channelId);
-      if (decoded.encoding === PayloadEncoding.TYPE_DEFINITION) {
-        // The table keeps what it needs of the definition (copied), not the frame.
-        this.#typeTable(inputId).define(decoded.payload);
+      if (this.#frames.takeDefinition(inputId, decoded)) {
         lease?.release();
         return;
       }
@@ -434,11 +410,7 @@ export class Node implements AsyncIterable<NodeEvent> {
     }
     try {
       this.#clock.update(decoded.timestamp);
-      const id = decoded.encoding === PayloadEncoding.ARROW_COMPACT ? compactTypeId(decoded.payload) : undefined;
-      const type = id === undefined ? undefined : this.#typeTable(inputId).typeOf(id);
-      const fields = frameFieldsOf(decoded);
-      const metadata: Metadata = fields ? { timestamp: decoded.timestamp, parameters: decoded.parameters, ...fields } : { timestamp: decoded.timestamp, parameters: decoded.parameters };
-      this.#queues.pushInput(inputId, new LazyInputEvent(inputId, decoded, metadata, type, lease));
+      this.#queues.pushInput(inputId, this.#frames.event(inputId, decoded, lease));
       this.#events.notify();
     } catch (error) {
       lease?.release();
@@ -449,12 +421,6 @@ export class Node implements AsyncIterable<NodeEvent> {
   #pushError(inputId: string, error: Error): void {
     this.#queues.pushControl({ type: "ERROR", id: inputId, error, metadata: this.#meta() });
     this.#events.notify();
-  }
-
-  #typeTable(inputId: string): TypeTable {
-    let table = this.#typeTables.get(inputId);
-    if (!table) this.#typeTables.set(inputId, (table = new TypeTable(undefined, inputId, this.id)));
-    return table;
   }
 
   #onControl(message: DaemonToNode): void {
@@ -470,7 +436,7 @@ export class Node implements AsyncIterable<NodeEvent> {
         if (this.#stopped) return;
         this.#clock.update(message.timestamp);
         for (const id of message.inputs) {
-          this.#queues.pushInput(id, new LazyInputEvent(id, EMPTY_FRAME, { timestamp: this.#clock.now(), parameters: {} }));
+          this.#queues.pushInput(id, InputFrames.tick(id, this.#clock.now()));
         }
         this.#events.notify();
         return;
@@ -529,13 +495,4 @@ export class Node implements AsyncIterable<NodeEvent> {
   #meta(): Metadata {
     return { timestamp: this.#clock.now(), parameters: {} };
   }
-}
-
-function parametersOf(metadata: SendMetadata | undefined): Record<string, Parameter> {
-  if (!metadata) return {};
-  const candidate = metadata as Partial<Metadata>;
-  if (typeof candidate.timestamp === "number" && typeof candidate.parameters === "object" && candidate.parameters !== null) {
-    return candidate.parameters;
-  }
-  return metadata as Record<string, Parameter>;
 }

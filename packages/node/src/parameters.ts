@@ -1,4 +1,4 @@
-import { InvalidParameterError, type Parameter } from "@rivulet/core";
+import { InvalidParameterError, type Metadata, type Parameter } from "@rivulet/core";
 
 /**
  * Checks the parameters of a send before anything is encoded: a flat dict whose values are
@@ -43,4 +43,14 @@ function scalarIssue(value: unknown): InvalidParameterError["reason"] | undefine
     default:
       return "type";
   }
+}
+
+/** The parameters to send: a flat dict as given, or the parameters of an input event's `metadata`. */
+export function parametersOf(metadata: Record<string, Parameter> | Metadata | undefined): Record<string, Parameter> {
+  if (!metadata) return {};
+  const candidate = metadata as Partial<Metadata>;
+  if (typeof candidate.timestamp === "number" && typeof candidate.parameters === "object" && candidate.parameters !== null) {
+    return candidate.parameters;
+  }
+  return metadata as Record<string, Parameter>;
 }
