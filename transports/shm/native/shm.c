@@ -122,6 +122,23 @@ static bool read_name(napi_env env, napi_value value, char* out) {
 }
 
 /*
+ * Reads the call's first `count` arguments into `argv` and the first one, a segment name, into
+ * `name`. Returns false with a TypeError (naming the `usage`) or the name's error thrown.
+ */
+static bool read_args(napi_env env, napi_callback_info info, size_t count, napi_value* argv, char* name, const char* usage) {
+  size_t argc = count;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
+    throw_pending_or_generic(env, "napi_get_cb_info");
+    return false;
+  }
+  if (argc < count) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", usage);
+    return false;
+  }
+  return read_name(env, argv[0], name);
+}
+
+/*
  * What the finalizer of a mapping needs. A segment mapping only unmaps; a slot mapping (see
  * mapSlot) first clears its subscriber's `mask` bits from the slot's holder word, its first
  * 8 bytes, if the slot is still at `generation`: every view of a received frame derives from that
@@ -190,15 +207,9 @@ static napi_value map_fd(napi_env env, int fd, off_t offset, size_t length, cons
 }
 
 static napi_value shm_create(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  CHECK_NAPI(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   char name[NAME_BUFFER_BYTES];
-  if (argc < 2) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "create(name, byteLength)");
-    return NULL;
-  }
-  if (!read_name(env, argv[0], name)) return NULL;
+  if (!read_args(env, info, 2, argv, name, "create(name, byteLength)")) return NULL;
   double byte_length = 0;
   if (napi_get_value_double(env, argv[1], &byte_length) != napi_ok || !(byte_length >= 1) ||
       byte_length > MAX_SAFE_INTEGER || byte_length != (double)(int64_t)byte_length) {
@@ -238,15 +249,9 @@ static napi_value shm_create(napi_env env, napi_callback_info info) {
 }
 
 static napi_value shm_open_existing(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  CHECK_NAPI(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   char name[NAME_BUFFER_BYTES];
-  if (argc < 1) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "open(name)");
-    return NULL;
-  }
-  if (!read_name(env, argv[0], name)) return NULL;
+  if (!read_args(env, info, 1, argv, name, "open(name)")) return NULL;
 
   int fd = shm_open(name, O_RDWR, 0);
   if (fd < 0) {
@@ -286,15 +291,9 @@ static bool read_integer(napi_env env, napi_value value, double max, const char*
 }
 
 static napi_value shm_map_slot(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
   napi_value argv[5];
-  CHECK_NAPI(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   char name[NAME_BUFFER_BYTES];
-  if (argc < 5) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "mapSlot(name, offset, length, generation, mask)");
-    return NULL;
-  }
-  if (!read_name(env, argv[0], name)) return NULL;
+  if (!read_args(env, info, 5, argv, name, "mapSlot(name, offset, length, generation, mask)")) return NULL;
   double offset, length, generation, mask;
   long page = sysconf(_SC_PAGESIZE);
   if (!read_integer(env, argv[1], MAX_SAFE_INTEGER, "offset must be a whole number of bytes", &offset) ||
@@ -316,15 +315,9 @@ static napi_value shm_map_slot(napi_env env, napi_callback_info info) {
 }
 
 static napi_value shm_unlink_name(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  CHECK_NAPI(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   char name[NAME_BUFFER_BYTES];
-  if (argc < 1) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "unlink(name)");
-    return NULL;
-  }
-  if (!read_name(env, argv[0], name)) return NULL;
+  if (!read_args(env, info, 1, argv, name, "unlink(name)")) return NULL;
   if (shm_unlink(name) != 0) {
     throw_errno(env, errno, "shm_unlink", name);
     return NULL;
