@@ -4,14 +4,14 @@
  * create(name, byteLength) -> ArrayBuffer  shm_open(O_CREAT|O_EXCL|O_RDWR, 0600), reserve, mmap
  * open(name)               -> ArrayBuffer  shm_open(O_RDWR), size from fstat, mmap
  * unlink(name)             -> undefined    shm_unlink
- * mapSlot(name, offset, length, generation, mask) -> ArrayBuffer
- *                                          maps one slot of a segment on its own (offset a
- *                                          multiple of the page size); when the buffer is
- *                                          collected, clears `mask` from the slot's holder word
- *                                          if the slot is still at `generation`, then unmaps
+ * viewSlot(segmentBuffer, offset, length, generation, mask) -> ArrayBuffer
+ *                                          a new ArrayBuffer over one slot of a mapped segment,
+ *                                          for one received frame, without another mmap; when
+ *                                          it is collected, clears `mask` from the slot's holder
+ *                                          word if the slot is still at `generation`
  *
- * The returned ArrayBuffer is a view over a MAP_SHARED mapping; its finalizer unmaps it once
- * no JavaScript value references the buffer any more. The file descriptor is closed right after
+ * A segment's ArrayBuffer is a view over a MAP_SHARED mapping, unmapped once no JavaScript
+ * value references it or any slot view taken from it. The file descriptor is closed right after
  * mmap: the mapping keeps the object alive, the descriptor is not needed.
  *
  * Syscall failures throw an Error whose `code` is the errno name ("EEXIST", "ENOENT", ...), with
@@ -23,6 +23,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,71 +141,110 @@ static bool read_args(napi_env env, napi_callback_info info, size_t count, napi_
 }
 
 /*
- * What the finalizer of a mapping needs. A segment mapping only unmaps; a slot mapping (see
- * mapSlot) first clears its subscriber's `mask` bits from the slot's holder word, its first
- * 8 bytes, if the slot is still at `generation`: every view of a received frame derives from that
- * one ArrayBuffer, so when it is collected no view is left, and a slot given back earlier and
- * reused since keeps the bits that belong to its new frame.
+ * One mmap of a segment, shared by the ArrayBuffer that maps it whole and by every slot view
+ * taken from it (viewSlot): it is unmapped when the last of them is collected, so a view a
+ * program kept stays valid after the segment's own buffer is gone. Mappings are found by their
+ * base address in a list guarded by a mutex (finalizers of worker threads run on their own).
  */
-typedef struct {
+typedef struct mapping {
+  void* base;
   size_t length;
-  bool slot;
-  uint32_t generation;
-  uint32_t mask;
-} mapping_hint;
+  size_t refs;
+  struct mapping* next;
+} mapping;
 
-static void finalize_mapping(napi_env env, void* data, void* hint) {
-  mapping_hint* mapping = (mapping_hint*)hint;
-  if (mapping->slot) {
-    uint64_t* word = (uint64_t*)data;
-    uint64_t old = __atomic_load_n(word, __ATOMIC_SEQ_CST);
-    while ((uint32_t)(old >> 32) == mapping->generation && (old & mapping->mask) != 0) {
-      uint64_t cleared = old & ~(uint64_t)mapping->mask;
-      if (__atomic_compare_exchange_n(word, &old, cleared, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) break;
+static mapping* mappings = NULL;
+static pthread_mutex_t mappings_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Drops one reference; unmaps and forgets the mapping with the last. */
+static void unref_mapping(mapping* map) {
+  pthread_mutex_lock(&mappings_lock);
+  bool last = --map->refs == 0;
+  if (last) {
+    for (mapping** at = &mappings; *at != NULL; at = &(*at)->next) {
+      if (*at == map) {
+        *at = map->next;
+        break;
+      }
     }
   }
-  munmap(data, mapping->length);
-  int64_t adjusted;
-  napi_adjust_external_memory(env, -(int64_t)mapping->length, &adjusted);
-  free(mapping);
+  pthread_mutex_unlock(&mappings_lock);
+  if (last) {
+    munmap(map->base, map->length);
+    free(map);
+  }
+}
+
+/* The mapping whose base is `base`, with one more reference; NULL when there is none. */
+static mapping* ref_mapping(void* base) {
+  pthread_mutex_lock(&mappings_lock);
+  mapping* found = mappings;
+  while (found != NULL && found->base != base) found = found->next;
+  if (found != NULL) found->refs++;
+  pthread_mutex_unlock(&mappings_lock);
+  return found;
+}
+
+static void finalize_segment(napi_env env, void* data, void* hint) {
+  unref_mapping((mapping*)hint);
 }
 
 /*
- * Maps `length` bytes of `fd` from `offset`, shared, and wraps them in an external ArrayBuffer
- * finalized as `slot` says (generation and mask for a slot). Closes `fd` in every case. Returns
- * NULL with an exception pending on failure.
+ * Maps the whole of `fd` (`length` bytes), shared, and wraps it in an external ArrayBuffer.
+ * Closes `fd` in every case. Returns NULL with an exception pending on failure.
  */
-static napi_value map_fd(napi_env env, int fd, off_t offset, size_t length, const char* name, bool slot,
-                         uint32_t generation, uint32_t mask) {
-  void* data = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, offset);
+static napi_value map_fd(napi_env env, int fd, size_t length, const char* name) {
+  void* data = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   int err = errno;
   close(fd);
   if (data == MAP_FAILED) {
     throw_errno(env, err, "mmap", name);
     return NULL;
   }
-  mapping_hint* hint = malloc(sizeof *hint);
-  if (hint == NULL) {
+  mapping* map = malloc(sizeof *map);
+  if (map == NULL) {
     munmap(data, length);
     throw_errno(env, ENOMEM, "malloc", name);
     return NULL;
   }
-  *hint = (mapping_hint){.length = length, .slot = slot, .generation = generation, .mask = mask};
+  *map = (mapping){.base = data, .length = length, .refs = 1, .next = NULL};
   napi_value buffer;
-  if (napi_create_external_arraybuffer(env, data, length, finalize_mapping, hint, &buffer) != napi_ok) {
+  if (napi_create_external_arraybuffer(env, data, length, finalize_segment, map, &buffer) != napi_ok) {
     munmap(data, length);
-    free(hint);
+    free(map);
     throw_pending_or_generic(env, "napi_create_external_arraybuffer");
     return NULL;
   }
-  /*
-   * Tells V8 the mapping is memory it holds, so that dropped ones get collected: for a slot,
-   * though the segment holds the pages, each mapping is a kernel VMA until it is collected, and
-   * without the pressure a fast stream of frames could pile them up towards vm.max_map_count.
-   */
-  int64_t adjusted;
-  napi_adjust_external_memory(env, (int64_t)length, &adjusted);
+  pthread_mutex_lock(&mappings_lock);
+  map->next = mappings;
+  mappings = map;
+  pthread_mutex_unlock(&mappings_lock);
   return buffer;
+}
+
+/*
+ * What the finalizer of a slot view needs: when the view's ArrayBuffer is collected no view of
+ * the frame is left (every view of it derives from that buffer), so the subscriber's `mask`
+ * bits are cleared from the slot's holder word, its first 8 bytes, if the slot is still at
+ * `generation` (a slot given back earlier and reused since keeps the bits of its new frame).
+ */
+typedef struct {
+  mapping* map;
+  uint64_t* word;
+  size_t length;
+  uint32_t generation;
+  uint32_t mask;
+} slot_view;
+
+static void finalize_slot_view(napi_env env, void* data, void* hint) {
+  slot_view* view = (slot_view*)hint;
+  uint64_t old = __atomic_load_n(view->word, __ATOMIC_SEQ_CST);
+  while ((uint32_t)(old >> 32) == view->generation && (old & view->mask) != 0) {
+    uint64_t cleared = old & ~(uint64_t)view->mask;
+    if (__atomic_compare_exchange_n(view->word, &old, cleared, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) break;
+  }
+  unref_mapping(view->map);
+  free(view);
 }
 
 static napi_value shm_create(napi_env env, napi_callback_info info) {
@@ -241,7 +282,7 @@ static napi_value shm_create(napi_env env, napi_callback_info info) {
     throw_errno(env, err, "posix_fallocate", name);
     return NULL;
   }
-  napi_value buffer = map_fd(env, fd, 0, length, name, false, 0, 0);
+  napi_value buffer = map_fd(env, fd, length, name);
   if (buffer == NULL) {
     shm_unlink(name);
   }
@@ -277,7 +318,7 @@ static napi_value shm_open_existing(napi_env env, napi_callback_info info) {
     napi_throw(env, error);
     return NULL;
   }
-  return map_fd(env, fd, 0, (size_t)st.st_size, name, false, 0, 0);
+  return map_fd(env, fd, (size_t)st.st_size, name);
 }
 
 /* Reads argument `value` as an integer in [0, max]; throws a RangeError naming `what` otherwise. */
@@ -290,28 +331,58 @@ static bool read_integer(napi_env env, napi_value value, double max, const char*
   return true;
 }
 
-static napi_value shm_map_slot(napi_env env, napi_callback_info info) {
+static napi_value shm_view_slot(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
   napi_value argv[5];
-  char name[NAME_BUFFER_BYTES];
-  if (!read_args(env, info, 5, argv, name, "mapSlot(name, offset, length, generation, mask)")) return NULL;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
+    throw_pending_or_generic(env, "napi_get_cb_info");
+    return NULL;
+  }
+  bool is_buffer = false;
+  if (argc < 5 || napi_is_arraybuffer(env, argv[0], &is_buffer) != napi_ok || !is_buffer) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "viewSlot(segmentBuffer, offset, length, generation, mask) needs a segment's ArrayBuffer");
+    return NULL;
+  }
   double offset, length, generation, mask;
-  long page = sysconf(_SC_PAGESIZE);
   if (!read_integer(env, argv[1], MAX_SAFE_INTEGER, "offset must be a whole number of bytes", &offset) ||
       !read_integer(env, argv[2], MAX_SAFE_INTEGER, "length must be a whole number of bytes", &length) ||
       !read_integer(env, argv[3], 4294967295.0, "generation must be a 32-bit unsigned integer", &generation) ||
       !read_integer(env, argv[4], 4294967295.0, "mask must be a 32-bit unsigned integer", &mask)) {
     return NULL;
   }
-  if ((int64_t)offset % page != 0 || length < 8) {
-    napi_throw_range_error(env, "ERR_INVALID_ARG_VALUE", "a slot starts at a page boundary and holds at least its 8-byte holder word");
+  void* base = NULL;
+  size_t segment_length = 0;
+  CHECK_NAPI(env, napi_get_arraybuffer_info(env, argv[0], &base, &segment_length));
+  if ((uint64_t)offset % 8 != 0 || length < 8 || offset + length > (double)segment_length) {
+    napi_throw_range_error(env, "ERR_INVALID_ARG_VALUE", "a slot starts at a multiple of 8 bytes, holds at least its 8-byte holder word and lies inside the segment");
     return NULL;
   }
-  int fd = shm_open(name, O_RDWR, 0);
-  if (fd < 0) {
-    throw_errno(env, errno, "shm_open", name);
+  mapping* map = ref_mapping(base);
+  if (map == NULL) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_VALUE", "viewSlot needs the ArrayBuffer of a segment this addon mapped (create or open)");
     return NULL;
   }
-  return map_fd(env, fd, (off_t)offset, (size_t)length, name, true, (uint32_t)generation, (uint32_t)mask);
+  slot_view* view = malloc(sizeof *view);
+  if (view == NULL) {
+    unref_mapping(map);
+    throw_errno(env, ENOMEM, "malloc", "slot view");
+    return NULL;
+  }
+  uint8_t* data = (uint8_t*)base + (size_t)offset;
+  *view = (slot_view){.map = map, .word = (uint64_t*)data, .length = (size_t)length, .generation = (uint32_t)generation, .mask = (uint32_t)mask};
+  napi_value buffer;
+  if (napi_create_external_arraybuffer(env, data, (size_t)length, finalize_slot_view, view, &buffer) != napi_ok) {
+    unref_mapping(map);
+    free(view);
+    throw_pending_or_generic(env, "napi_create_external_arraybuffer");
+    return NULL;
+  }
+  /*
+   * V8 counts the view's length as external memory by itself, which is what gets dropped views
+   * collected (and their slots given back) before a ring of large slots runs dry; adding it
+   * again with napi_adjust_external_memory would only double the collections.
+   */
+  return buffer;
 }
 
 static napi_value shm_unlink_name(napi_env env, napi_callback_info info) {
@@ -330,7 +401,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"create", NULL, shm_create, NULL, NULL, NULL, napi_enumerable, NULL},
       {"open", NULL, shm_open_existing, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unlink", NULL, shm_unlink_name, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"mapSlot", NULL, shm_map_slot, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"viewSlot", NULL, shm_view_slot, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   CHECK_NAPI(env, napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties));
   napi_value max_name;

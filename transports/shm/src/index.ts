@@ -13,7 +13,7 @@
  */
 export { ShmSegment, SHM_SEGMENT_MAX_BYTES } from "./shm-segment.js";
 export { SHM_NAME_MAX_BYTES } from "./shm-name.js";
-export { SLOT_ALIGN_BYTES, SLOT_HOLDER_BYTES, holderWord, mapSlot, releaseHolder } from "./shm-slot.js";
+export { SLOT_ALIGN_BYTES, SLOT_HOLDER_BYTES, holderWord, releaseHolder, viewSlot } from "./shm-slot.js";
 export { type ClaimedSlot, SlotRing } from "./slot-ring.js";
 export { SHM_REBUILD_COMMAND, SHM_NODE_GYP_COMMAND } from "./shm-addon-build.js";
 export {

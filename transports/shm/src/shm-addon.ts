@@ -11,8 +11,8 @@ export interface ShmAddon {
   open(name: string): ArrayBuffer;
   /** Removes the name; mappings stay valid until they are dropped. */
   unlink(name: string): void;
-  /** Maps one slot on its own; clears `mask` in its holder word (at `generation`) when collected. */
-  mapSlot(name: string, offset: number, length: number, generation: number, mask: number): ArrayBuffer;
+  /** A new ArrayBuffer over one slot of a mapped segment; clears `mask` in its holder word (at `generation`) when collected. */
+  viewSlot(segment: ArrayBuffer, offset: number, length: number, generation: number, mask: number): ArrayBuffer;
 }
 
 /** Where node-gyp puts the addon, relative to this file in `src/` or `dist/`. */

@@ -1,5 +1,4 @@
 import { type ShmAddon, loadShmAddon } from "./shm-addon.js";
-import { assertShmName } from "./shm-name.js";
 
 /**
  * Bytes at the start of every slot: its holder word, 64 bits little-endian, the slot's
@@ -8,7 +7,7 @@ import { assertShmName } from "./shm-name.js";
  */
 export const SLOT_HOLDER_BYTES = 8;
 
-/** The page size slots are aligned to (a slot is mapped on its own, from a page boundary). */
+/** The page size slots are aligned to (a slot starts on a page of its own). */
 export const SLOT_ALIGN_BYTES = 4096;
 
 /** A holder word: `generation` and the `holders` bit mask. */
@@ -17,18 +16,17 @@ export function holderWord(generation: number, holders: number): bigint {
 }
 
 /**
- * Maps one slot of segment `name` on its own, for one received frame: an ArrayBuffer of
- * `length` bytes from `offset` (a multiple of SLOT_ALIGN_BYTES), holder word first. Every view
- * of the frame taken from it keeps the mapping; when the last is garbage collected the addon
- * clears `mask` from the slot's holder word, if the slot is still at `generation`, and unmaps
- * it. So a view a program kept never sees its bytes reused, and a subscriber that reads a frame
- * and forgets it still gives the slot back.
- * @throws RangeError for an offset off a page boundary or a slot shorter than its holder word;
- *   the addon's errors (errno `code`) when the segment cannot be opened or mapped.
+ * A new ArrayBuffer of `length` bytes over one slot of a mapped segment (`segment`, the buffer of
+ * a ShmSegment), from `offset`, holder word first, for one received frame: no system call, the
+ * segment stays mapped once per process. Every view of the frame taken from it keeps it (and the
+ * segment's mapping) alive; when the last is garbage collected the addon clears `mask` from the
+ * slot's holder word, if the slot is still at `generation`. So a view a program kept never sees
+ * its bytes reused, and a subscriber that reads a frame and forgets it still gives the slot back.
+ * @throws RangeError for an offset that is not a multiple of 8, a slot shorter than its holder
+ *   word or one outside the segment; TypeError for a buffer the addon did not map.
  */
-export function mapSlot(name: string, offset: number, length: number, generation: number, mask: number, addon: ShmAddon = loadShmAddon()): ArrayBuffer {
-  assertShmName(name);
-  return addon.mapSlot(name, offset, length, generation, mask);
+export function viewSlot(segment: ArrayBuffer, offset: number, length: number, generation: number, mask: number, addon: ShmAddon = loadShmAddon()): ArrayBuffer {
+  return addon.viewSlot(segment, offset, length, generation, mask);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { SLOT_ALIGN_BYTES, ShmSegment, holderWord, mapSlot, releaseHolder } from "../src/index.js";
+import { SLOT_ALIGN_BYTES, ShmSegment, holderWord, viewSlot, releaseHolder } from "../src/index.js";
 import { segmentNames } from "./segment-names.js";
 
 const CHILD = fileURLToPath(new URL("./fixtures/shm-child.mjs", import.meta.url));
@@ -22,7 +22,7 @@ function collectSlot(...args: (string | number)[]): Promise<{ before: string; af
   });
 }
 
-describe("slots mapped on their own (one per received frame)", () => {
+describe("slot views (one per received frame)", () => {
   it("share their bytes with the segment, and clear the subscriber's bit when the last view is collected", async () => {
     const name = names.fresh();
     const segment = ShmSegment.create(name, 3 * SLOT_ALIGN_BYTES);
@@ -52,15 +52,30 @@ describe("slots mapped on their own (one per received frame)", () => {
     }
   });
 
-  it("refuse a slot off a page boundary or shorter than its holder word, and a segment that does not exist", () => {
+  it("refuse a slot off an 8-byte boundary, shorter than its holder word or outside the segment, and a buffer the addon did not map", () => {
     const name = names.fresh();
     const segment = ShmSegment.create(name, 2 * SLOT_ALIGN_BYTES);
     try {
-      expect(() => mapSlot(name, 100, 64, 1, 1)).toThrow(RangeError);
-      expect(() => mapSlot(name, 0, 4, 1, 1)).toThrow(RangeError);
-      expect(() => mapSlot(name, 0, 64, 2 ** 32, 1)).toThrow(RangeError);
-      expect(() => mapSlot(names.fresh(), 0, 64, 1, 1)).toThrow(expect.objectContaining({ code: "ENOENT", syscall: "shm_open" }));
-      expect(new Uint8Array(mapSlot(name, SLOT_ALIGN_BYTES, 64, 1, 1)).byteLength).toBe(64);
+      const buffer = segment.buffer;
+      expect(() => viewSlot(buffer, 100, 64, 1, 1)).toThrow(RangeError);
+      expect(() => viewSlot(buffer, 0, 4, 1, 1)).toThrow(RangeError);
+      expect(() => viewSlot(buffer, SLOT_ALIGN_BYTES, SLOT_ALIGN_BYTES + 8, 1, 1)).toThrow(RangeError);
+      expect(() => viewSlot(buffer, 0, 64, 2 ** 32, 1)).toThrow(RangeError);
+      expect(() => viewSlot(new ArrayBuffer(64), 0, 64, 1, 1)).toThrow(TypeError);
+      expect(new Uint8Array(viewSlot(buffer, SLOT_ALIGN_BYTES, 64, 1, 1)).byteLength).toBe(64);
+    } finally {
+      segment.unlink();
+    }
+  });
+
+  it("keep the segment mapped while a view is alive, after the segment itself was dropped", () => {
+    const name = names.fresh();
+    const segment = ShmSegment.create(name, 2 * SLOT_ALIGN_BYTES);
+    try {
+      const view = new Uint8Array(viewSlot(segment.buffer, SLOT_ALIGN_BYTES, 64, 1, 1));
+      segment.close();
+      view[10] = 9;
+      expect(ShmSegment.open(name).bytes[SLOT_ALIGN_BYTES + 10]).toBe(9);
     } finally {
       segment.unlink();
     }
