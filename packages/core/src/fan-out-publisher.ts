@@ -34,7 +34,7 @@ interface Attached<E, C> {
  * idempotent).
  *
  * A subclass implements only the primitives on one connection (`C`): how a frame is encoded
- * (`encode`), written (`write`), how full the connection is (`writable`, `pendingBytes`), how it
+ * (`encode`), written (`write`), given back when a subscriber will never get it (`dropped`), how full the connection is (`writable`, `pendingBytes`), how it
  * ends cleanly (`end`), and how the publisher stops taking subscribers (`shutdown`). It calls
  * `attach` when a subscriber has been accepted, `detach` when its connection went away, and
  * `drained`/`grant` when the connection drained or the subscriber returned credits.
@@ -55,8 +55,11 @@ export abstract class FanOutPublisher<E extends FanOutEntry<E>, C> implements Pu
     readonly stallMs?: number,
   ) {}
 
-  /** One frame, given as the chunks passed to `send`, as this transport writes it. */
-  protected abstract encode(chunks: readonly Uint8Array[]): E;
+  /**
+   * One frame, given as the chunks passed to `send`, as this transport writes it. `prelude` is
+   * true for a prelude (SendOptions.prelude), which is kept for subscribers that join later.
+   */
+  protected abstract encode(chunks: readonly Uint8Array[], prelude: boolean): E;
   /** Hands one frame to a subscriber's connection. */
   protected abstract write(connection: C, entry: E): void;
   /** True while the connection takes another frame without going over its watermark. */
@@ -103,11 +106,19 @@ export abstract class FanOutPublisher<E extends FanOutEntry<E>, C> implements Pu
   send(chunks: readonly Uint8Array[], options?: SendOptions): Promise<void> | undefined {
     if (this.#closed) throw new ClosedError(`channel '${this.channel}' is closed`);
     if (this.#subscribers.size === 0) return undefined;
-    const entry = this.encode(chunks);
+    return this.offer(this.encode(chunks, false), options);
+  }
+
+  /**
+   * Offers an encoded frame to every current subscriber, with its prelude (`options.prelude`),
+   * as `send` does once it has encoded the chunks: for a subclass whose frame was written in
+   * place (Publisher.loan). The caller checks `closing` first.
+   */
+  protected offer(entry: E, options?: SendOptions): Promise<void> | undefined {
     const prelude = options?.prelude;
     if (prelude) {
       let known = this.#preludes.get(prelude.key);
-      if (!known) this.#preludes.set(prelude.key, (known = { key: prelude.key, frame: this.encode(prelude.chunks) }));
+      if (!known) this.#preludes.set(prelude.key, (known = { key: prelude.key, frame: this.encode(prelude.chunks, true) }));
       entry.prelude = known;
     }
     let waits: Promise<void>[] | undefined;
@@ -147,6 +158,7 @@ export abstract class FanOutPublisher<E extends FanOutEntry<E>, C> implements Pu
       stallMs: this.stallMs,
       sizeOf: (entry) => entry.bytes,
       preludeOf: (entry) => entry.prelude,
+      onDrop: (entry) => this.dropped(connection, entry),
     });
     this.#subscribers.set(connection, { id, connection, outbox });
   }
@@ -159,6 +171,12 @@ export abstract class FanOutPublisher<E extends FanOutEntry<E>, C> implements Pu
     sub.outbox.close(false);
     this.#dropsOfGone += sub.outbox.drops;
   }
+
+  /**
+   * The subscriber on `connection` will never get `entry` (dropped by drop_oldest, or discarded
+   * because it left): a subclass whose frames hold something per subscriber gives it back.
+   */
+  protected dropped(_connection: C, _entry: E): void {}
 
   /** The connection went below its watermark again. */
   protected drained(connection: C): void {

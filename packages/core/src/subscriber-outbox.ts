@@ -44,6 +44,12 @@ export interface SubscriberOutboxInit<F> {
   sizeOf: (frame: F) => number;
   /** The prelude a frame needs, if any (see `offer`). */
   preludeOf?: (frame: F) => OutboxPrelude<F> | undefined;
+  /**
+   * Called for every frame this subscriber will never get: dropped (drop_oldest), or discarded
+   * by `close(false)`. A transport whose frames hold a resource per subscriber (a shared-memory
+   * slot) gives it back here.
+   */
+  onDrop?: (frame: F) => void;
 }
 
 /**
@@ -86,6 +92,7 @@ export class SubscriberOutbox<F> {
   readonly #stallMs: number;
   readonly #sizeOf: (frame: F) => number;
   readonly #preludeOf: ((frame: F) => OutboxPrelude<F> | undefined) | undefined;
+  readonly #onDrop: ((frame: F) => void) | undefined;
   /** Keys of the preludes written to the sink. */
   readonly #preludesWritten = new Set<string>();
   readonly #waiters = new Set<() => void>();
@@ -105,6 +112,7 @@ export class SubscriberOutbox<F> {
     this.#stallMs = init.stallMs ?? DEFAULT_SUBSCRIBER_STALL_MS;
     this.#sizeOf = init.sizeOf;
     this.#preludeOf = init.preludeOf;
+    this.#onDrop = init.onDrop;
     this.#credits = init.flowControl ? init.credits : undefined;
   }
 
@@ -162,7 +170,10 @@ export class SubscriberOutbox<F> {
     }
     const dropped = this.#queue.push(frame);
     this.#queuedBytes += this.#sizeOf(frame);
-    if (dropped !== undefined) this.#queuedBytes -= this.#sizeOf(dropped);
+    if (dropped !== undefined) {
+      this.#queuedBytes -= this.#sizeOf(dropped);
+      this.#onDrop?.(dropped);
+    }
     this.#flush();
     return this.#queue.isFull && !this.#stalled ? this.#wait(signal) : undefined;
   }
@@ -203,10 +214,14 @@ export class SubscriberOutbox<F> {
     while (this.#queue.length > 0) {
       const frame = this.#queue.shift()!;
       if (flush) this.#write(frame);
+      else this.#onDrop?.(frame);
     }
     // A clean close delivers what was sent, credit or not: the subscriber reads to the end.
     if (flush) for (const frame of this.#uncredited) this.#write(frame);
-    else this.#discarded += this.#uncredited.length;
+    else {
+      this.#discarded += this.#uncredited.length;
+      if (this.#onDrop) for (const frame of this.#uncredited) this.#onDrop(frame);
+    }
     this.#uncredited = [];
     this.#queuedBytes = 0;
     this.#wake();

@@ -1,4 +1,5 @@
-import type { ChannelStatus, PlannedChannel, Subscription, Transport, TransportPlugin } from "@rivulet/core";
+import { rmSync } from "node:fs";
+import type { ChannelStatus, FrameLease, PlannedChannel, Subscription, Transport, TransportPlugin } from "@rivulet/core";
 
 /** What a transport's spec gives the suite. */
 export interface ComplianceSetup {
@@ -20,6 +21,11 @@ export interface ComplianceSetup {
    * the frame being written); default 4 MB.
    */
   fixedOverheadBytes?: number;
+  /**
+   * Files `plan()` registered for cleanup (PlanRequest.cleanup), filled in by the suite, which
+   * removes them after each test as the daemon would at the end of a run.
+   */
+  registered?: string[];
 }
 
 /** A subscriber that records what it receives. */
@@ -28,6 +34,13 @@ export interface Recorder {
   frames: Uint8Array[];
   /** The full size of each received frame. */
   sizes: number[];
+  /**
+   * The leases of frames recorded as delivered (not copied), not released: the transport's memory
+   * they live in stays theirs until released here or collected.
+   */
+  leases: FrameLease[];
+  /** How many frames came with a lease (in the transport's own memory). */
+  leased: number;
   /** What `subscription.closed` settled to: `end` (undefined), or `lost` with the error. */
   closed: { reason: "end" | "lost"; error?: Error } | undefined;
   /** Every status `onStatus` reported, in order. */
@@ -47,8 +60,10 @@ export interface RecordOptions {
   /** The subscriber's queue_size (default: the transport's default). */
   queueSize?: number;
   signal?: AbortSignal;
-  /** Keep only the first bytes of each frame (a sequence number), so big runs stay small. */
+  /** Keep only the first bytes of each frame (a sequence number), so big runs stay small; a lent frame is then released at once. */
   keepBytes?: number;
+  /** Keep a copy of each frame and release a lent one at once (without it, and without `keepBytes`, the frame itself is kept and its lease in `leases`). */
+  release?: boolean;
   /** Called for every frame after it is recorded (to pause from inside delivery, say). */
   onFrame?: (frame: Uint8Array) => void;
 }
@@ -59,6 +74,7 @@ export async function planChannel(setup: ComplianceSetup, name: string, subscrib
     dataflowId: "compliance",
     runDir: setup.runDir,
     options: (setup.options ?? {}) as Record<string, never>,
+    cleanup: (path) => (setup.registered ??= []).push(path),
     channels: [{ channel: name, producer: name.split("/")[0]!, output: name.split("/")[1]!, subscribers }],
   });
   return channel!;
@@ -73,6 +89,8 @@ export async function record(transport: Transport, channel: PlannedChannel, subs
   const recorder = {
     frames: [] as Uint8Array[],
     sizes: [] as number[],
+    leases: [] as FrameLease[],
+    leased: 0,
     statuses: [] as ChannelStatus[],
     closed: undefined as Recorder["closed"],
   } as Recorder;
@@ -95,10 +113,16 @@ export async function record(transport: Transport, channel: PlannedChannel, subs
     grantsCredits: options.grantsCredits,
     queueSize: options.queueSize,
     signal: options.signal,
-    onFrame: (frame) => {
-      recorder.frames.push(options.keepBytes === undefined ? frame : frame.slice(0, options.keepBytes));
+    onFrame: (frame, lease) => {
+      const copy = options.keepBytes !== undefined || options.release === true;
+      recorder.frames.push(options.keepBytes !== undefined ? frame.slice(0, options.keepBytes) : copy ? frame.slice() : frame);
       recorder.sizes.push(frame.byteLength);
       options.onFrame?.(frame);
+      if (lease) {
+        recorder.leased++;
+        if (copy) lease.release();
+        else recorder.leases.push(lease);
+      }
       wake();
     },
     onStatus: (status) => recorder.statuses.push(status),
@@ -140,6 +164,11 @@ export async function until(condition: () => boolean, what: string, timeoutMs = 
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
+}
+
+/** Removes what `plan()` registered for cleanup (as the daemon does when a run ends). */
+export function removeRegistered(setup: ComplianceSetup): void {
+  for (const path of setup.registered ?? []) rmSync(path, { force: true });
 }
 
 /** Sockets and servers open in this process, by kind (timers and file requests left out). */

@@ -8,4 +8,5 @@
  * ```
  */
 export { transportCompliance } from "./transport-compliance.js";
-export { type ComplianceSetup, type Recorder, type RecordOptions, planChannel, record, patterned, openHandles, seqChunk, seqOf, until } from "./harness.js";
+export { LENDING_FRAME_BYTES } from "./lending-cases.js";
+export { type ComplianceSetup, type Recorder, type RecordOptions, planChannel, record, patterned, openHandles, removeRegistered, seqChunk, seqOf, until } from "./harness.js";

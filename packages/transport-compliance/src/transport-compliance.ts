@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { type Transport, type TransportCapabilities, capabilitiesOf } from "@rivulet/core";
-import { type ComplianceSetup, openHandles, patterned, planChannel, record, until } from "./harness.js";
+import { existsSync } from "node:fs";
+import { type ComplianceSetup, openHandles, patterned, planChannel, record, removeRegistered, until } from "./harness.js";
+import { lendingCases } from "./lending-cases.js";
 import { lifecycleCases } from "./lifecycle-cases.js";
 import { preludeCases } from "./prelude-cases.js";
 import { creditCases, queuePolicyCases } from "./queue-policy-cases.js";
@@ -9,7 +11,8 @@ import { creditCases, queuePolicyCases } from "./queue-policy-cases.js";
  * The suite every transport passes (DESIGN §6): round trips from empty to large frames, order,
  * fan-out, close semantics, abort signals, the queue policies (queue-policy-cases.ts), preludes
  * (prelude-cases.ts), lifecycle (lifecycle-cases.ts: idempotent closes, a waiting send aborted,
- * ended by close or by its subscriber leaving, a lost publisher), and no handles left open. A transport's spec calls it with `setup` (a
+ * ended by close or by its subscriber leaving, a lost publisher), lending and release of the
+ * transport's own memory (lending-cases.ts), and no handles or registered files left open. A transport's spec calls it with `setup` (a
  * fresh plugin and run folder per test), `teardown`, and the `capabilities` it claims: the suite
  * checks that the plugin declares exactly those, runs the cases they call for, and skips the
  * others visibly (they show as skipped in the report).
@@ -35,6 +38,7 @@ export function transportCompliance(
       await test(setup, make);
     } finally {
       await Promise.all(transports.map((t) => t.close()));
+      removeRegistered(setup);
       await hooks.teardown?.(setup);
     }
   }
@@ -130,14 +134,16 @@ export function transportCompliance(
         const publisher = await make().publish(await planChannel(setup, "a/out", ["b"]));
         expect(publisher.preludes === true).toBe(capabilities.preludes);
         expect(publisher.waitingFor !== undefined).toBe(capabilities.knowsSubscribers);
+        expect(typeof publisher.loan === "function").toBe(capabilities.zeroCopy);
       }));
 
     queuePolicyCases(withTransports, capabilities);
     creditCases(withTransports, capabilities);
     preludeCases(withTransports, capabilities);
     lifecycleCases(withTransports, capabilities);
+    lendingCases(withTransports, capabilities);
 
-    it("leaves no handles open after close", async () => {
+    it("leaves no handles open and no registered file behind after close", async () => {
       const before = openHandles();
       await withTransports(async (setup, make) => {
         const channel = await planChannel(setup, "a/out", ["b"]);
@@ -145,6 +151,9 @@ export function transportCompliance(
         const recorder = await record(make(), channel, "b");
         await publisher.send([Uint8Array.of(1)]);
         await recorder.received(1);
+        await Promise.all([publisher.close(), recorder.subscription.close()]);
+        // What the plan registered for cleanup, the publisher's close already removed.
+        expect((setup.registered ?? []).filter((path) => existsSync(path))).toEqual([]);
       });
       // Closed handles leave the list on a later turn of the event loop.
       await until(() => JSON.stringify(openHandles()) === JSON.stringify(before), "handles to close").catch(() => {});

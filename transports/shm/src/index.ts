@@ -1,16 +1,23 @@
 /**
- * @rivulet/transport-shm — shared memory for Rivulet. So far: the segment layer, POSIX shared
- * memory mapped as ArrayBuffers by a small N-API addon built at install. The transport plugin
- * (its default export) comes with the transport contract's next version.
+ * @rivulet/transport-shm — shared memory for Rivulet: the `shm` transport plugin (its default
+ * export), and the segment layer under it, POSIX shared memory mapped as ArrayBuffers by a small
+ * N-API addon built at install.
  *
- * ```ts
- * import { ShmSegment } from "@rivulet/transport-shm";
- * const segment = ShmSegment.create(`/rvl-${process.pid}-demo`, 1024);
- * segment.bytes[0] = 42;                         // another process: ShmSegment.open(segment.name)
- * segment.unlink();
- * segment.close();
+ * ```yaml
+ * transports:
+ *   frames: { kind: shm, slots: 8, slot_size: 8 MiB }
+ * nodes:
+ *   - id: camera
+ *     path: camera.ts
+ *     outputs: [image]
+ *     transport: frames
  * ```
  */
+export { shm, shm as default } from "./shm-plugin.js";
+export { ShmTransport, type ShmConnection, type ShmTransportTuning, shmConnection } from "./shm-transport.js";
+export { ShmPublisher, type ShmPublisherInit, SHM_INLINE_BELOW_BYTES, MAX_SHM_SUBSCRIBERS } from "./shm-publisher.js";
+export { SlotFrames, SLOT_REFERENCE_BYTES } from "./slot-reference.js";
+export { type ShmOptions, DEFAULT_SHM_SLOTS, DEFAULT_SHM_SLOT_SIZE, MAX_SHM_SLOTS, parseBytes, shmOptions, validateShmOptions } from "./shm-options.js";
 export { ShmSegment, SHM_SEGMENT_MAX_BYTES } from "./shm-segment.js";
 export { SHM_NAME_MAX_BYTES } from "./shm-name.js";
 export { SLOT_ALIGN_BYTES, SLOT_HOLDER_BYTES, holderWord, releaseHolder, viewSlot } from "./shm-slot.js";
@@ -18,6 +25,7 @@ export { type ClaimedSlot, SlotRing } from "./slot-ring.js";
 export { SHM_REBUILD_COMMAND, SHM_NODE_GYP_COMMAND } from "./shm-addon-build.js";
 export {
   ShmAddonUnavailableError,
+  ShmSubscriberLimitError,
   InvalidShmNameError,
   InvalidShmSizeError,
   ShmSyscallError,

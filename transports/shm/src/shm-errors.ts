@@ -76,3 +76,14 @@ export class ShmSegmentClosedError extends RivuletError {
     super(`shared-memory segment ${segmentName} is closed`);
   }
 }
+
+/** A shared-memory channel with more subscribers than its slots' holder words have bits for. */
+export class ShmSubscriberLimitError extends RivuletError {
+  constructor(
+    readonly channel: string,
+    readonly subscribers: number,
+    readonly max: number,
+  ) {
+    super(`channel '${channel}' has ${subscribers} subscribers on a shared-memory transport, which carries at most ${max} per output; put some of its consumers on another transport`);
+  }
+}

@@ -9,8 +9,9 @@
  * const publisher = await plugin.create({ dataflowId: "df", nodeId: "a" }).publish(channel);
  * ```
  */
-export { unix, unix as default, type UnixTransportInit } from "./unix-plugin.js";
+export { unix, unix as default, type UnixTransportInit, planUnixConnection } from "./unix-plugin.js";
 export { UnixTransport, type UnixConnection, type UnixTransportTuning, unixConnection } from "./unix-transport.js";
-export { UnixPublisher, type UnixPublisherInit } from "./unix-publisher.js";
-export { UnixSubscription } from "./unix-subscription.js";
+export { UnixPublisher, type UnixPublisherInit, type WireEntry } from "./unix-publisher.js";
+export { UnixSubscription, type WireDelivery, type WireExtension } from "./unix-subscription.js";
+export { WireKind } from "./wire-kinds.js";
 export { SocketPathTooLongError } from "./socket-path-error.js";

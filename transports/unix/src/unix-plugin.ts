@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { InvalidTransportOptionsError, MAX_FRAME_BYTES, type Json, type PlanRequest, type PlannedChannel, type TransportOptionIssue, type TransportPlugin } from "@rivulet/core";
+import { type ChannelRequest, InvalidTransportOptionsError, MAX_FRAME_BYTES, type Json, type PlanRequest, type PlannedChannel, type TransportOptionIssue, type TransportPlugin } from "@rivulet/core";
 import { SocketPathTooLongError } from "./socket-path-error.js";
 import { type UnixConnection, UnixTransport, type UnixTransportTuning } from "./unix-transport.js";
 
@@ -30,18 +30,22 @@ export function unix(tuning: UnixTransportTuning = {}): TransportPlugin {
     plan(request: PlanRequest): PlannedChannel[] {
       const issues = validate(request.options);
       if (issues.length > 0) throw new InvalidTransportOptionsError("unix", issues);
-      return request.channels.map((channel, index) => {
-        const path = join(request.runDir, `u${index}.sock`);
-        if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
-          throw new SocketPathTooLongError(channel.channel, path, MAX_SOCKET_PATH);
-        }
-        const connection: UnixConnection = { path, secret: randomBytes(SECRET_BYTES).toString("base64url"), subscribers: [...channel.subscribers] };
-        return { channel: channel.channel, kind: "unix", connection: { ...connection } };
-      });
+      return request.channels.map((channel, index) => ({ channel: channel.channel, kind: "unix", connection: { ...planUnixConnection(request.runDir, `u${index}.sock`, channel) } }));
     },
     validate,
     create: () => new UnixTransport(tuning),
   };
+}
+
+/**
+ * A channel's Unix connection: its socket `file` in the run folder, a fresh secret, and its
+ * subscribers. Also for transports that run this protocol on their socket (shared memory).
+ * @throws SocketPathTooLongError when the socket path is longer than Linux accepts.
+ */
+export function planUnixConnection(runDir: string, file: string, channel: ChannelRequest): UnixConnection {
+  const path = join(runDir, file);
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH) throw new SocketPathTooLongError(channel.channel, path, MAX_SOCKET_PATH);
+  return { path, secret: randomBytes(SECRET_BYTES).toString("base64url"), subscribers: [...channel.subscribers] };
 }
 
 /** The unix transport takes no options: every key besides `kind` is an issue. */

@@ -6,7 +6,7 @@ import { type Hello, checkHello } from "./hello.js";
 import { PACK_LIMIT_BYTES, WireKind } from "./wire-kinds.js";
 
 /** One frame as it goes on the wire: its wire head and body chunks, or one packed buffer. */
-interface WireEntry extends FanOutEntry<WireEntry> {
+export interface WireEntry extends FanOutEntry<WireEntry> {
   parts: readonly Uint8Array[];
 }
 
@@ -40,7 +40,8 @@ export class UnixPublisher extends FanOutPublisher<WireEntry, Socket> {
   readonly #corked = new Set<Socket>();
   readonly #planned: ReadonlySet<string>;
 
-  private constructor(
+  /** Serves subscribers on `server`, listening at `init.path` (see `listenOn`). */
+  protected constructor(
     readonly init: UnixPublisherInit,
     server: Server,
   ) {
@@ -56,6 +57,14 @@ export class UnixPublisher extends FanOutPublisher<WireEntry, Socket> {
    * @throws TransportError when the path cannot be listened on; AbortError when `signal` fired.
    */
   static async listen(init: UnixPublisherInit, signal?: AbortSignal): Promise<UnixPublisher> {
+    return new UnixPublisher(init, await UnixPublisher.listenOn(init, signal));
+  }
+
+  /**
+   * The listening socket `listen` serves on, for a subclass that builds its publisher itself.
+   * @throws as `listen`.
+   */
+  protected static async listenOn(init: UnixPublisherInit, signal?: AbortSignal): Promise<Server> {
     if (signal?.aborted) throw abortErrorFrom(signal);
     removeStale(init.path);
     const server = createServer();
@@ -67,10 +76,10 @@ export class UnixPublisher extends FanOutPublisher<WireEntry, Socket> {
     // placed elsewhere too. Same-user processes are kept out by the HELLO secret.
     chmodSync(init.path, 0o600);
     server.unref();
-    return new UnixPublisher(init, server);
+    return server;
   }
 
-  protected encode(chunks: readonly Uint8Array[]): WireEntry {
+  protected encode(chunks: readonly Uint8Array[], _prelude?: boolean): WireEntry {
     return wireEntry(chunks);
   }
 

@@ -1,6 +1,6 @@
 import { type Socket, createConnection } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ChannelLostError, DEFAULT_QUEUE_SIZE, FrameDecodeError, type SubscribeOptions, type Subscription, TransportConnectError, abortErrorFrom } from "@rivulet/core";
+import { ChannelLostError, DEFAULT_QUEUE_SIZE, FrameDecodeError, type FrameLease, type SubscribeOptions, type Subscription, TransportConnectError, abortErrorFrom } from "@rivulet/core";
 import { WIRE_HEAD_BYTES, WireFrameReader, encodeWireHead, waitFor, writeWireHead } from "@rivulet/core/internal";
 import type { Hello } from "./hello.js";
 import type { UnixConnection } from "./unix-transport.js";
@@ -16,6 +16,27 @@ const READ_BUFFER_BYTES = 64 * 1024;
  * on a loaded machine): worth retrying.
  */
 const NOT_LISTENING = new Set(["ENOENT", "ECONNREFUSED", "EAGAIN"]);
+
+/** A frame to deliver, and the lease of the memory it lives in when that is not the subscriber's own. */
+export interface WireDelivery {
+  frame: Uint8Array;
+  lease?: FrameLease;
+}
+
+/**
+ * What a subscription does with the wire kinds of a transport built on this one (shared memory
+ * sends slot references): `deliver` turns one wire frame of a kind other than DATA, END and ACK
+ * into the frame to deliver. It throws (a FrameDecodeError) for a kind or body it does not
+ * know; the subscription is then lost as corrupt.
+ */
+export interface WireExtension {
+  /**
+   * The connection is up (the publisher listens), before the HELLO: prepare what `deliver`
+   * needs (map the publisher's memory). Throwing refuses the subscription (`unreachable`).
+   */
+  connected?(): void;
+  deliver(kind: number, body: Uint8Array): WireDelivery;
+}
 
 /**
  * Subscribes to a Unix publisher: connects (retrying with capped exponential backoff and jitter
@@ -33,7 +54,7 @@ export class UnixSubscription implements Subscription {
   #settle: (error: Error | undefined) => void = () => {};
   #paused = false;
   /** Frames read while paused, delivered first on resume. */
-  #held: Uint8Array[] = [];
+  #held: WireDelivery[] = [];
   #heldAt = 0;
   /** The channel's end (or loss) when it arrived while frames were held. */
   #heldClose: (() => void) | undefined;
@@ -47,6 +68,7 @@ export class UnixSubscription implements Subscription {
     private readonly socket: Socket,
     private readonly channel: string,
     private readonly options: SubscribeOptions,
+    private readonly extension: WireExtension | undefined,
   ) {
     const credits = creditsOf(options);
     this.#creditBatch = credits === undefined ? 0 : Math.max(1, Math.ceil(credits / 2));
@@ -60,13 +82,13 @@ export class UnixSubscription implements Subscription {
    *   or the socket failed for a reason other than "nobody listens yet" (`unreachable`).
    * @throws AbortError when `options.signal` fires first.
    */
-  static async connect(channel: string, connection: UnixConnection, options: SubscribeOptions): Promise<UnixSubscription> {
+  static async connect(channel: string, connection: UnixConnection, options: SubscribeOptions, extension?: WireExtension): Promise<UnixSubscription> {
     const { signal } = options;
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw abortErrorFrom(signal);
       let subscription: UnixSubscription | undefined;
       try {
-        subscription = await UnixSubscription.#attempt(channel, connection, options);
+        subscription = await UnixSubscription.#attempt(channel, connection, options, extension);
       } catch (error) {
         // The abort wins over a failure that raced with it: the caller gave up on this
         // subscription, and the socket error is often the teardown of the abort itself.
@@ -89,7 +111,7 @@ export class UnixSubscription implements Subscription {
   }
 
   /** One connection attempt: the subscription, or `undefined` when nobody listens yet (retry). */
-  static #attempt(channel: string, connection: UnixConnection, options: SubscribeOptions): Promise<UnixSubscription | undefined> {
+  static #attempt(channel: string, connection: UnixConnection, options: SubscribeOptions, extension: WireExtension | undefined): Promise<UnixSubscription | undefined> {
     const { path } = connection;
     return waitFor<UnixSubscription | undefined>(
       (resolve, reject) => {
@@ -103,7 +125,7 @@ export class UnixSubscription implements Subscription {
             if (kind === WireKind.ACK) {
               // Once subscribed, an idle input must not keep the process alive (the SDK decides that).
               socket.unref();
-              subscription = new UnixSubscription(socket, channel, options);
+              subscription = new UnixSubscription(socket, channel, options, extension);
               options.onStatus?.("connected");
               resolve(subscription);
             } else if (kind === WireKind.END) {
@@ -137,6 +159,13 @@ export class UnixSubscription implements Subscription {
         });
         socket.on("connect", () => {
           connected = true;
+          try {
+            extension?.connected?.();
+          } catch (error) {
+            refuse("unreachable", (error as Error).message, error);
+            socket.destroy();
+            return;
+          }
           const credits = creditsOf(options);
           const hello: Hello = { subscriberId: options.subscriberId, secret: connection.secret, flowControl: options.flowControl, queueSize: options.queueSize ?? DEFAULT_QUEUE_SIZE, ...(credits === undefined ? {} : { credits }) };
           const body = encoder.encode(JSON.stringify(hello));
@@ -187,9 +216,9 @@ export class UnixSubscription implements Subscription {
     this.#releasing = false;
     if (this.#closed) return;
     while (!this.#paused && this.#heldAt < this.#held.length) {
-      const frame = this.#held[this.#heldAt]!;
-      this.#held[this.#heldAt++] = undefined as unknown as Uint8Array;
-      this.options.onFrame(frame);
+      const held = this.#held[this.#heldAt]!;
+      this.#held[this.#heldAt++] = undefined as unknown as WireDelivery;
+      this.options.onFrame(held.frame, held.lease);
     }
     if (this.#paused) return;
     this.#held = [];
@@ -220,6 +249,8 @@ export class UnixSubscription implements Subscription {
     if (this.#closed) return;
     this.#closed = true;
     this.#ended = true;
+    // Frames held by a pause will never be delivered: their memory goes back now.
+    for (let at = this.#heldAt; at < this.#held.length; at++) this.#held[at]!.lease?.release();
     this.#held = [];
     await new Promise<void>((resolve) => {
       if (this.socket.destroyed) return resolve();
@@ -230,15 +261,21 @@ export class UnixSubscription implements Subscription {
 
   /** A wire frame after the ACK. */
   #onWire(kind: number, body: Uint8Array): void {
-    if (kind === WireKind.DATA) {
-      if (this.#paused || this.#heldAt < this.#held.length) this.#held.push(body);
-      else this.options.onFrame(body);
-    } else if (kind === WireKind.END) {
+    if (kind === WireKind.END) {
       this.#finish("end");
       this.socket.end();
-    } else {
-      throw new FrameDecodeError(`unexpected wire kind ${kind} on an accepted subscription`);
+      return;
     }
+    if (kind !== WireKind.DATA && !this.extension) throw new FrameDecodeError(`unexpected wire kind ${kind} on an accepted subscription`);
+    const held = this.#paused || this.#heldAt < this.#held.length;
+    if (kind === WireKind.DATA) {
+      if (held) this.#held.push({ frame: body });
+      else this.options.onFrame(body);
+      return;
+    }
+    const delivery = this.extension!.deliver(kind, body);
+    if (held) this.#held.push(delivery);
+    else this.options.onFrame(delivery.frame, delivery.lease);
   }
 
   #lost(reason: ChannelLostError["reason"], message: string, cause?: unknown): void {

@@ -17,6 +17,12 @@ export const WireKind = {
    * queue since the last CREDIT; the publisher may send that many more.
    */
   CREDIT: 5,
+  /**
+   * Publisher to subscriber, shared-memory transport only (@rivulet/transport-shm, which runs
+   * this protocol on its socket): one data frame left in a slot of the channel's segment. Body
+   * 12 bytes, little-endian u32s: the slot's index, its generation, the frame's length.
+   */
+  SLOT: 6,
 } as const;
 
 /** Frames up to this size are packed with their wire head into one buffer (one write). */
