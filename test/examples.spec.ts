@@ -37,6 +37,30 @@ describe("examples", () => {
     }
   });
 
+  it("video-frames: 1080p frames through shared memory arrive intact, and the slow consumer's losses are exactly the counted drops", async () => {
+    const result = await runCli(["run", example("video-frames")]);
+    expect(result.code).toBe(0);
+    const camera = /^\[camera\] sent (\d+) frames, (\d+) dropped on the camera's side$/m.exec(result.stdout);
+    expect(camera, result.stdout).not.toBeNull();
+    const [sent, droppedByCamera] = [Number(camera![1]), Number(camera![2])];
+    expect(sent).toBe(90);
+    const report = (id: string): { received: number; last: number; corrupt: number; outOfOrder: number; dropped: number } => {
+      const match = new RegExp(`^\\[${id}\\] received (\\d+) frames up to #(\\d+), (\\d+) corrupt, (\\d+) out of order, (\\d+) dropped by my queue$`, "m").exec(result.stdout);
+      expect(match, `${id}'s report in:\n${result.stdout}`).not.toBeNull();
+      const [received, last, corrupt, outOfOrder, dropped] = match!.slice(1).map(Number) as [number, number, number, number, number];
+      return { received, last, corrupt, outOfOrder, dropped };
+    };
+    const fast = report("fast");
+    const slow = report("slow");
+    for (const consumer of [fast, slow]) {
+      expect(consumer).toMatchObject({ corrupt: 0, outOfOrder: 0, last: 89 });
+      // What a consumer did not receive, its queue dropped or the camera's side dropped for it.
+      expect(sent - consumer.received).toBeGreaterThanOrEqual(consumer.dropped);
+    }
+    expect(slow.received).toBeLessThan(sent);
+    expect(2 * sent - fast.received - slow.received).toBe(fast.dropped + slow.dropped + droppedByCamera);
+  });
+
   it("keeps each node's output in the folder --log-dir names", async () => {
     const logDir = join(scratchFolder(), "logs");
     const result = await runCli(["run", example("quickstart"), "--log-dir", logDir]);

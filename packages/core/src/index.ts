@@ -23,6 +23,7 @@ export * from "./constants.js";
 export * from "./transport.js";
 export * from "./transport-capabilities.js";
 export * from "./transport-errors.js";
+export { didYouMean } from "./did-you-mean.js";
 export { SubscriberOutbox, type SubscriberOutboxInit, type OutboxSink, type OutboxPrelude } from "./subscriber-outbox.js";
 export { FanOutPublisher, type FanOutEntry, type SubscriberPolicy } from "./fan-out-publisher.js";
 export type { SendableValue } from "./arrow-codec.js";

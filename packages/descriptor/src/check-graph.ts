@@ -9,7 +9,7 @@ import {
   UnknownSourceOutputError,
   UnknownTransportNameError,
 } from "./descriptor-errors.js";
-import { didYouMean } from "./did-you-mean.js";
+import { didYouMean } from "@rivulet/core";
 import { DEPRECATED_KEYS, TRANSPORT_KINDS } from "./schema.js";
 import { isTimerSource, parseTimer } from "./timer-spec.js";
 import type { YamlLocator, YamlPath } from "./yaml-locator.js";

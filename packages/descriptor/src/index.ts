@@ -11,7 +11,7 @@ export { parseDescriptor, loadDescriptor, type ParsedDescriptor } from "./parse-
 export { resolveGraph, allInputs, type ResolvedGraph, type Edge, type TimerInput } from "./resolve-graph.js";
 export { toMermaid } from "./mermaid.js";
 export { formatPath, type YamlPath } from "./yaml-locator.js";
-export { didYouMean } from "./did-you-mean.js";
+export { didYouMean } from "@rivulet/core";
 export { dataflowJsonSchema, dataflowSchema, TRANSPORT_KINDS, QUEUE_POLICIES, ID_PATTERN } from "./schema.js";
 export { parseTimer, isTimerSource, MIN_TIMER_PERIOD_NS, type TimerSpec } from "./timer-spec.js";
 export { splitArgs } from "./split-args.js";

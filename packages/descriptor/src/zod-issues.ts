@@ -6,7 +6,7 @@ import {
   MissingKeyError,
   UnknownKeyError,
 } from "./descriptor-errors.js";
-import { didYouMean } from "./did-you-mean.js";
+import { didYouMean } from "@rivulet/core";
 import { dataflowSchema } from "./schema.js";
 import type { YamlLocator, YamlPath } from "./yaml-locator.js";
 

@@ -1,4 +1,4 @@
-import type { Json, TransportOptionIssue } from "@rivulet/core";
+import { type Json, type TransportOptionIssue, didYouMean } from "@rivulet/core";
 import { SHM_SEGMENT_MAX_BYTES } from "./shm-segment.js";
 import { SLOT_ALIGN_BYTES, SLOT_HOLDER_BYTES } from "./shm-slot.js";
 
@@ -28,7 +28,9 @@ const KNOWN = ["slots", "slot_size"];
 export function validateShmOptions(options: Record<string, Json>): TransportOptionIssue[] {
   const issues: TransportOptionIssue[] = [];
   for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key)) issues.push({ path: [key], message: `unknown option '${key}': the shm transport takes ${KNOWN.join(" and ")}`, ...suggest(key) });
+    if (KNOWN.includes(key)) continue;
+    const suggestion = didYouMean(key, KNOWN);
+    issues.push({ path: [key], message: `unknown option '${key}': the shm transport takes ${KNOWN.join(" and ")}`, ...(suggestion ? { suggestion } : {}) });
   }
   const { slots } = options;
   if (slots !== undefined && !(Number.isInteger(slots) && (slots as number) >= 1 && (slots as number) <= MAX_SHM_SLOTS)) {
@@ -69,11 +71,4 @@ export function parseBytes(value: Json): number | undefined {
   if (unit === undefined) return undefined;
   const bytes = Math.ceil(Number(match[1]) * unit);
   return Number.isSafeInteger(bytes) ? bytes : undefined;
-}
-
-function suggest(key: string): { suggestion?: string } {
-  const normal = key.toLowerCase().replace(/[-\s]/g, "_");
-  if (["slot_count", "slot", "ring", "ring_size"].includes(normal)) return { suggestion: "slots" };
-  if (["slot_bytes", "slotsize", "slot_size_bytes", "max_frame", "frame_size"].includes(normal)) return { suggestion: "slot_size" };
-  return KNOWN.includes(normal) ? { suggestion: normal } : {};
 }
