@@ -11,7 +11,7 @@ interface Series {
 export function latencyChart(results: BenchResults): string {
   const series: Series[] = [];
   const add = (label: string, color: string, mode: "paced" | "pingpong", pick: "rivulet" | "raw", dashed = false): void => {
-    const points = results.latency.filter((r) => r.mode === mode).map((r) => [r.size, r[pick].p50] as [number, number]);
+    const points = results.latency.filter((r) => r.mode === mode && r.transport === "unix").map((r) => [r.size, r[pick].p50] as [number, number]);
     if (points.length > 0) series.push({ label, color, dashed, points });
   };
   add("Rivulet unix, back to back", "#1f77b4", "pingpong", "rivulet");

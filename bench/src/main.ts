@@ -11,6 +11,7 @@ import { goals, markdownReport } from "./report.js";
 import type { BenchResults } from "./results.js";
 import { rawLatency, rawThroughput } from "./run-raw.js";
 import { rivuletLatency, rivuletThroughput } from "./run-rivulet.js";
+import { rawShmLatency, rivuletShmLatency } from "./run-shm.js";
 import { structBench } from "./run-struct.js";
 import { latencyStats } from "./stats.js";
 import { type RoundResult, throughputRows } from "./throughput-rounds.js";
@@ -73,6 +74,33 @@ async function main(argv: string[]): Promise<void> {
         const r = latencyStats(rivulet.flatMap((round) => round[size] ?? []));
         const b = latencyStats(raw.flatMap((round) => round[size] ?? []));
         results.latency.push({ mode, transport: "unix", size, rivulet: r, raw: b, ratioP50: r.p50 / b.p50 });
+      }
+    }
+    // Shared memory: sendOutput (one copy into a slot) and sendOutputRaw (in place) against the
+    // raw shared-memory floor, in ABBA order too (Rivulet both ways, raw, raw, Rivulet both ways).
+    for (const mode of ["pingpong", "paced"] as const) {
+      const label = mode === "pingpong" ? "back to back" : `one message every ${plan.paced.periodMs} ms`;
+      const rivulet: Record<string, Record<string, number[]>[]> = { sendOutput: [], sendOutputRaw: [] };
+      const raw: Record<string, number[]>[] = [];
+      for (const [round, order] of [["a", ["rivulet", "raw"]], ["b", ["raw", "rivulet"]]] as const) {
+        for (const system of order) {
+          if (system === "raw") {
+            step(`latency, ${label}: raw shared memory (round ${round})`);
+            raw.push(await rawShmLatency(mode, half, join(work, round)));
+            continue;
+          }
+          for (const api of ["sendOutput", "sendOutputRaw"] as const) {
+            step(`latency, ${label}: Rivulet shm, ${api} (round ${round})`);
+            rivulet[api]!.push(await rivuletShmLatency(mode, api, half, join(work, round)));
+          }
+        }
+      }
+      for (const api of ["sendOutput", "sendOutputRaw"] as const) {
+        for (const { size } of plan[mode].sizes) {
+          const r = latencyStats(rivulet[api]!.flatMap((round) => round[Math.max(8, size)] ?? []));
+          const b = latencyStats(raw.flatMap((round) => round[Math.max(8, size)] ?? []));
+          results.latency.push({ mode, transport: "shm", api, size, rivulet: r, raw: b, ratioP50: r.p50 / b.p50 });
+        }
       }
     }
     // Throughput rounds run in ABBA order too, each with half the messages (after the same

@@ -5,6 +5,8 @@ import type { LatencyStats, Throughput } from "./stats.js";
 export interface LatencyRow {
   mode: "paced" | "pingpong";
   transport: string;
+  /** For shm rows: how the payload was sent (sendOutput copies it into a slot, sendOutputRaw writes it in place). */
+  api?: "sendOutput" | "sendOutputRaw";
   size: number;
   rivulet: LatencyStats;
   raw: LatencyStats;

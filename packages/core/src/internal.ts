@@ -36,4 +36,5 @@ export * from "./node-config.js";
 export * from "./control-protocol.js";
 export * from "./transport-loader.js";
 export * from "./transport-errors.js";
+export { didYouMean } from "./did-you-mean.js";
 export * from "./resolve-package.js";
