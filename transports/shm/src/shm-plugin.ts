@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { InvalidTransportOptionsError, MAX_FRAME_BYTES, type PlanRequest, type PlannedChannel, type TransportPlugin } from "@rivulet/core";
 import { planUnixConnection } from "@rivulet/transport-unix";
+import { loadShmAddon } from "./shm-addon.js";
 import { ShmSubscriberLimitError } from "./shm-errors.js";
 import { shmOptions, validateShmOptions } from "./shm-options.js";
 import { MAX_SHM_SUBSCRIBERS } from "./shm-publisher.js";
@@ -20,15 +21,19 @@ const NAME_RANDOM_BYTES = 6;
  *   frames: { kind: shm, slots: 8, slot_size: 8 MiB }
  * ```
  *
- * @param tuning time limits for tests and embedders; nodes started by `rivulet run` use the defaults.
+ * @param tuning time limits and the inline threshold for tests and embedders (and, for tests, the
+ *   addon file planning checks); nodes started by `rivulet run` use the defaults.
  */
-export function shm(tuning: ShmTransportTuning = {}): TransportPlugin {
+export function shm(tuning: ShmTransportTuning & { addonPath?: string } = {}): TransportPlugin {
+  const { addonPath, ...nodeTuning } = tuning;
   return {
     kind: "shm",
     capabilities: { flowControl: true, publisherLoss: true, knowsSubscribers: true, preludes: true, zeroCopy: true, maxFrameBytes: MAX_FRAME_BYTES },
     plan(request: PlanRequest): PlannedChannel[] {
       const issues = validateShmOptions(request.options);
       if (issues.length > 0) throw new InvalidTransportOptionsError("shm", issues);
+      // Refused at planning (so by `rivulet check` too), with the command that builds it, rather than by every node.
+      loadShmAddon(addonPath);
       const { slots, slotBytes } = shmOptions(request.options);
       const run = `${request.dataflowId.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-${randomBytes(NAME_RANDOM_BYTES).toString("hex")}`;
       return request.channels.map((channel, index) => {
@@ -40,6 +45,6 @@ export function shm(tuning: ShmTransportTuning = {}): TransportPlugin {
       });
     },
     validate: validateShmOptions,
-    create: () => new ShmTransport(tuning),
+    create: () => new ShmTransport(nodeTuning),
   };
 }

@@ -1,5 +1,5 @@
-import { type PlannedChannel, type PublishOptions, type Publisher, type SubscribeOptions, type Subscription, type Transport, TransportConnectError, TransportError } from "@rivulet/core";
-import { type UnixConnection, type UnixTransportTuning, UnixSubscription, unixConnection } from "@rivulet/transport-unix";
+import { type PlannedChannel, type PublishOptions, type Publisher, type SubscribeOptions, type Subscription, TransportConnectError, TransportError } from "@rivulet/core";
+import { type UnixConnection, UnixSubscription, UnixTransport, type UnixTransportTuning, unixConnection } from "@rivulet/transport-unix";
 import { ShmPublisher } from "./shm-publisher.js";
 import { SlotFrames } from "./slot-reference.js";
 
@@ -18,35 +18,24 @@ export interface ShmTransportTuning extends UnixTransportTuning {
   inlineBelowBytes?: number;
 }
 
-/** The shared-memory transport in one node process. */
-export class ShmTransport implements Transport {
-  readonly #open = new Set<Publisher | Subscription>();
-
-  constructor(private readonly tuning: ShmTransportTuning = {}) {}
-
-  async publish(channel: PlannedChannel, options?: PublishOptions): Promise<Publisher> {
-    const connection = shmConnection(channel);
-    const publisher = await ShmPublisher.listen({ channel: channel.channel, ...connection, ...this.tuning }, options?.signal);
-    this.#open.add(publisher);
-    return publisher;
+/** The shared-memory transport in one node process: the Unix transport, with slots. */
+export class ShmTransport extends UnixTransport {
+  constructor(protected override readonly tuning: ShmTransportTuning = {}) {
+    super(tuning);
   }
 
-  async subscribe(channel: PlannedChannel, options: SubscribeOptions): Promise<Subscription> {
+  override async publish(channel: PlannedChannel, options?: PublishOptions): Promise<Publisher> {
+    return this.track(await ShmPublisher.listen({ channel: channel.channel, ...shmConnection(channel), ...this.tuning }, options?.signal));
+  }
+
+  override async subscribe(channel: PlannedChannel, options: SubscribeOptions): Promise<Subscription> {
     const connection = shmConnection(channel);
     const place = connection.subscribers.indexOf(options.subscriberId);
     if (place < 0) {
       throw new TransportConnectError(`cannot subscribe to channel '${channel.channel}': '${options.subscriberId}' is not among its planned subscribers`, channel.channel, "refused");
     }
     const frames = new SlotFrames(channel.channel, connection.segment, connection.slotBytes, 2 ** place);
-    const subscription = await UnixSubscription.connect(channel.channel, connection, options, frames);
-    this.#open.add(subscription);
-    return subscription;
-  }
-
-  async close(): Promise<void> {
-    const open = [...this.#open];
-    this.#open.clear();
-    await Promise.all(open.map((item) => item.close()));
+    return this.track(await UnixSubscription.connect(channel.channel, connection, options, frames));
   }
 }
 

@@ -24,19 +24,21 @@ export interface UnixTransportTuning {
 export class UnixTransport implements Transport {
   readonly #open = new Set<Publisher | Subscription>();
 
-  constructor(private readonly tuning: UnixTransportTuning = {}) {}
+  constructor(protected readonly tuning: UnixTransportTuning = {}) {}
 
   async publish(channel: PlannedChannel, options?: PublishOptions): Promise<Publisher> {
     const { path, secret, subscribers } = unixConnection(channel);
-    const publisher = await UnixPublisher.listen({ channel: channel.channel, path, secret, subscribers, ...this.tuning }, options?.signal);
-    this.#open.add(publisher);
-    return publisher;
+    return this.track(await UnixPublisher.listen({ channel: channel.channel, path, secret, subscribers, ...this.tuning }, options?.signal));
   }
 
   async subscribe(channel: PlannedChannel, options: SubscribeOptions): Promise<Subscription> {
-    const subscription = await UnixSubscription.connect(channel.channel, unixConnection(channel), options);
-    this.#open.add(subscription);
-    return subscription;
+    return this.track(await UnixSubscription.connect(channel.channel, unixConnection(channel), options));
+  }
+
+  /** Keeps a publisher or subscription to close with the transport (for transports built on this one). */
+  protected track<T extends Publisher | Subscription>(item: T): T {
+    this.#open.add(item);
+    return item;
   }
 
   async close(): Promise<void> {
