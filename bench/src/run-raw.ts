@@ -7,7 +7,8 @@ import { type ThroughputFile, mergeThroughput } from "./run-rivulet.js";
 
 const RAW = fileURLToPath(new URL("../raw/raw-unix.mjs", import.meta.url));
 
-function exited(child: ReturnType<typeof fork>, what: string): Promise<void> {
+/** Resolves when a forked child exits 0; rejects naming `what` otherwise. */
+export function exited(child: ReturnType<typeof fork>, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     child.once("exit", (code, signal) => (code === 0 ? resolve() : reject(new Error(`${what} exited with ${code ?? signal}`))));
   });

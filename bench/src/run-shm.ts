@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BenchPlan } from "./plan.js";
+import { exited } from "./run-raw.js";
 import { runDataflow } from "./run-rivulet.js";
 
 const NODES = fileURLToPath(new URL("../nodes/", import.meta.url));
@@ -58,8 +59,6 @@ export async function rawShmLatency(mode: "paced" | "pingpong", plan: BenchPlan,
   const socket = join(dir, "raw-shm.sock");
   const out = join(dir, "raw-shm-result.json");
   const segment = `/rivulet-bench-${process.pid}-${mode}`;
-  const exited = (child: ReturnType<typeof fork>, what: string): Promise<void> =>
-    new Promise((resolve, reject) => child.once("exit", (code, signal) => (code === 0 ? resolve() : reject(new Error(`${what} exited with ${code ?? signal}`)))));
   const receiver = fork(RAW, ["receiver", socket, planText, out, segment], { stdio: "inherit" });
   await new Promise((resolve) => receiver.once("message", resolve));
   const sender = fork(RAW, ["sender", socket, planText, out, segment], { stdio: "inherit" });
