@@ -4,11 +4,12 @@
  * create(name, byteLength) -> ArrayBuffer  shm_open(O_CREAT|O_EXCL|O_RDWR, 0600), reserve, mmap
  * open(name)               -> ArrayBuffer  shm_open(O_RDWR), size from fstat, mmap
  * unlink(name)             -> undefined    shm_unlink
- * viewSlot(segmentBuffer, offset, length, generation, mask) -> ArrayBuffer
+ * viewSlot(segmentBuffer, offset, length, generation, mask, uncounted?) -> ArrayBuffer
  *                                          a new ArrayBuffer over one slot of a mapped segment,
  *                                          for one received frame, without another mmap; when
  *                                          it is collected, clears `mask` from the slot's holder
- *                                          word if the slot is still at `generation`
+ *                                          word if the slot is still at `generation`; an
+ *                                          `uncounted` view is not counted as external memory
  *
  * A segment's ArrayBuffer is a view over a MAP_SHARED mapping, unmapped once no JavaScript
  * value references it or any slot view taken from it. The file descriptor is closed right after
@@ -247,9 +248,6 @@ static void finalize_slot_view(napi_env env, void* data, void* hint) {
     uint64_t cleared = old & ~(uint64_t)view->mask;
     if (__atomic_compare_exchange_n(view->word, &old, cleared, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) break;
   }
-  /* Gives back what shm_view_slot took off V8's count, now that V8 subtracts the view's length. */
-  int64_t counted = 0;
-  napi_adjust_external_memory(env, (int64_t)view->length, &counted);
   unref_mapping(view->map);
   free(view);
 }
@@ -339,15 +337,15 @@ static bool read_integer(napi_env env, napi_value value, double max, const char*
 }
 
 static napi_value shm_view_slot(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 6;
+  napi_value argv[6];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
     throw_pending_or_generic(env, "napi_get_cb_info");
     return NULL;
   }
   bool is_buffer = false;
   if (argc < 5 || napi_is_arraybuffer(env, argv[0], &is_buffer) != napi_ok || !is_buffer) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "viewSlot(segmentBuffer, offset, length, generation, mask) needs a segment's ArrayBuffer");
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "viewSlot(segmentBuffer, offset, length, generation, mask, uncounted?) needs a segment's ArrayBuffer");
     return NULL;
   }
   double offset, length, generation, mask;
@@ -355,6 +353,11 @@ static napi_value shm_view_slot(napi_env env, napi_callback_info info) {
       !read_integer(env, argv[2], MAX_SAFE_INTEGER, "length must be a whole number of bytes", &length) ||
       !read_integer(env, argv[3], 4294967295.0, "generation must be a 32-bit unsigned integer", &generation) ||
       !read_integer(env, argv[4], 4294967295.0, "mask must be a 32-bit unsigned integer", &mask)) {
+    return NULL;
+  }
+  bool uncounted = false;
+  if (argc >= 6 && napi_get_value_bool(env, argv[5], &uncounted) != napi_ok) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "uncounted must be a boolean");
     return NULL;
   }
   void* base = NULL;
@@ -377,23 +380,30 @@ static napi_value shm_view_slot(napi_env env, napi_callback_info info) {
   }
   uint8_t* data = (uint8_t*)base + (size_t)offset;
   *view = (slot_view){.map = map, .word = (uint64_t*)data, .length = (size_t)length, .generation = (uint32_t)generation, .mask = (uint32_t)mask};
+  /*
+   * V8 counts the view's length as external memory, as if it had been allocated, and collects
+   * garbage whenever the count grows past a limit (some 64 MB over its lowest point since the
+   * last major collection): a major collection every 16 frames of 4 MB, every frame or two of
+   * 40 MB, each 1-2 ms. That pressure is what gives back the slots of frames a program read and
+   * dropped without release(), and only those need it. For an `uncounted` view (the caller knows
+   * its frames are being released) the length is taken off the count first, so V8's own
+   * addition leaves it where it was. It is not given back when V8 subtracts the length again at
+   * collection: doing so from the finalizer (inside a collection) or later (as one large
+   * increase) both start collections at once. The count then runs below the truth by the
+   * lengths of collected views, which only lowers the point its limit is measured from: memory
+   * allocated afterwards is counted as before. A view allocates nothing either way: the
+   * segment's mapping is counted once, by its own buffer.
+   */
+  int64_t counted = 0;
+  if (uncounted) napi_adjust_external_memory(env, -(int64_t)length, &counted);
   napi_value buffer;
   if (napi_create_external_arraybuffer(env, data, (size_t)length, finalize_slot_view, view, &buffer) != napi_ok) {
+    if (uncounted) napi_adjust_external_memory(env, (int64_t)length, &counted);
     unref_mapping(map);
     free(view);
     throw_pending_or_generic(env, "napi_create_external_arraybuffer");
     return NULL;
   }
-  /*
-   * V8 counts the view's length as external memory, as if it had been allocated, and collects
-   * garbage whenever the count grows by some 64 MB: a collection every 16 frames of 4 MB, every
-   * frame or two of 40 MB, each 1-2 ms. A view allocates nothing (the segment's mapping is
-   * counted once, by its own buffer), so its length is taken off the count again here and given
-   * back by the finalizer. A view a program dropped without release() then holds its slot until
-   * the next collection, while frames go inline; none is lost.
-   */
-  int64_t counted = 0;
-  napi_adjust_external_memory(env, -(int64_t)length, &counted);
   return buffer;
 }
 

@@ -12,7 +12,7 @@ export interface ShmAddon {
   /** Removes the name; mappings stay valid until they are dropped. */
   unlink(name: string): void;
   /** A new ArrayBuffer over one slot of a mapped segment; clears `mask` in its holder word (at `generation`) when collected. */
-  viewSlot(segment: ArrayBuffer, offset: number, length: number, generation: number, mask: number): ArrayBuffer;
+  viewSlot(segment: ArrayBuffer, offset: number, length: number, generation: number, mask: number, uncounted: boolean): ArrayBuffer;
 }
 
 /** Where node-gyp puts the addon, relative to this file in `src/` or `dist/`. */

@@ -22,11 +22,15 @@ export function holderWord(generation: number, holders: number): bigint {
  * segment's mapping) alive; when the last is garbage collected the addon clears `mask` from the
  * slot's holder word, if the slot is still at `generation`. So a view a program kept never sees
  * its bytes reused, and a subscriber that reads a frame and forgets it still gives the slot back.
+ *
+ * V8 counts a view's `length` as memory to collect, as if it were allocated, so views dropped
+ * unreleased get collected soon (a major collection per ~64 MB of views). With `uncounted`, for
+ * a caller whose frames are being released, the view is not counted and costs no collection.
  * @throws RangeError for an offset that is not a multiple of 8, a slot shorter than its holder
  *   word or one outside the segment; TypeError for a buffer the addon did not map.
  */
-export function viewSlot(segment: ArrayBuffer, offset: number, length: number, generation: number, mask: number, addon: ShmAddon = loadShmAddon()): ArrayBuffer {
-  return addon.viewSlot(segment, offset, length, generation, mask);
+export function viewSlot(segment: ArrayBuffer, offset: number, length: number, generation: number, mask: number, options: { uncounted?: boolean; addon?: ShmAddon } = {}): ArrayBuffer {
+  return (options.addon ?? loadShmAddon()).viewSlot(segment, offset, length, generation, mask, options.uncounted ?? false);
 }
 
 /**
