@@ -1,0 +1,164 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BrokerClosedError, BrokerStartError } from "./broker-errors.js";
+import { BrokerProcess } from "./broker-process.js";
+import { type Broker, type BrokerInit, type BrokerStartOptions, type BrokerStopOptions, DEFAULT_BROKER_START_TIMEOUT_MS, DEFAULT_BROKER_STOP_GRACE_MS } from "./broker.js";
+import { type BinarySpec, findBinary } from "./find-binary.js";
+import { BROKER_HOST, freePort } from "./free-port.js";
+import { waitUntilAccepting } from "./wait-until-accepting.js";
+
+/** Fresh ports tried at the first start when another process takes the chosen one first. */
+export const MAX_PORT_ATTEMPTS = 5;
+/** How both brokers report a port some other socket holds. */
+const ADDRESS_IN_USE = /address already in use/i;
+
+/** What differs between two kinds of broker: its binary, URL scheme and config file. */
+export interface BrokerRecipe {
+  binary: BinarySpec;
+  scheme: string;
+  /**
+   * Writes whatever the broker needs into `dir` to listen on 127.0.0.1:`port` (called before
+   * every start: the port may change until the first start succeeds) and returns its arguments.
+   */
+  prepare(dir: string, port: number): Promise<string[]>;
+}
+
+/** Collaborators a test may replace. */
+export interface LocalBrokerComponents {
+  /** Picks the port of the first start; default `freePort`. */
+  pickPort: () => Promise<number>;
+}
+
+/**
+ * Creates a broker's temporary folder and starts it. The folder is removed when the first start
+ * fails, so a failed `startMosquitto` leaves nothing behind.
+ * @throws BrokerBinaryMissingError before anything is created when the binary is not installed.
+ */
+export async function launchBroker(recipe: BrokerRecipe, init: BrokerInit, components: Partial<LocalBrokerComponents> = {}): Promise<Broker> {
+  const binary = await findBinary(recipe.binary);
+  const dir = await mkdtemp(join(tmpdir(), `rvl-${recipe.binary.name}-`));
+  const broker = new LocalBroker(recipe, binary, dir, init, { pickPort: freePort, ...components });
+  try {
+    await broker.start({ signal: init.signal });
+  } catch (error) {
+    await broker.close();
+    throw error;
+  }
+  return broker;
+}
+
+/** The one `Broker` implementation: a recipe run as a child process in its own folder. */
+class LocalBroker implements Broker {
+  readonly host = BROKER_HOST;
+  #port = 0;
+  /** Set by the first successful start: from then on every start uses the same port. */
+  #pinned = false;
+  #process: BrokerProcess | undefined;
+  #closed = false;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly recipe: BrokerRecipe,
+    private readonly binary: string,
+    readonly dir: string,
+    private readonly init: BrokerInit,
+    private readonly components: LocalBrokerComponents,
+  ) {}
+
+  get name(): string {
+    return this.recipe.binary.name;
+  }
+
+  get url(): string {
+    return `${this.recipe.scheme}://${this.host}:${this.#port}`;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  get running(): boolean {
+    return this.#process?.running ?? false;
+  }
+
+  get pid(): number | undefined {
+    return this.running ? this.#process?.pid : undefined;
+  }
+
+  output(): string[] {
+    return this.#process?.output() ?? [];
+  }
+
+  start(options: BrokerStartOptions = {}): Promise<void> {
+    return this.#serial(() => this.#start(options));
+  }
+
+  stop(options: BrokerStopOptions = {}): Promise<void> {
+    return this.#serial(() => this.#stop(options));
+  }
+
+  restart(options: BrokerStartOptions & BrokerStopOptions = {}): Promise<void> {
+    return this.#serial(async () => {
+      await this.#stop(options);
+      await this.#start(options);
+    });
+  }
+
+  close(options: BrokerStopOptions = {}): Promise<void> {
+    return this.#serial(async () => {
+      if (this.#closed) return;
+      this.#closed = true;
+      await this.#stop(options);
+      await rm(this.dir, { recursive: true, force: true });
+    });
+  }
+
+  /** Runs operations one at a time, in call order; a failed one does not block the next. */
+  #serial(operation: () => Promise<void>): Promise<void> {
+    const result = this.#queue.then(operation, operation);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async #start(options: BrokerStartOptions): Promise<void> {
+    if (this.#closed) throw new BrokerClosedError(this.name);
+    if (this.running) return;
+    const timeoutMs = options.timeoutMs ?? this.init.startTimeoutMs ?? DEFAULT_BROKER_START_TIMEOUT_MS;
+    for (let attempt = 1; ; attempt++) {
+      if (!this.#pinned) this.#port = await this.components.pickPort();
+      const args = await this.recipe.prepare(this.dir, this.#port);
+      const started = await BrokerProcess.spawn(this.binary, args, this.dir);
+      this.#process = started;
+      let outcome: Awaited<ReturnType<typeof waitUntilAccepting>>;
+      try {
+        outcome = await waitUntilAccepting(this.#port, { timeoutMs, pid: started.pid, exited: started.exited, signal: options.signal });
+      } catch (error) {
+        await started.stop(this.#graceMs({}));
+        throw error;
+      }
+      if (outcome === "accepting" && started.running) {
+        this.#pinned = true;
+        return;
+      }
+      const exit = await started.stop(this.#graceMs({}));
+      const inUse = started.output().some((line) => ADDRESS_IN_USE.test(line));
+      if (inUse && !this.#pinned && attempt < MAX_PORT_ATTEMPTS) continue;
+      const reason =
+        exit.error !== undefined
+          ? `it could not be spawned (${exit.error.message})`
+          : outcome === "timeout"
+            ? `it accepted no connection within ${timeoutMs} ms`
+            : `it exited (${exit.signal ?? `code ${exit.code}`}) before accepting connections${inUse ? ": the port is taken" : ""}`;
+      throw new BrokerStartError(this.name, this.#port, reason, started.output(), exit.error ? { cause: exit.error } : undefined);
+    }
+  }
+
+  async #stop(options: BrokerStopOptions): Promise<void> {
+    await this.#process?.stop(this.#graceMs(options));
+  }
+
+  #graceMs(options: BrokerStopOptions): number {
+    return options.graceMs ?? this.init.stopGraceMs ?? DEFAULT_BROKER_STOP_GRACE_MS;
+  }
+}
