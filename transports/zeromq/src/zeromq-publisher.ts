@@ -1,4 +1,4 @@
-import { chmodSync } from "node:fs";
+import { chmodSync, rmSync } from "node:fs";
 import { DEFAULT_SUBSCRIBER_STALL_MS, FanOutPublisher, type FanOutEntry, MAX_HELLO_BYTES, PUBLISHER_WATERMARK_BYTES, abortErrorFrom } from "@rivulet/core";
 import { checkHello } from "@rivulet/transport-unix";
 import zmq, { type Router } from "zeromq";
@@ -161,6 +161,8 @@ export class ZeromqPublisher extends FanOutPublisher<ZeromqEntry, Peer> {
     clearInterval(this.#probe);
     this.#loop.stop();
     this.#router.close();
+    // ZeroMQ removes its ipc file in the background, after close; the file goes now.
+    if (this.#connection.bind.startsWith("ipc://")) rmSync(this.#connection.bind.slice("ipc://".length), { force: true });
     this.#peers.clear();
     this.#inFlightBytes = 0;
   }
