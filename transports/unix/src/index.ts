@@ -15,3 +15,4 @@ export { UnixPublisher, type UnixPublisherInit, type WireEntry } from "./unix-pu
 export { UnixSubscription, type WireDelivery, type WireExtension } from "./unix-subscription.js";
 export { WireKind } from "./wire-kinds.js";
 export { SocketPathTooLongError } from "./socket-path-error.js";
+export { type Hello, checkHello } from "./hello.js";

@@ -1,0 +1,82 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./helpers/cli.js";
+import { tempDataflow } from "./helpers/temp-dataflow.js";
+
+// transports/zeromq/README.md: `kind: zeromq` through the CLI, over ipc:// (the default) and tcp.
+
+const COUNT = 200;
+
+/** Sends 0, 1, 2, ... one per timer tick, COUNT of them, then ends (its output closes). */
+const SOURCE = `import { Node } from "@rivulet/node";
+const node = new Node();
+let n = 0;
+for await (const event of node) {
+  if (event.type !== "INPUT") continue;
+  await node.sendOutput("n", [n++]);
+  if (n === ${COUNT}) break;
+}
+`;
+/** Forwards every number it gets, times ten. */
+const MIDDLE = `import { Node } from "@rivulet/node";
+const node = new Node();
+for await (const event of node) if (event.type === "INPUT") await node.sendOutput("m", [event.value.toArray()[0] * 10]);
+`;
+/** Prints the kind and endpoint scheme of its input's channel, then every number it gets. */
+const SINK = `import { Node } from "@rivulet/node";
+const { inputs } = JSON.parse(process.env.RIVULET_NODE_CONFIG);
+console.log("over", inputs.map((input) => input.channel.kind + " " + input.channel.connection.endpoint.split(":")[0]).join());
+const node = new Node();
+for await (const event of node) if (event.type === "INPUT") console.log("got", event.value.toArray()[0]);
+`;
+
+/** timer -> source -> middle -> sink, every edge on the dataflow's default transport. */
+function dataflow(head: string): string {
+  return `${head}nodes:
+  - id: source
+    path: source.ts
+    inputs:
+      tick: dora/timer/millis/2
+    outputs: [n]
+  - id: middle
+    path: middle.ts
+    inputs:
+      n: { source: source/n, queue_size: 4, queue_policy: backpressure }
+    outputs: [m]
+  - id: sink
+    path: sink.ts
+    inputs:
+      m: middle/m
+`;
+}
+
+function files(yml: string): Record<string, string> {
+  return { "dataflow.yml": yml, "package.json": '{ "type": "module" }\n', "source.ts": SOURCE, "middle.ts": MIDDLE, "sink.ts": SINK };
+}
+
+describe("the zeromq transport in a run", () => {
+  for (const [label, head, scheme] of [
+    ["ipc, with no options", "transport: zeromq\n", "ipc"],
+    ["tcp on the loopback interface", "transports:\n  net: { kind: zeromq, protocol: tcp, bind: 127.0.0.1 }\ntransport: net\n", "tcp"],
+  ] as const) {
+    it(`${label}: every message of timer -> node -> node arrives, in order`, async () => {
+      const dir = tempDataflow(files(dataflow(head)), { packages: true });
+      const run = await runCli(["run", join(dir, "dataflow.yml")]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain(`[sink] over zeromq ${scheme}\n`);
+      const got = run.stdout.split("\n").filter((line) => line.startsWith("[sink] got "));
+      expect(got).toEqual(Array.from({ length: COUNT }, (_, i) => `[sink] got ${i * 10}`));
+    });
+  }
+
+  it("check refuses bad zeromq options with their line and a suggestion, as run does", async () => {
+    const yml = dataflow("transports:\n  net: { kind: zeromq, protocl: tcp, port: 70000 }\ntransport: net\n");
+    const dir = tempDataflow(files(yml), { packages: true });
+    for (const command of ["check", "run"]) {
+      const result = await runCli([command, join(dir, "dataflow.yml")]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/dataflow\.yml:2:\d+: transports\.net\.protocl: unknown option 'protocl'.*did you mean 'protocol'/);
+      expect(result.stderr).toMatch(/dataflow\.yml:2:\d+: transports\.net\.port: port applies to protocol: tcp only/);
+    }
+  });
+});

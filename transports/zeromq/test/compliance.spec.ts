@@ -1,0 +1,24 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { MAX_FRAME_BYTES, type TransportCapabilities } from "@rivulet/core";
+import { transportCompliance } from "@rivulet/transport-compliance";
+import { zeromq } from "../src/index.js";
+
+const capabilities: TransportCapabilities = { flowControl: true, publisherLoss: true, knowsSubscribers: true, preludes: true, zeroCopy: false, maxFrameBytes: MAX_FRAME_BYTES };
+const module = new URL("../dist/index.js", import.meta.url).href;
+const runDir = (): Promise<string> => mkdtemp(join(tmpdir(), "rvl-zmq-"));
+
+// As configured by default: one ipc:// endpoint per channel in the run folder.
+transportCompliance("zeromq", {
+  setup: async () => ({ plugin: zeromq(), runDir: await runDir(), module }),
+  teardown: (setup) => rm(setup.runDir, { recursive: true, force: true }),
+  capabilities,
+});
+
+// Over TCP on the loopback interface, on ports picked free at planning.
+transportCompliance("zeromq over tcp", {
+  setup: async () => ({ plugin: zeromq(), runDir: await runDir(), module, options: { protocol: "tcp", bind: "127.0.0.1" } }),
+  teardown: (setup) => rm(setup.runDir, { recursive: true, force: true }),
+  capabilities,
+});
