@@ -44,11 +44,11 @@ describe("examples", () => {
     expect(camera, result.stdout).not.toBeNull();
     const [sent, droppedByCamera] = [Number(camera![1]), Number(camera![2])];
     expect(sent).toBe(90);
-    const report = (id: string): { received: number; last: number; corrupt: number; outOfOrder: number; dropped: number } => {
-      const match = new RegExp(`^\\[${id}\\] received (\\d+) frames up to #(\\d+), (\\d+) corrupt, (\\d+) out of order, (\\d+) dropped by my queue$`, "m").exec(result.stdout);
+    const report = (id: string): { received: number; last: number; corrupt: number; outOfOrder: number; dropped: number; peakRssMB: number } => {
+      const match = new RegExp(`^\\[${id}\\] received (\\d+) frames up to #(\\d+), (\\d+) corrupt, (\\d+) out of order, (\\d+) dropped by my queue, peak RSS (\\d+) MB$`, "m").exec(result.stdout);
       expect(match, `${id}'s report in:\n${result.stdout}`).not.toBeNull();
-      const [received, last, corrupt, outOfOrder, dropped] = match!.slice(1).map(Number) as [number, number, number, number, number];
-      return { received, last, corrupt, outOfOrder, dropped };
+      const [received, last, corrupt, outOfOrder, dropped, peakRssMB] = match!.slice(1).map(Number) as [number, number, number, number, number, number];
+      return { received, last, corrupt, outOfOrder, dropped, peakRssMB };
     };
     const fast = report("fast");
     const slow = report("slow");
@@ -58,6 +58,10 @@ describe("examples", () => {
       expect(sent - consumer.received).toBeGreaterThanOrEqual(consumer.dropped);
     }
     expect(slow.received).toBeLessThan(sent);
+    // Resident memory stays bounded by the ring (8 x 6.3 MB, counted once its pages are read) over
+    // a Node process's own ~100 MB, however far behind the slow one falls: the ~60 frames it
+    // drops would add ~370 MB if they were copied and queued.
+    for (const consumer of [fast, slow]) expect(consumer.peakRssMB).toBeLessThan(250);
     expect(2 * sent - fast.received - slow.received).toBe(fast.dropped + slow.dropped + droppedByCamera);
   });
 

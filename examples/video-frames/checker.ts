@@ -21,6 +21,7 @@ for await (const event of node) {
     if (WORK_MS > 0) await sleep(WORK_MS); // a slow consumer
   } else if (event.type === "INPUT_CLOSED") {
     const { dropped } = node.stats().inputs.image!;
-    console.log(`received ${received} frames up to #${last}, ${corrupt} corrupt, ${outOfOrder} out of order, ${dropped} dropped by my queue`);
+    const peakMB = Math.round(process.resourceUsage().maxRSS / 1024); // kilobytes on Linux
+    console.log(`received ${received} frames up to #${last}, ${corrupt} corrupt, ${outOfOrder} out of order, ${dropped} dropped by my queue, peak RSS ${peakMB} MB`);
   }
 }
