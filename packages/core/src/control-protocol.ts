@@ -1,4 +1,5 @@
 import type { Parameter } from "./event.js";
+import type { NodeTransportConfig } from "./node-config.js";
 
 /**
  * Messages on the control plane (one Unix socket, wire frames of kind CONTROL_KIND carrying
@@ -40,8 +41,17 @@ export type NodeToDaemon =
   /** The node closed its outputs (finished sending); final drop totals. */
   | { t: "outputs_closed"; drops: DropCounts };
 
+/**
+ * The daemon's answer to a node's `register`: with the options of every transport the node uses,
+ * by name, which may hold broker credentials and so never travel in the node's environment.
+ */
+export interface RegisteredMessage {
+  t: "registered";
+  transports?: Record<string, NodeTransportConfig>;
+}
+
 export type DaemonToNode =
-  | { t: "registered" }
+  | RegisteredMessage
   | { t: "refused"; reason: string }
   /** Every node registered and subscribed: sends may start. */
   | { t: "ready" }

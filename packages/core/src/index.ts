@@ -29,5 +29,5 @@ export { FanOutPublisher, type FanOutEntry, type SubscriberPolicy } from "./fan-
 export type { SendableValue } from "./arrow-codec.js";
 export { toRows } from "./arrow-rows.js";
 export { ConcurrentPullError, type PullOptions } from "./queued-iterator.js";
-export type { QueuePolicy, InputConfig, OutputConfig, NodeConfig } from "./node-config.js";
+export type { QueuePolicy, InputConfig, OutputConfig, NodeConfig, NodeTransportConfig } from "./node-config.js";
 export type { LogLevel, NodeStatus, DropCounts } from "./control-protocol.js";

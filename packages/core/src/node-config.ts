@@ -43,11 +43,44 @@ export interface NodeConfig {
   /**
    * Every transport this node's channels use, by its name in the YAML (`PlannedChannel.transport`):
    * its kind and options, given to the plugin's `create()`. Absent in configs written by hand;
-   * a channel then uses its kind as the name and no options.
+   * a channel then uses its kind as the name and no options. A node started by the daemon finds
+   * no options here: they may hold broker credentials, so they come over the control socket at
+   * registration (`registered.transports`), never in the environment (see `environmentConfig`).
    */
-  transports?: Record<string, { kind: string; options: Record<string, Json> }>;
+  transports?: Record<string, NodeTransportConfig>;
   /** The parsed dataflow descriptor (YAML as JSON), for `dataflowDescriptor()`. */
   descriptor: unknown;
+}
+
+/** One named transport of a node: its kind and its options from the YAML (`transports.<name>` minus `kind`). */
+export interface NodeTransportConfig {
+  kind: string;
+  options?: Record<string, Json>;
+}
+
+/**
+ * What of a node's configuration goes into its environment (RIVULET_NODE_CONFIG), which the
+ * node's own child processes inherit and other processes of the same user can read: everything
+ * but the transports' options (passwords, tokens, key files), which the daemon hands over at
+ * registration instead, in the descriptor as in `transports`.
+ */
+export function environmentConfig(config: NodeConfig): NodeConfig {
+  const transports = config.transports && Object.fromEntries(Object.entries(config.transports).map(([name, t]) => [name, { kind: t.kind }]));
+  return { ...config, ...(transports ? { transports } : {}), descriptor: withoutTransportOptions(config.descriptor) };
+}
+
+/** The descriptor (YAML as JSON) with each entry of `transports:` reduced to its `kind`. */
+function withoutTransportOptions(descriptor: unknown): unknown {
+  if (typeof descriptor !== "object" || descriptor === null || Array.isArray(descriptor)) return descriptor;
+  const named = (descriptor as Record<string, unknown>).transports;
+  if (typeof named !== "object" || named === null || Array.isArray(named)) return descriptor;
+  const reduced = Object.fromEntries(
+    Object.entries(named as Record<string, unknown>).map(([name, entry]) => [
+      name,
+      typeof entry === "object" && entry !== null && !Array.isArray(entry) ? { kind: (entry as Record<string, unknown>).kind } : entry,
+    ]),
+  );
+  return { ...(descriptor as Record<string, unknown>), transports: reduced };
 }
 
 /**

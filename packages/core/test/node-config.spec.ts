@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NODE_CONFIG_ENV, NodeConfigError, readNodeConfig } from "../src/internal.js";
+import { NODE_CONFIG_ENV, NodeConfigError, environmentConfig, readNodeConfig } from "../src/internal.js";
 
 const valid = {
   protocolVersion: 1,
@@ -75,5 +75,26 @@ describe("readNodeConfig", () => {
 
   it("accepts empty input and output lists", () => {
     expect(readNodeConfig({ [NODE_CONFIG_ENV]: JSON.stringify({ ...valid, inputs: [], outputs: [] }) }).nodeId).toBe("sink");
+  });
+});
+
+describe("environmentConfig", () => {
+  it("leaves the transports' options out, in `transports` and in the descriptor, and keeps the rest", () => {
+    const config = {
+      ...valid,
+      transports: { bus: { kind: "nats", options: { servers: "nats://h:4222", token: "s3cret" } }, unix: { kind: "unix", options: {} } },
+      descriptor: { transports: { bus: { kind: "nats", servers: "nats://h:4222", token: "s3cret" } }, nodes: [{ id: "a" }] },
+    };
+    const env = environmentConfig(config);
+    expect(JSON.stringify(env)).not.toContain("s3cret");
+    expect(env.transports).toEqual({ bus: { kind: "nats" }, unix: { kind: "unix" } });
+    expect(env.descriptor).toEqual({ transports: { bus: { kind: "nats" } }, nodes: [{ id: "a" }] });
+    expect({ ...env, transports: config.transports, descriptor: config.descriptor }).toEqual(config);
+    // The original is not changed.
+    expect(config.transports.bus.options.token).toBe("s3cret");
+  });
+
+  it("keeps a config without transports, and a descriptor without `transports:`, as they are", () => {
+    expect(environmentConfig(valid)).toEqual(valid);
   });
 });

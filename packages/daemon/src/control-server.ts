@@ -2,7 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import { chmod } from "node:fs/promises";
 import { type Server, type Socket, createServer } from "node:net";
 import { ControlProtocolError, DEFAULT_REGISTER_TIMEOUT_MS, MAX_CONTROL_FRAME_BYTES, MAX_UNREGISTERED_CONTROL_FRAME_BYTES, CONTROL_PROTOCOL_VERSION } from "@rivulet/core";
-import { type DaemonToNode, JsonSocket, type NodeToDaemon } from "@rivulet/core/internal";
+import { type DaemonToNode, JsonSocket, type NodeToDaemon, type RegisteredMessage } from "@rivulet/core/internal";
 import { RegistrationRefusedError } from "./daemon-errors.js";
 
 /** Options of `ControlServer.listen`. */
@@ -19,6 +19,8 @@ export interface ControlServerInit {
 export interface ControlHandlers {
   /** A node presented the right token; return false to refuse it (unknown id). */
   onRegister(nodeId: string): boolean;
+  /** What the `registered` answer to an accepted node carries besides its type (its transports' options). */
+  welcome?(nodeId: string): Omit<RegisteredMessage, "t">;
   /** A node is registered and can be sent to. */
   onRegistered(nodeId: string): void;
   onMessage(nodeId: string, message: NodeToDaemon): void;
@@ -129,7 +131,7 @@ export class ControlServer {
         nodeId = message.nodeId;
         json.maxFrameBytes = MAX_CONTROL_FRAME_BYTES;
         this.#nodes.set(nodeId, json);
-        json.send({ t: "registered" });
+        json.send({ ...this.handlers.welcome?.(nodeId), t: "registered" });
         this.handlers.onRegistered(nodeId);
       },
       (error) => {

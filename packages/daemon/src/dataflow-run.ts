@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { DEFAULT_START_TIMEOUT_MS, DEFAULT_STALL_REPORT_MS, DEFAULT_STOP_GRACE_MS, type DropCounts, NODE_CONFIG_ENV, type TransportPlugins } from "@rivulet/core";
+import { DEFAULT_START_TIMEOUT_MS, DEFAULT_STALL_REPORT_MS, DEFAULT_STOP_GRACE_MS, type DropCounts, NODE_CONFIG_ENV, type NodeConfig, type TransportPlugins } from "@rivulet/core";
+import { environmentConfig } from "@rivulet/core/internal";
 import { type NodeToDaemon } from "@rivulet/core/internal";
 import { allInputs } from "@rivulet/descriptor";
 import { type BuildStep, runBuilds } from "./build-step.js";
@@ -83,6 +84,8 @@ export class DataflowRun {
   readonly #timeouts: NodeJS.Timeout[] = [];
   #finish!: (result: RunResult) => void;
   #control: ControlServer | undefined;
+  /** Each node's transports with their options, handed over at registration (ControlHandlers.welcome). */
+  readonly #transportsOf = new Map<string, NodeConfig["transports"]>();
   #timers: TimerScheduler | undefined;
   #removeRunDir: () => Promise<void> = async () => {};
   /** Files outside the run folder that transports registered for removal (PlanRequest.cleanup). */
@@ -119,6 +122,8 @@ export class DataflowRun {
       { path: controlSocket, token, registerTimeoutMs: this.init.registerTimeoutMs },
       {
         onRegister: (nodeId) => this.#members.has(nodeId),
+        // Transport options may hold credentials: they go to the node here, not in its environment.
+        welcome: (nodeId) => ({ transports: this.#transportsOf.get(nodeId) }),
         onRegistered: (nodeId) => this.#catchUp(nodeId),
         onMessage: (nodeId, message) => this.#onMessage(nodeId, message),
         onRejected: (error) => this.emit({ type: "rejected", error }),
@@ -152,11 +157,12 @@ export class DataflowRun {
     const stallReportMs = this.init.stallReportMs ?? DEFAULT_STALL_REPORT_MS;
     for (const node of this.checked.graph.nodes) {
       const config = { ...configs.get(node.id)!, stallReportMs };
+      this.#transportsOf.set(node.id, config.transports);
       const process_ = new NodeProcess({
         nodeId: node.id,
         command: this.checked.commands.get(node.id)!,
         cwd: this.checked.baseDir,
-        env: { ...process.env, ...node.env, [NODE_CONFIG_ENV]: JSON.stringify(config) },
+        env: { ...process.env, ...node.env, [NODE_CONFIG_ENV]: JSON.stringify(environmentConfig(config)) },
         logFile: join(this.logDir, `log_${node.id}.txt`),
         onLine: (stream, line) => this.emit({ type: "output", nodeId: node.id, stream, line }),
       });

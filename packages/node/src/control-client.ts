@@ -1,7 +1,7 @@
 import { EventEmitter, once } from "node:events";
 import { connect } from "node:net";
 import { ControlPlaneError, type NodeConfig, CONTROL_PROTOCOL_VERSION, abortErrorFrom } from "@rivulet/core";
-import { type DaemonToNode, JsonSocket, type NodeToDaemon } from "@rivulet/core/internal";
+import { type DaemonToNode, JsonSocket, type NodeToDaemon, type RegisteredMessage } from "@rivulet/core/internal";
 
 /**
  * The node's connection to the daemon. Connects, registers with the run's token, then passes
@@ -22,11 +22,12 @@ export class ControlClient {
   ) {}
 
   /**
-   * Connects and registers; messages sent before are delivered once registered.
+   * Connects and registers; messages sent before are delivered once registered. Resolves to the
+   * daemon's `registered` answer (the options of the node's transports).
    * @throws ControlPlaneError when the daemon cannot be reached, refuses the node, or hangs up;
    *   AbortError when `signal` fires first.
    */
-  async connect(signal?: AbortSignal): Promise<void> {
+  async connect(signal?: AbortSignal): Promise<RegisteredMessage> {
     if (signal?.aborted) throw abortErrorFrom(signal);
     const socket = connect(this.config.controlSocket);
     socket.setNoDelay?.(true);
@@ -44,7 +45,7 @@ export class ControlClient {
     const json = new JsonSocket<DaemonToNode, NodeToDaemon>(
       socket,
       (message) => {
-        if (message.t === "registered") registration.emit("registered");
+        if (message.t === "registered") registration.emit("registered", message);
         else if (message.t === "refused") {
           if (registration.listenerCount("error") > 0) registration.emit("error", new ControlPlaneError(`the daemon refused node '${this.config.nodeId}': ${message.reason}`));
         }
@@ -59,8 +60,9 @@ export class ControlClient {
     this.#json = json;
     json.send({ t: "register", nodeId: this.config.nodeId, token: this.config.token, protocolVersion: CONTROL_PROTOCOL_VERSION });
     if (this.#holds === 0) socket.unref();
+    let registered: RegisteredMessage;
     try {
-      await once(registration, "registered", { signal });
+      [registered] = (await once(registration, "registered", { signal })) as [RegisteredMessage];
     } catch (error) {
       if (signal?.aborted) {
         socket.destroy();
@@ -69,6 +71,7 @@ export class ControlClient {
       throw error;
     }
     for (const message of this.#backlog.splice(0)) json.send(message);
+    return registered;
   }
 
   /** Sends a message, or keeps it until connected; dropped once the connection is gone. */

@@ -322,7 +322,8 @@ export class Node implements AsyncIterable<NodeEvent> {
 
   async #start(): Promise<void> {
     // Not aborted by close(): a node closed while joining still joins, then ends cleanly.
-    await this.#control.connect();
+    const registered = await this.#control.connect();
+    if (registered.transports) this.#transports.configure(registered.transports);
     const stallHooks = {
       onStall: (output: string, waitedMs: number) => this.#control.send({ t: "output_stalled", output, waitedMs }),
       onResume: (output: string, waitedMs: number) => this.#control.send({ t: "output_resumed", output, waitedMs }),
