@@ -1,4 +1,4 @@
-import { type PlannedChannel, type PublishOptions, type Publisher, type SubscribeOptions, type Subscription, type Transport, TransportError } from "@rivulet/core";
+import { OpenEnds, type PlannedChannel, type PublishOptions, type Publisher, type SubscribeOptions, type Subscription, type Transport, TransportError } from "@rivulet/core";
 import { UnixPublisher } from "./unix-publisher.js";
 import { UnixSubscription } from "./unix-subscription.js";
 
@@ -22,7 +22,7 @@ export interface UnixTransportTuning {
 
 /** The Unix-socket transport in one node process. */
 export class UnixTransport implements Transport {
-  readonly #open = new Set<Publisher | Subscription>();
+  readonly #ends = new OpenEnds();
 
   constructor(protected readonly tuning: UnixTransportTuning = {}) {}
 
@@ -37,14 +37,11 @@ export class UnixTransport implements Transport {
 
   /** Keeps a publisher or subscription to close with the transport (for transports built on this one). */
   protected track<T extends Publisher | Subscription>(item: T): T {
-    this.#open.add(item);
-    return item;
+    return this.#ends.track(item);
   }
 
-  async close(): Promise<void> {
-    const open = [...this.#open];
-    this.#open.clear();
-    await Promise.all(open.map((item) => item.close()));
+  close(): Promise<void> {
+    return this.#ends.closeAll();
   }
 }
 

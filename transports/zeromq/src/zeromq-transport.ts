@@ -1,4 +1,4 @@
-import type { PlannedChannel, PublishOptions, Publisher, SubscribeOptions, Subscription, Transport } from "@rivulet/core";
+import { OpenEnds, type PlannedChannel, type PublishOptions, type Publisher, type SubscribeOptions, type Subscription, type Transport } from "@rivulet/core";
 import { zeromqConnection } from "./zeromq-connection.js";
 import { ZeromqPublisher } from "./zeromq-publisher.js";
 import { ZeromqSubscription } from "./zeromq-subscription.js";
@@ -13,26 +13,19 @@ export interface ZeromqTransportTuning {
 
 /** The ZeroMQ transport in one node process: publishers and subscriptions, closed together. */
 export class ZeromqTransport implements Transport {
-  readonly #open = new Set<Publisher | Subscription>();
+  readonly #ends = new OpenEnds();
 
   constructor(protected readonly tuning: ZeromqTransportTuning = {}) {}
 
   async publish(channel: PlannedChannel, options?: PublishOptions): Promise<Publisher> {
-    return this.#track(await ZeromqPublisher.open(channel.channel, zeromqConnection(channel), this.tuning, options?.signal));
+    return this.#ends.track(await ZeromqPublisher.open(channel.channel, zeromqConnection(channel), this.tuning, options?.signal));
   }
 
   async subscribe(channel: PlannedChannel, options: SubscribeOptions): Promise<Subscription> {
-    return this.#track(await ZeromqSubscription.connect(channel.channel, zeromqConnection(channel), options, this.tuning));
+    return this.#ends.track(await ZeromqSubscription.connect(channel.channel, zeromqConnection(channel), options, this.tuning));
   }
 
-  async close(): Promise<void> {
-    const open = [...this.#open];
-    this.#open.clear();
-    await Promise.all(open.map((item) => item.close()));
-  }
-
-  #track<T extends Publisher | Subscription>(item: T): T {
-    this.#open.add(item);
-    return item;
+  close(): Promise<void> {
+    return this.#ends.closeAll();
   }
 }
