@@ -1,6 +1,7 @@
 import { type NatsConnection, connect } from "@nats-io/transport-node";
 import { connectionOptions } from "./nats-connect.js";
 import type { NatsOptions } from "./nats-options.js";
+import { refConnection, unrefConnection } from "./nats-unref.js";
 
 /** The server's max_payload when it has not said yet (nats-server's default). */
 const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
@@ -22,6 +23,7 @@ export interface LinkListener {
  */
 export class NatsLink {
   #connected = true;
+  #holds = 0;
   readonly #listeners = new Set<LinkListener>();
   readonly #statusLoop: Promise<void>;
 
@@ -29,6 +31,7 @@ export class NatsLink {
     readonly nc: NatsConnection,
     resetBackoff: () => void,
   ) {
+    unrefConnection(nc);
     this.#statusLoop = (async () => {
       for await (const status of nc.status()) {
         if (status.type === "disconnect") {
@@ -37,6 +40,8 @@ export class NatsLink {
         } else if (status.type === "reconnect") {
           this.#connected = true;
           resetBackoff();
+          unrefConnection(nc);
+          if (this.#holds > 0) refConnection(nc, true);
           for (const l of [...this.#listeners]) l.reconnected?.();
         }
       }
@@ -64,6 +69,19 @@ export class NatsLink {
   /** The largest message the current server takes (`max_payload` of its INFO). */
   get maxPayload(): number {
     return this.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
+  }
+
+  /**
+   * Keeps the process alive until `operation` settles (a flush, a handshake): the idle
+   * connection does not (see unrefConnection), but a wait for the server must.
+   */
+  async hold<T>(operation: Promise<T>): Promise<T> {
+    if (this.#holds++ === 0) refConnection(this.nc, true);
+    try {
+      return await operation;
+    } finally {
+      if (--this.#holds === 0) refConnection(this.nc, false);
+    }
   }
 
   listen(listener: LinkListener): () => void {

@@ -57,7 +57,7 @@ export class NatsPublisher implements Publisher {
   /** Starts publishing; resolves once the server registered the hello subscription. */
   static async open(link: NatsLink, init: NatsPublisherInit): Promise<NatsPublisher> {
     const publisher = new NatsPublisher(link, init);
-    await link.nc.flush();
+    await link.hold(link.nc.flush());
     return publisher;
   }
 
@@ -94,8 +94,8 @@ export class NatsPublisher implements Publisher {
   #flush(): Promise<void> {
     if (!this.#flushing) {
       const pending = this.#unflushed;
-      this.#flushing = this.link.nc
-        .flush()
+      this.#flushing = this.link
+        .hold(this.link.nc.flush())
         // Rejected when the connection broke: what was pending is gone, and subscribers count the gap.
         .catch(() => {})
         .then(() => {
@@ -125,7 +125,7 @@ export class NatsPublisher implements Publisher {
       this.#helloSub.unsubscribe();
       if (!this.link.connected) return;
       this.link.nc.publish(this.init.subjects.data, controlMessage(NatsKind.END, this.epoch, this.#seq));
-      await this.link.nc.flush().catch(() => {
+      await this.link.hold(this.link.nc.flush()).catch(() => {
         // The connection broke meanwhile: subscribers then learn the end from missed heartbeats.
       });
       this.#unflushed = 0;

@@ -69,7 +69,7 @@ export class NatsSubscription implements Subscription {
   static async open(link: NatsLink, channel: string, subjects: ChannelSubjects, options: SubscribeOptions): Promise<NatsSubscription> {
     const subscription = new NatsSubscription(link, channel, subjects, options);
     try {
-      await subscription.#handshake();
+      await link.hold(subscription.#handshake());
       return subscription;
     } catch (error) {
       await subscription.close();
@@ -252,7 +252,7 @@ export class NatsSubscription implements Subscription {
     this.#detach();
     if (this.link.connected && !this.link.nc.isClosed()) {
       this.link.nc.publish(this.subjects.hello, encodeJson({ t: "bye", id: this.options.subscriberId, token: this.#token }));
-      await this.link.nc.flush().catch(() => {
+      await this.link.hold(this.link.nc.flush()).catch(() => {
         // The connection broke: the bye is lost, and the publisher keeps counting this subscriber.
       });
     }
