@@ -240,6 +240,14 @@ export interface Subscription {
    * rejects. It stays pending after the subscriber's own `close()`, which ends nothing to report.
    */
   readonly closed: Promise<Error | undefined>;
+  /**
+   * Frames this subscriber dropped itself: transports whose publisher cannot see its
+   * subscribers (a broker in between) count drops here instead of in `Publisher.drops`: the
+   * oldest frames held while paused beyond the input's `queue_size`, and frames known lost on
+   * the way (a gap in the publisher's numbering). Counted when the drop is noticed. Absent for
+   * transports whose publisher counts every drop.
+   */
+  readonly drops?: number;
   /** Detaches without waiting for the publisher. Idempotent. */
   close(): Promise<void>;
 }

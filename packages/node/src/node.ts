@@ -270,7 +270,9 @@ export class Node implements AsyncIterable<NodeEvent> {
   }
 
   /**
-   * Counters per input (received, dropped by the queue policy, discarded at stop, pending) and
+   * Counters per input (received; dropped by the queue policy, plus what the input's
+   * subscription dropped itself, `Subscription.drops`, on transports whose publisher cannot see
+   * its subscribers; discarded at stop; pending) and
    * per output (sent: messages this node handed to its transports, not a count of deliveries;
    * dropped: messages its consumers lost on the publishing side; discarded: sends after STOP;
    * subscribers). Pending drop_oldest bounds are applied first, so the counts agree with the
@@ -279,7 +281,9 @@ export class Node implements AsyncIterable<NodeEvent> {
   stats(): NodeStats {
     const outputs: Record<string, OutputStats> = {};
     for (const [id, output] of this.#outputs) outputs[id] = output.stats();
-    return { inputs: this.#queues.stats(), outputs };
+    const inputs = this.#queues.stats();
+    for (const [id, input] of Object.entries(inputs)) input.dropped += this.#subscriptions.get(id)?.drops ?? 0;
+    return { inputs, outputs };
   }
 
   /**

@@ -1,0 +1,31 @@
+/**
+ * @rivulet/transport-nats — the `nats` transport plugin (its default export): frames on NATS
+ * subjects, chunked above the server's max_payload, with sequence numbers so that frames lost
+ * on the way are counted, and heartbeats so that a dead publisher is noticed.
+ *
+ * ```yaml
+ * transports:
+ *   bus: { kind: nats, servers: [nats://10.0.0.5:4222], token: s3cret }
+ * transport: bus
+ * ```
+ */
+export { nats, nats as default, type NatsPluginInit } from "./nats-plugin.js";
+export { NatsTransport, type NatsConnectionInfo, natsConnection } from "./nats-transport.js";
+export { NatsPublisher, type NatsPublisherInit } from "./nats-publisher.js";
+export { NatsSubscription, NATS_MISSED_HEARTBEATS } from "./nats-subscription.js";
+export { HeldFrames, HELD_PREFIX_BYTES } from "./held-frames.js";
+export {
+  type NatsOptions,
+  type NatsTlsOptions,
+  natsOptions,
+  validateNatsOptions,
+  DEFAULT_NATS_SERVER,
+  DEFAULT_NATS_RECONNECT_WAIT_MS,
+  DEFAULT_NATS_RECONNECT_CAP_MS,
+  DEFAULT_NATS_MAX_RECONNECT_ATTEMPTS,
+  DEFAULT_NATS_HEARTBEAT_MS,
+} from "./nats-options.js";
+export { NATS_PLAN_TIMEOUT_MS, NATS_CONNECT_TIMEOUT_MS, probeNats } from "./nats-connect.js";
+export { type ChannelSubjects, channelSubjects, defaultPrefix, subjectToken } from "./nats-subjects.js";
+export { NatsKind, NATS_WIRE_VERSION, NATS_HEAD_BYTES, NATS_CHUNK_HEAD_BYTES, type NatsMessage, ChunkAssembler, decodeMessage, frameMessages, controlMessage } from "./nats-wire.js";
+export { NatsUnreachableError, NatsAuthorizationError, NatsFileError, NatsConnectionClosedError } from "./nats-errors.js";

@@ -1,0 +1,86 @@
+import { readFileSync } from "node:fs";
+import { type NatsConnection, type NodeConnectionOptions, connect, credsAuthenticator } from "@nats-io/transport-node";
+import { NatsAuthorizationError, NatsFileError, NatsUnreachableError } from "./nats-errors.js";
+import { DEFAULT_NATS_RECONNECT_CAP_MS, type NatsOptions } from "./nats-options.js";
+
+/** How long `plan()` waits for a NATS server to answer before it fails the plan. */
+export const NATS_PLAN_TIMEOUT_MS = 3_000;
+/** How long a node waits for the server's handshake when it first connects. */
+export const NATS_CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * The nats.js connection options for `options`: servers, credentials (a .creds file is read
+ * here), TLS files, and reconnects with exponential backoff from `reconnectWaitMs` doubling up
+ * to DEFAULT_NATS_RECONNECT_CAP_MS, with up to half of it again as jitter; the backoff starts
+ * over after each successful reconnect (`resetBackoff`).
+ * @throws NatsFileError when the .creds file cannot be read.
+ */
+export function connectionOptions(options: NatsOptions, name: string): { options: NodeConnectionOptions; resetBackoff: () => void } {
+  let attempt = 0;
+  const cap = Math.max(options.reconnectWaitMs, DEFAULT_NATS_RECONNECT_CAP_MS);
+  const result: NodeConnectionOptions = {
+    servers: options.servers,
+    name,
+    reconnect: true,
+    maxReconnectAttempts: options.maxReconnectAttempts,
+    reconnectDelayHandler: () => {
+      const wait = Math.min(cap, options.reconnectWaitMs * 2 ** attempt++);
+      return Math.round(wait + Math.random() * (wait / 2));
+    },
+    timeout: NATS_CONNECT_TIMEOUT_MS,
+    // Rivulet's own heartbeats find a dead publisher; these find a dead server connection.
+    pingInterval: Math.max(2_000, options.heartbeatMs * 2),
+    maxPingOut: 3,
+  };
+  if (options.token !== undefined) result.token = options.token;
+  if (options.user !== undefined) {
+    result.user = options.user;
+    result.pass = options.password ?? "";
+  }
+  if (options.credentials !== undefined) {
+    let creds: Uint8Array;
+    try {
+      creds = readFileSync(options.credentials);
+    } catch (cause) {
+      throw new NatsFileError("credentials", options.credentials, { cause });
+    }
+    result.authenticator = credsAuthenticator(creds);
+  }
+  if (options.tls) result.tls = { ...options.tls };
+  return { options: result, resetBackoff: () => (attempt = 0) };
+}
+
+/** Whether a nats.js error is the server refusing the credentials. */
+export function isAuthorizationError(error: unknown): boolean {
+  return error instanceof Error && (error.name === "AuthorizationError" || /authorization violation|authentication/i.test(error.message));
+}
+
+/**
+ * Checks, for `plan()`, that a server of `options.servers` accepts a connection with the
+ * options' credentials, within `timeoutMs`; the probe connection is closed before this
+ * resolves (or, when the time limit won, as soon as it opens), so nothing stays open.
+ * @throws NatsAuthorizationError when the server refuses the credentials.
+ * @throws NatsUnreachableError when no server answers in time.
+ * @throws NatsFileError when the .creds file cannot be read.
+ */
+export async function probeNats(options: NatsOptions, channels: readonly string[], timeoutMs = NATS_PLAN_TIMEOUT_MS): Promise<void> {
+  const base = connectionOptions(options, "rivulet-plan").options;
+  const connecting = connect({ ...base, reconnect: false, maxReconnectAttempts: 0, timeout: timeoutMs });
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
+  let outcome: NatsConnection | "timeout";
+  try {
+    outcome = await Promise.race([connecting, timedOut]);
+  } catch (cause) {
+    if (isAuthorizationError(cause)) throw new NatsAuthorizationError(options.servers, channels, { cause });
+    throw new NatsUnreachableError(options.servers, channels, timeoutMs, { cause });
+  } finally {
+    clearTimeout(timer);
+  }
+  if (outcome === "timeout") {
+    // Too late for the plan; close it if it still comes up.
+    connecting.then((nc) => nc.close()).catch(() => {});
+    throw new NatsUnreachableError(options.servers, channels, timeoutMs);
+  }
+  await outcome.close();
+}

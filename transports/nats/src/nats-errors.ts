@@ -1,0 +1,52 @@
+import { TransportError } from "@rivulet/core";
+
+/**
+ * `plan()` could not reach any NATS server within its time limit (refused, unresolvable host,
+ * no answer). Names the channels that would have used it and the URLs tried.
+ */
+export class NatsUnreachableError extends TransportError {
+  constructor(
+    readonly servers: readonly string[],
+    readonly channels: readonly string[],
+    readonly timeoutMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `nats transport: no NATS server reachable at ${servers.join(", ")} within ${timeoutMs} ms (channels ${channels.join(", ") || "none"}); start nats-server there or fix 'servers'`,
+      channels[0],
+      options,
+    );
+  }
+}
+
+/** The NATS server refused the credentials (token, user/password or .creds file) given in the options. */
+export class NatsAuthorizationError extends TransportError {
+  constructor(
+    readonly servers: readonly string[],
+    readonly channels: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    super(`nats transport: the server at ${servers.join(", ")} refused the credentials (channels ${channels.join(", ") || "none"}); check token, user/password or credentials`, channels[0], options);
+  }
+}
+
+/** A `credentials` or `tls` file named in the options cannot be read. */
+export class NatsFileError extends TransportError {
+  constructor(
+    readonly option: string,
+    readonly path: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`nats transport: cannot read ${option} file ${path}`, undefined, options);
+  }
+}
+
+/**
+ * A node's NATS connection closed for good (it gave up reconnecting after
+ * `max_reconnect_attempts`, or the server refused it): its subscriptions end with this error.
+ */
+export class NatsConnectionClosedError extends TransportError {
+  constructor(channel: string, options?: { cause?: unknown }) {
+    super(`nats transport: the connection for channel '${channel}' closed for good (gave up reconnecting, or refused by the server)`, channel, options);
+  }
+}

@@ -1,0 +1,260 @@
+import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { type Msg, type Subscription as NatsSub, createInbox } from "@nats-io/transport-node";
+import { ChannelLostError, DEFAULT_QUEUE_SIZE, FrameDecodeError, type SubscribeOptions, type Subscription, TransportConnectError, abortErrorFrom } from "@rivulet/core";
+import { waitFor } from "@rivulet/core/internal";
+import { HeldFrames } from "./held-frames.js";
+import { NatsConnectionClosedError } from "./nats-errors.js";
+import { type HelloReply, decodeHelloReply, encodeJson } from "./nats-hello.js";
+import type { NatsLink } from "./nats-link.js";
+import type { ChannelSubjects } from "./nats-subjects.js";
+import { ChunkAssembler, NatsKind, type NatsMessage, decodeMessage } from "./nats-wire.js";
+
+/** Heartbeats a subscriber may miss (its own connection up) before it reports the publisher lost. */
+export const NATS_MISSED_HEARTBEATS = 3;
+/** How long one hello waits for its reply before it is sent again. */
+const HELLO_ATTEMPT_MS = 1_000;
+const RETRY_FIRST_MS = 5;
+const RETRY_CAP_MS = 250;
+
+/**
+ * The receiving side of one channel on NATS. `open` subscribes to the data subject, flushes
+ * (the server has the subscription), then says hello on the hello subject until the publisher
+ * answers: every frame the publisher sends after its answer is delivered, and the answer's
+ * sequence number is where counting starts. A frame whose number skips ahead of the expected
+ * one means frames were lost (a broker outage, a slow-consumer drop): they are counted in
+ * `drops`, as are frames dropped while paused (see HeldFrames). Heartbeats that stop for
+ * NATS_MISSED_HEARTBEATS intervals while this side is connected end the channel as lost.
+ */
+export class NatsSubscription implements Subscription {
+  readonly closed: Promise<Error | undefined>;
+  #settle: (error: Error | undefined) => void = () => {};
+  readonly #token = randomBytes(8).toString("hex");
+  readonly #held: HeldFrames;
+  readonly #assembler = new ChunkAssembler();
+  #gaps = 0;
+  #paused = false;
+  #delivering = false;
+  /** The end (or loss) of the channel, once known; reported after the held frames. */
+  #end: { error: Error | undefined } | undefined;
+  #done = false;
+  #closedLocally = false;
+  #accepted: HelloReply | undefined;
+  #expected = 0;
+  #lastSeen = 0;
+  #lastTick = 0;
+  #watchdog: NodeJS.Timeout | undefined;
+  #wakeHello: ((outcome: "accepted" | "retry") => void) | undefined;
+  #dataSub: NatsSub | undefined;
+  #inboxSub: NatsSub | undefined;
+  #inbox = createInbox();
+  #unlisten: () => void = () => {};
+
+  private constructor(
+    private readonly link: NatsLink,
+    private readonly channel: string,
+    private readonly subjects: ChannelSubjects,
+    private readonly options: SubscribeOptions,
+  ) {
+    this.#held = new HeldFrames(options.queueSize ?? DEFAULT_QUEUE_SIZE);
+    this.closed = new Promise((resolve) => (this.#settle = resolve));
+  }
+
+  /**
+   * Subscribes and resolves once the publisher answered the hello (retried with capped backoff
+   * while nobody answers).
+   * @throws AbortError when `options.signal` fires first.
+   * @throws TransportConnectError (`unreachable`) when the connection closes for good first.
+   */
+  static async open(link: NatsLink, channel: string, subjects: ChannelSubjects, options: SubscribeOptions): Promise<NatsSubscription> {
+    const subscription = new NatsSubscription(link, channel, subjects, options);
+    try {
+      await link.hold(subscription.#handshake());
+      return subscription;
+    } catch (error) {
+      await subscription.close();
+      throw error;
+    }
+  }
+
+  async #handshake(): Promise<void> {
+    const { nc } = this.link;
+    const { signal } = this.options;
+    this.#dataSub = nc.subscribe(this.subjects.data, { callback: (error, msg) => void (error === null && this.#onData(msg)) });
+    this.#inboxSub = nc.subscribe(this.#inbox, { callback: (error, msg) => void (error === null && this.#onReply(msg)) });
+    let gone: ((error: unknown) => void) | undefined;
+    this.#unlisten = this.link.listen({
+      disconnected: () => this.#onDisconnected(),
+      reconnected: () => this.#onReconnected(),
+      closed: (error) => {
+        if (this.#accepted) this.#finish(new NatsConnectionClosedError(this.channel, { cause: error }));
+        else gone?.(new TransportConnectError(`cannot subscribe to channel '${this.channel}': the NATS connection closed`, this.channel, "unreachable", { cause: error }));
+      },
+    });
+    await nc.flush();
+    const hello = encodeJson({ t: "hello", id: this.options.subscriberId, token: this.#token });
+    for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) throw abortErrorFrom(signal);
+      const outcome = await waitFor<"accepted" | "retry">(
+        (resolve, reject) => {
+          this.#wakeHello = resolve;
+          gone = reject;
+          if (this.link.connected) nc.publish(this.subjects.hello, hello, { reply: this.#inbox });
+          return () => {
+            this.#wakeHello = undefined;
+            gone = undefined;
+          };
+        },
+        { signal, timeout: { ms: HELLO_ATTEMPT_MS, value: "retry" } },
+      );
+      if (outcome === "accepted" || this.#accepted) return;
+      const backoff = Math.min(RETRY_CAP_MS, RETRY_FIRST_MS * 2 ** attempt);
+      await sleep(backoff / 2 + Math.random() * (backoff / 2), undefined, { signal }).catch(() => {
+        throw abortErrorFrom(signal!);
+      });
+    }
+  }
+
+  /** Frames this subscriber lost: dropped while paused, or missing from the sequence (lost on the way). */
+  get drops(): number {
+    return this.#held.drops + this.#gaps;
+  }
+
+  #onReply(msg: Msg): void {
+    // No responders (status 503): the publisher is not up yet.
+    if (msg.headers?.code === 503 || this.#accepted) return this.#wakeHello?.("retry");
+    const reply = decodeHelloReply(msg.data);
+    if (!reply) return;
+    this.#accepted = reply;
+    this.#expected = reply.seq;
+    this.#lastSeen = this.#lastTick = Date.now();
+    this.#watchdog = setInterval(() => this.#checkHeartbeats(), reply.heartbeatMs);
+    this.#watchdog.unref();
+    this.options.onStatus?.("connected");
+    this.#wakeHello?.("accepted");
+  }
+
+  #onData(msg: Msg): void {
+    if (!this.#accepted || this.#end || this.#closedLocally) return; // Before the subscription, or after its end.
+    let message: NatsMessage;
+    try {
+      message = decodeMessage(msg.data);
+    } catch (error) {
+      const cause = error instanceof FrameDecodeError ? error : new FrameDecodeError(String(error));
+      return this.#finish(new ChannelLostError(`channel '${this.channel}': a NATS message does not follow the protocol`, this.channel, "corrupt", { cause }));
+    }
+    this.#lastSeen = Date.now();
+    if (message.epoch !== this.#accepted.epoch) {
+      // Another publisher instance (its node restarted): its numbering starts over.
+      this.#accepted = { ...this.#accepted, epoch: message.epoch };
+      this.#expected = message.seq;
+      this.#assembler.reset();
+    }
+    if (message.seq < this.#expected) return; // Sent before this subscription, or a duplicate.
+    switch (message.kind) {
+      case NatsKind.HEARTBEAT:
+        return this.#skipTo(message.seq);
+      case NatsKind.END:
+        this.#skipTo(message.seq);
+        return this.#finish(undefined);
+      case NatsKind.DATA:
+        this.#skipTo(message.seq);
+        this.#expected = message.seq + 1;
+        return this.#enqueue(message.body.slice());
+      case NatsKind.CHUNK: {
+        const frame = this.#assembler.push(message);
+        if (!frame) return;
+        this.#skipTo(message.seq);
+        this.#expected = message.seq + 1;
+        return this.#enqueue(frame);
+      }
+    }
+  }
+
+  /** Counts the frames between the expected number and `seq` as lost. */
+  #skipTo(seq: number): void {
+    if (seq > this.#expected) {
+      this.#gaps += seq - this.#expected;
+      this.#expected = seq;
+    }
+  }
+
+  #enqueue(frame: Uint8Array): void {
+    if (!this.#paused && this.#held.length === 0) this.options.onFrame(frame);
+    else this.#held.push(frame);
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    if (this.#delivering) return; // The loop below goes on with what is held.
+    this.#delivering = true;
+    try {
+      while (!this.#paused && this.#held.length > 0) this.options.onFrame(this.#held.shift()!);
+    } finally {
+      this.#delivering = false;
+    }
+    if (!this.#paused && this.#end) this.#report();
+  }
+
+  #checkHeartbeats(): void {
+    const now = Date.now();
+    // A tick far behind its time means this process was busy: the silence may be ours, not the publisher's.
+    if (now - this.#lastTick > 2 * this.#accepted!.heartbeatMs) this.#lastSeen = now;
+    this.#lastTick = now;
+    if (!this.link.connected || this.#end) return;
+    if (now - this.#lastSeen > NATS_MISSED_HEARTBEATS * this.#accepted!.heartbeatMs) {
+      this.#finish(new ChannelLostError(`channel '${this.channel}': the publisher sent no heartbeat for ${now - this.#lastSeen} ms`, this.channel, "crashed"));
+    }
+  }
+
+  #onDisconnected(): void {
+    this.#assembler.reset();
+    if (this.#accepted && !this.#end) this.options.onStatus?.("reconnecting");
+  }
+
+  #onReconnected(): void {
+    this.#lastSeen = Date.now();
+    if (this.#accepted && !this.#end) this.options.onStatus?.("connected");
+  }
+
+  /** The channel ended (`undefined`) or broke: reported once the held frames are delivered. */
+  #finish(error: Error | undefined): void {
+    if (this.#end) return;
+    this.#end = { error };
+    clearInterval(this.#watchdog);
+    if (!this.#paused && this.#held.length === 0) this.#report();
+  }
+
+  #report(): void {
+    if (this.#done || this.#closedLocally) return;
+    this.#done = true;
+    const { error } = this.#end!;
+    this.#detach();
+    this.options.onStatus?.(error ? "lost" : "ended", error);
+    this.#settle(error);
+  }
+
+  #detach(): void {
+    clearInterval(this.#watchdog);
+    this.#unlisten();
+    this.#dataSub?.unsubscribe();
+    this.#inboxSub?.unsubscribe();
+  }
+
+  /** Says bye to the publisher (so it counts one subscriber less) and stops delivering. Idempotent; `closed` stays pending. */
+  async close(): Promise<void> {
+    if (this.#closedLocally) return;
+    this.#closedLocally = true;
+    this.#detach();
+    if (this.link.connected && !this.link.nc.isClosed()) {
+      this.link.nc.publish(this.subjects.hello, encodeJson({ t: "bye", id: this.options.subscriberId, token: this.#token }));
+      await this.link.hold(this.link.nc.flush()).catch(() => {
+        // The connection broke: the bye is lost, and the publisher keeps counting this subscriber.
+      });
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
+import { MAX_FRAME_BYTES, type TransportCapabilities } from "@rivulet/core";
+import { type Broker, startNats } from "@rivulet/test-brokers";
+import { transportCompliance } from "@rivulet/transport-compliance";
+import { nats } from "../src/index.js";
+
+const capabilities: TransportCapabilities = { flowControl: false, publisherLoss: true, knowsSubscribers: false, preludes: false, zeroCopy: false, maxFrameBytes: MAX_FRAME_BYTES };
+const module = new URL("../dist/index.js", import.meta.url).href;
+const TOKEN = "compliance-token";
+// Room for a few 40 MB frames queued at the server for a subscriber that reads them in the
+// same process as their publisher (nats-server's default closes a client past 64 MB pending).
+const extraConfig = ["max_pending: 512MB"];
+
+let plain: Broker;
+let authed: Broker;
+beforeAll(async () => {
+  [plain, authed] = await Promise.all([startNats({ jetstream: false, extraConfig }), startNats({ jetstream: false, extraConfig, auth: { token: TOKEN } })]);
+}, 30_000);
+afterAll(() => Promise.all([plain?.close(), authed?.close()]));
+
+const runDir = (): Promise<string> => mkdtemp(join(tmpdir(), "rvl-nats-"));
+// Each test gets its own subject prefix, so a late frame of one test never reaches the next.
+let run = 0;
+
+transportCompliance("nats", {
+  setup: async () => ({ plugin: nats(), runDir: await runDir(), module, options: { servers: plain.url, prefix: `c.plain${run++}` } }),
+  teardown: (setup) => rm(setup.runDir, { recursive: true, force: true }),
+  capabilities,
+});
+
+transportCompliance("nats, token auth", {
+  setup: async () => ({ plugin: nats(), runDir: await runDir(), module, options: { servers: authed.url, token: TOKEN, prefix: `c.token${run++}` } }),
+  teardown: (setup) => rm(setup.runDir, { recursive: true, force: true }),
+  capabilities,
+});
