@@ -270,13 +270,10 @@ export class Node implements AsyncIterable<NodeEvent> {
   }
 
   /**
-   * Counters per input (received; dropped by the queue policy, plus what the input's
-   * subscription dropped itself, `Subscription.drops`, on transports whose publisher cannot see
-   * its subscribers; discarded at stop; pending) and
-   * per output (sent: messages this node handed to its transports, not a count of deliveries;
-   * dropped: messages its consumers lost on the publishing side; discarded: sends after STOP;
-   * subscribers). Pending drop_oldest bounds are applied first, so the counts agree with the
-   * drops reported to the daemon.
+   * Counters per input (received; dropped by the queue policy or by its subscription itself,
+   * `Subscription.drops`; discarded at stop; pending) and per output (sent: handed to the
+   * transports, not deliveries; dropped on the publishing side; discarded: sends after STOP;
+   * subscribers). Pending drop_oldest bounds are applied first: the counts agree with the daemon's.
    */
   stats(): NodeStats {
     const outputs: Record<string, OutputStats> = {};

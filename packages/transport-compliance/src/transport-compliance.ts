@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Transport, type TransportCapabilities, capabilitiesOf } from "@rivulet/core";
+import { type Json, type Transport, type TransportCapabilities, capabilitiesOf } from "@rivulet/core";
 import { existsSync } from "node:fs";
 import { type ComplianceSetup, openHandles, patterned, planChannel, record, removeRegistered, until } from "./harness.js";
 import { lendingCases } from "./lending-cases.js";
@@ -30,7 +30,8 @@ export function transportCompliance(
     const setup = await hooks.setup();
     const transports: Transport[] = [];
     const make = (): Transport => {
-      const transport = setup.plugin.create({ dataflowId: "compliance", nodeId: `n${transports.length}` });
+      // As a node gets them: the transport's options at create(), never in a channel's connection.
+      const transport = setup.plugin.create({ dataflowId: "compliance", nodeId: `n${transports.length}`, options: (setup.options ?? {}) as Record<string, Json> });
       transports.push(transport);
       return transport;
     };

@@ -38,11 +38,11 @@ export function nats(init: NatsPluginInit = {}): TransportPlugin {
       );
       const prefix = options.prefix ?? defaultPrefix(request.dataflowId);
       return request.channels.map((channel) => {
-        const connection: NatsConnectionInfo = { subjects: { ...channelSubjects(prefix, channel.producer, channel.output) }, options: request.options };
-        return { channel: channel.channel, kind: "nats", connection: { ...connection, subjects: { ...connection.subjects } } };
+        const connection: NatsConnectionInfo = { subjects: { ...channelSubjects(prefix, channel.producer, channel.output) } };
+        return { channel: channel.channel, kind: "nats", connection: { subjects: { ...connection.subjects } } };
       });
     },
     validate: validateNatsOptions,
-    create: (transportInit) => new NatsTransport(`rivulet ${transportInit.dataflowId} ${transportInit.nodeId}`),
+    create: (transportInit) => new NatsTransport(`rivulet ${transportInit.dataflowId} ${transportInit.nodeId}`, transportInit.options),
   };
 }

@@ -5,35 +5,52 @@ import { NatsPublisher } from "./nats-publisher.js";
 import type { ChannelSubjects } from "./nats-subjects.js";
 import { NatsSubscription } from "./nats-subscription.js";
 
-/** Connection info the NATS plugin plans for a channel. */
+/**
+ * Connection info the NATS plugin plans for a channel: its subjects. The servers, credentials
+ * and timings are the transport's options, which a node gets at `create()` (handed over by the
+ * daemon at registration), never in a channel's plan: the plan travels in the node's environment.
+ */
 export interface NatsConnectionInfo {
   subjects: ChannelSubjects;
-  /** The transport's options from the YAML, as validated by `plan()` (servers, credentials, timings). */
-  options: Record<string, Json>;
 }
 
 /**
  * The NATS transport in one node process: one connection to the server (opened at the first
- * publish or subscribe, with the options planned for its channels), shared by the publishers
- * and subscriptions of this transport.
+ * publish or subscribe, with the transport's options), shared by the publishers and
+ * subscriptions of this transport.
  */
 export class NatsTransport implements Transport {
   #link: Promise<NatsLink> | undefined;
   #closing: Promise<void> | undefined;
   readonly #open = new Set<Publisher | Subscription>();
 
-  constructor(private readonly name: string) {}
+  /**
+   * @param name the client's name on the server.
+   * @param options the transport's options from the YAML (`transports.<name>` minus `kind`).
+   */
+  constructor(
+    private readonly name: string,
+    private readonly options: Record<string, Json> = {},
+  ) {}
 
   async publish(channel: PlannedChannel, options?: PublishOptions): Promise<Publisher> {
-    const { subjects, settings } = natsConnection(channel);
+    const subjects = natsConnection(channel);
+    const settings = this.#settings(channel);
     const link = await this.#connect(channel, settings, options?.signal);
     return this.#track(await NatsPublisher.open(link, { channel: channel.channel, subjects, heartbeatMs: settings.heartbeatMs }));
   }
 
   async subscribe(channel: PlannedChannel, options: SubscribeOptions): Promise<Subscription> {
-    const { subjects, settings } = natsConnection(channel);
-    const link = await this.#connect(channel, settings, options.signal);
+    const subjects = natsConnection(channel);
+    const link = await this.#connect(channel, this.#settings(channel), options.signal);
     return this.#track(await NatsSubscription.open(link, channel.channel, subjects, options));
+  }
+
+  /** The client settings from the transport's options. @throws TransportError for options `plan()` would refuse. */
+  #settings(channel: PlannedChannel): NatsOptions {
+    const issues = validateNatsOptions(this.options);
+    if (issues.length > 0) throw new TransportError(`the nats transport's options are invalid: ${issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`, channel.channel);
+    return natsOptions(this.options);
   }
 
   #track<T extends Publisher | Subscription>(item: T): T {
@@ -71,15 +88,13 @@ export class NatsTransport implements Transport {
 }
 
 /**
- * The subjects and client settings of a planned channel.
- * @throws TransportError when the plan lacks subjects or holds invalid options.
+ * The subjects of a planned channel.
+ * @throws TransportError when the plan lacks them.
  */
-export function natsConnection(channel: PlannedChannel): { subjects: ChannelSubjects; settings: NatsOptions } {
-  const connection = channel.connection as Partial<NatsConnectionInfo> | null;
-  const subjects = connection?.subjects;
-  const options = connection?.options;
-  if (typeof subjects?.data !== "string" || typeof subjects.hello !== "string" || typeof options !== "object" || options === null || validateNatsOptions(options).length > 0) {
-    throw new TransportError(`channel '${channel.channel}' has no valid NATS subjects and options in its plan`, channel.channel);
+export function natsConnection(channel: PlannedChannel): ChannelSubjects {
+  const subjects = (channel.connection as Partial<NatsConnectionInfo> | null)?.subjects;
+  if (typeof subjects?.data !== "string" || typeof subjects.hello !== "string") {
+    throw new TransportError(`channel '${channel.channel}' has no NATS subjects in its plan`, channel.channel);
   }
-  return { subjects: { data: subjects.data, hello: subjects.hello }, settings: natsOptions(options) };
+  return { data: subjects.data, hello: subjects.hello };
 }

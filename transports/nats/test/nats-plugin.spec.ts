@@ -74,16 +74,20 @@ describe("nats planning", () => {
   it("refuses a wrong token with NatsAuthorizationError, and accepts the right one", async () => {
     await expect(plan(nats(), { servers: authed.url, token: "wrong" })).rejects.toMatchObject({ name: "NatsAuthorizationError", servers: [authed.url] });
     await expect(plan(nats(), { servers: authed.url })).rejects.toMatchObject({ name: "NatsAuthorizationError" });
-    await expect(plan(nats(), { servers: authed.url, token: TOKEN })).resolves.toHaveLength(1);
+    const planned = await plan(nats(), { servers: authed.url, token: TOKEN });
+    expect(planned).toHaveLength(1);
+    // A plan travels in the nodes' environment: credentials come to create() instead.
+    expect(JSON.stringify(planned)).not.toContain(TOKEN);
   });
 });
 
 describe("nats frames", () => {
   it("round-trips a 40 MB frame through a 1 MB max_payload server (chunked and reassembled)", async () => {
     const plugin = nats();
-    const [channel] = await plan(plugin, { servers: broker.url, prefix: "big" });
-    const producer = plugin.create({ dataflowId: "df", nodeId: "a" });
-    const consumer = plugin.create({ dataflowId: "df", nodeId: "b" });
+    const options = { servers: broker.url, prefix: "big" };
+    const [channel] = await plan(plugin, options);
+    const producer = plugin.create({ dataflowId: "df", nodeId: "a", options });
+    const consumer = plugin.create({ dataflowId: "df", nodeId: "b", options });
     try {
       const publisher = await producer.publish(channel!);
       const frames: Uint8Array[] = [];
@@ -101,9 +105,10 @@ describe("nats frames", () => {
   it("survives a broker restart mid-stream: the subscriber reconnects, later frames arrive in order, and the ones lost meanwhile are counted in drops", async () => {
     const own = await startNats({ jetstream: false });
     const plugin = nats();
-    const [channel] = await plan(plugin, { servers: own.url, reconnect_wait_ms: 20, heartbeat_ms: 500 });
-    const producer = plugin.create({ dataflowId: "df", nodeId: "a" });
-    const consumer = plugin.create({ dataflowId: "df", nodeId: "b" });
+    const options = { servers: own.url, reconnect_wait_ms: 20, heartbeat_ms: 500 };
+    const [channel] = await plan(plugin, options);
+    const producer = plugin.create({ dataflowId: "df", nodeId: "a", options });
+    const consumer = plugin.create({ dataflowId: "df", nodeId: "b", options });
     try {
       const publisher = await producer.publish(channel!);
       const seqs: number[] = [];
