@@ -247,6 +247,12 @@ export interface Subscription {
    * rejects. It stays pending after the subscriber's own `close()`, which ends nothing to report.
    */
   readonly closed: Promise<Error | undefined>;
+  /**
+   * Frames this subscriber dropped itself (drop_oldest while paused or behind, or frames it
+   * learnt were lost on the way): transports whose publisher cannot see its subscribers count
+   * drops here. Optional: absent where the publisher counts them all (`Publisher.drops`).
+   */
+  readonly drops?: number;
   /** Detaches without waiting for the publisher. Idempotent. */
   close(): Promise<void>;
 }
