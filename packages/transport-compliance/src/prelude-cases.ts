@@ -54,7 +54,7 @@ export function preludeCases(withTransports: WithTransports, capabilities: Trans
         const wait = send(publisher, seq, seq >= count / 2 ? "A" : undefined, 64 * 1024);
         if (wait) await wait;
       }
-      const drops = publisher.drops;
+      const drops = publisher.drops + (recorder.subscription.drops ?? 0);
       recorder.subscription.resume();
       await publisher.close();
       await recorder.ended(60_000);
