@@ -1,4 +1,4 @@
-import { ChannelLostError, type ChannelStatus, DEFAULT_QUEUE_SIZE, type SubscribeOptions, type Subscription, TransportConnectError } from "@rivulet/core";
+import { ChannelLostError, type ChannelStatus, DEFAULT_QUEUE_SIZE, DEFAULT_SUBSCRIBER_STALL_MS, type SubscribeOptions, type Subscription, TransportConnectError } from "@rivulet/core";
 import { waitFor } from "@rivulet/core/internal";
 import { BrokerClient, type BrokerSettings } from "./broker-client.js";
 import { type MqttConnection, topicsOf } from "./mqtt-connection.js";
@@ -12,8 +12,10 @@ type Entry = { frame: Uint8Array } | { end: Error | undefined };
  * and welcome topics, says HELLO (retained, removed by its last will if it dies) and waits for
  * the publisher's WELCOME, which names the publisher's epoch and the first frame it gets. Then
  * it takes DATA of that epoch in order: a sequence number already seen is a QoS 1 redelivery
- * (skipped), one beyond the next expected is a gap (counted in `drops`). It drops the oldest
- * frames itself (drop_oldest) while paused, keeping the newest `queueSize`. END or a retained
+ * (skipped), one beyond the next expected is a gap (counted in `drops`). It keeps reading while
+ * paused (the broker would otherwise queue, then drop, for it) and holds what arrives; once
+ * paused for DEFAULT_SUBSCRIBER_STALL_MS it drops the oldest itself (drop_oldest), keeping the
+ * newest `queueSize`, as a publisher does for a subscriber that stopped reading. END or a retained
  * ENDED end it cleanly; LOST (the publisher's last will), or an ONLINE of another epoch, end it
  * with a ChannelLostError.
  */
@@ -23,6 +25,9 @@ export class MqttSubscription implements Subscription {
   #queue: Entry[] = [];
   #queuedFrames = 0;
   #paused = false;
+  /** Paused for DEFAULT_SUBSCRIBER_STALL_MS or longer: from then on only the newest `queueSize` frames are kept. */
+  #stalled = false;
+  #stallTimer: NodeJS.Timeout | undefined;
   #epoch: number | undefined;
   #next = 0;
   #drops = 0;
@@ -80,16 +85,25 @@ export class MqttSubscription implements Subscription {
   }
 
   pause(): void {
+    if (this.#paused) return;
     this.#paused = true;
+    this.#stallTimer = setTimeout(() => {
+      this.#stalled = true;
+      this.#trim();
+    }, DEFAULT_SUBSCRIBER_STALL_MS);
+    this.#stallTimer.unref();
   }
 
   resume(): void {
+    clearTimeout(this.#stallTimer);
     this.#paused = false;
+    this.#stalled = false;
     this.#deliver();
   }
 
   /** Says goodbye (removes its HELLO), unsubscribes and disconnects. `closed` stays pending. Idempotent. */
   close(): Promise<void> {
+    clearTimeout(this.#stallTimer);
     this.#ended = true;
     this.#queue = [];
     return this.#leave();
@@ -136,15 +150,18 @@ export class MqttSubscription implements Subscription {
     this.#next = seq + 1;
     this.#queue.push({ frame });
     this.#queuedFrames++;
-    if (this.#paused) {
-      while (this.#queuedFrames > this.#queueSize) {
-        const index = this.#queue.findIndex((entry) => "frame" in entry);
-        this.#queue.splice(index, 1);
-        this.#queuedFrames--;
-        this.#drops++;
-      }
-    }
+    this.#trim();
     this.#deliver();
+  }
+
+  /** drop_oldest for a stalled consumer: the newest `queueSize` frames stay. */
+  #trim(): void {
+    if (!this.#stalled || this.#queuedFrames <= this.#queueSize) return;
+    const excess = this.#queuedFrames - this.#queueSize;
+    // Frames are all before the end marker, so the first `excess` entries are the oldest frames.
+    this.#queue.splice(0, excess);
+    this.#queuedFrames -= excess;
+    this.#drops += excess;
   }
 
   /** The publisher ended at `next` (END or ENDED): frames before it that never came are drops. */
