@@ -43,6 +43,10 @@ export class MqttPublisher implements Publisher {
     const will = { topic: status, payload: encodeMessage(MqttKind.LOST, epoch, 0), qos: connection.qos, retain: true };
     const broker = await BrokerClient.open({ settings, clientId, clean: connection.cleanSession, will, channels: [channel] }, signal);
     const publisher = new MqttPublisher(epoch, channel, connection, broker);
+    // Back after the broker went away (whose shutdown may have published the last will, LOST): up again, same epoch.
+    broker.onState = (up) => {
+      if (up && !publisher.#closed) publisher.#publish(status, encodeMessage(MqttKind.ONLINE, epoch, 0), true);
+    };
     try {
       broker.client.on("message", (topic, payload) => publisher.#onPresence(topic, payload));
       await broker.client.subscribeAsync(presence, { qos: 1 });

@@ -1,8 +1,11 @@
 import { ChannelLostError, type ChannelStatus, DEFAULT_QUEUE_SIZE, DEFAULT_SUBSCRIBER_STALL_MS, type SubscribeOptions, type Subscription, TransportConnectError } from "@rivulet/core";
 import { waitFor } from "@rivulet/core/internal";
-import { BrokerClient, type BrokerSettings } from "./broker-client.js";
+import { BrokerClient, type BrokerSettings, MQTT_CONNECT_TIMEOUT_MS } from "./broker-client.js";
 import { type MqttConnection, topicsOf } from "./mqtt-connection.js";
 import { MQTT_HEADER_BYTES, MqttKind, decodeHeader, encodeMessage } from "./wire-format.js";
+
+/** How long a LOST waits to see whether the broker itself is going away (see `#lost`). */
+const LOST_SETTLE_MS = 1_000;
 
 /** What the subscription holds for its consumer: frames, and at most one end, last. */
 type Entry = { frame: Uint8Array } | { end: Error | undefined };
@@ -33,6 +36,11 @@ export class MqttSubscription implements Subscription {
   #drops = 0;
   #ended = false;
   #welcomed: (() => void) | undefined;
+  /** This subscriber's own connection went down since it was welcomed (the broker restarted, say). */
+  #bounced = false;
+  /** An ONLINE of the followed epoch came after that: the publisher survived the broker's restart. */
+  #backOnline = false;
+  #lostTimer: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
   readonly #topics;
   readonly #queueSize: number;
@@ -73,7 +81,13 @@ export class MqttSubscription implements Subscription {
       await subscription.#leave();
       throw error;
     }
-    broker.onState = (up) => subscription.#status(up ? "connected" : "reconnecting");
+    broker.onState = (up) => {
+      if (subscription.#ended) return;
+      if (!up) subscription.#bounced = true;
+      // Subscribing again brings the retained status: an ONLINE the publisher sent while this subscriber was away.
+      else broker.client.subscribe(topics.status, { qos: connection.qos });
+      subscription.#status(up ? "connected" : "reconnecting");
+    };
     broker.onRefused = (error) => subscription.#end(error);
     subscription.#status("connected");
     return subscription;
@@ -104,6 +118,7 @@ export class MqttSubscription implements Subscription {
   /** Says goodbye (removes its HELLO), unsubscribes and disconnects. `closed` stays pending. Idempotent. */
   close(): Promise<void> {
     clearTimeout(this.#stallTimer);
+    clearTimeout(this.#lostTimer);
     this.#ended = true;
     this.#queue = [];
     return this.#leave();
@@ -139,9 +154,30 @@ export class MqttSubscription implements Subscription {
       else if (header.kind === MqttKind.END) this.#finish(header.seq, undefined);
     } else if (topic === this.#topics.status) {
       if (header.epoch === this.#epoch && header.kind === MqttKind.ENDED) this.#finish(header.seq, undefined);
-      else if (header.epoch === this.#epoch && header.kind === MqttKind.LOST) this.#end(new ChannelLostError(`mqtt transport: the publisher of ${this.channel} lost its connection to the broker without closing (its last will)`, this.channel, "crashed"));
+      else if (header.epoch === this.#epoch && header.kind === MqttKind.LOST) this.#lost();
+      else if (header.epoch === this.#epoch && header.kind === MqttKind.ONLINE && this.#bounced) {
+        this.#backOnline = true;
+        clearTimeout(this.#lostTimer);
+      }
       else if (header.epoch !== this.#epoch && header.kind === MqttKind.ONLINE) this.#end(new ChannelLostError(`mqtt transport: a new publisher of ${this.channel} came up before the one this subscriber followed had ended`, this.channel, "crashed"));
     }
+  }
+
+  /**
+   * The publisher's last will. A broker that shuts down publishes the wills of the clients it
+   * drops too, just before it drops this subscriber: so a LOST is taken after LOST_SETTLE_MS,
+   * and when this subscriber's own connection went down meanwhile, the publisher gets the time
+   * of a reconnect to say ONLINE again (same epoch) before it counts as lost.
+   */
+  #lost(): void {
+    const lost = (): void => this.#end(new ChannelLostError(`mqtt transport: the publisher of ${this.channel} lost its connection to the broker without closing (its last will)`, this.channel, "crashed"));
+    clearTimeout(this.#lostTimer);
+    // A retained LOST may come again, after the ONLINE, when the status topic is subscribed again.
+    if (this.#backOnline) return;
+    this.#lostTimer = setTimeout(() => {
+      if (!this.#bounced) return lost();
+      this.#lostTimer = setTimeout(lost, this.connection.reconnectMaxMs + 2 * MQTT_CONNECT_TIMEOUT_MS);
+    }, LOST_SETTLE_MS);
   }
 
   #data(seq: number, frame: Uint8Array): void {
@@ -172,6 +208,7 @@ export class MqttSubscription implements Subscription {
   }
 
   #end(error: Error | undefined): void {
+    clearTimeout(this.#lostTimer);
     if (this.#ended) return;
     this.#ended = true;
     this.#queue.push({ end: error });
