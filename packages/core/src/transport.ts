@@ -25,6 +25,13 @@ export interface ChannelRequest {
 /** What `plan()` is given. */
 export interface PlanRequest {
   dataflowId: string;
+  /**
+   * The dataflow's name, stable across runs (unlike `dataflowId`, which is new every run): the
+   * descriptor's file name without extension, or its folder's name when the file is called
+   * `dataflow.yml`. For names a run must find again (a broker topic prefix, say). Absent when a
+   * plugin is planned outside the daemon (tests).
+   */
+  dataflowName?: string;
   /** A private 0700 folder for this run (for socket files and the like). */
   runDir: string;
   /** The transport's options from the YAML (`transports.<name>` minus `kind`), if any. */

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { dataflowNameOf } from "./dataflow-name.js";
 import { planDataflow } from "./planner.js";
 import { type Preflight, type PreflightOptions, preflight } from "./preflight.js";
 
@@ -18,6 +19,7 @@ export async function checkDataflow(file: string, options: PreflightOptions = {}
   try {
     await planDataflow(checked.graph, {
       dataflowId: "check",
+      dataflowName: dataflowNameOf(file),
       runDir,
       controlSocket: join(runDir, "control.sock"),
       token: "check",

@@ -9,6 +9,7 @@ import { allInputs } from "@rivulet/descriptor";
 import { type BuildStep, runBuilds } from "./build-step.js";
 import { ControlServer } from "./control-server.js";
 import { NodeNeverJoinedError, StartTimeoutError, StartupFailureError } from "./daemon-errors.js";
+import { dataflowNameOf } from "./dataflow-name.js";
 import { type NodeExit, NodeProcess } from "./node-process.js";
 import { planDataflow } from "./planner.js";
 import { type Preflight, preflight } from "./preflight.js";
@@ -133,6 +134,7 @@ export class DataflowRun {
     try {
       configs = await planDataflow(this.checked.graph, {
         dataflowId: this.dataflowId,
+        dataflowName: dataflowNameOf(this.init.file),
         runDir: runDir.path,
         controlSocket,
         token,

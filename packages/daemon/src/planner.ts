@@ -9,6 +9,8 @@ import type { LoadedTransports } from "./transport-checks.js";
 /** What the planner needs besides the graph. */
 export interface PlanContext {
   dataflowId: string;
+  /** The dataflow's name, stable across runs (see `dataflowNameOf`); passed to every plugin's `plan()`. */
+  dataflowName?: string;
   runDir: string;
   controlSocket: string;
   token: string;
@@ -64,7 +66,7 @@ export async function planDataflow(graph: ResolvedGraph, context: PlanContext): 
         if (!isAbsolute(path) || normalize(path) !== path || path.endsWith("/") || path.includes("\n")) throw new PlanError(name, `its plugin registered '${path}' for clean-up: only a file's absolute, normalised path can be`, { at });
         context.onCleanup?.(path);
       };
-      const planning = loaded.plugin.plan({ dataflowId: context.dataflowId, runDir, options: config.options as Record<string, Json>, channels: [...channels.values()], cleanup });
+      const planning = loaded.plugin.plan({ dataflowId: context.dataflowId, ...(context.dataflowName !== undefined ? { dataflowName: context.dataflowName } : {}), runDir, options: config.options as Record<string, Json>, channels: [...channels.values()], cleanup });
       result = Array.isArray(planning) ? planning : await waitFor<PlannedChannel[] | undefined>((resolve, reject) => void Promise.resolve(planning).then(resolve, reject), { timeout: { ms: timeoutMs, value: undefined } });
     } catch (cause) {
       if (cause instanceof PlanError) throw cause;

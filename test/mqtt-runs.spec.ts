@@ -1,0 +1,88 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Broker, startMosquitto } from "@rivulet/test-brokers";
+import { runCli } from "./helpers/cli.js";
+import { tempDataflow } from "./helpers/temp-dataflow.js";
+
+// transports/mqtt/README.md: `kind: mqtt` through the CLI, against a real mosquitto.
+
+const COUNT = 200;
+
+/** Sends 0, 1, 2, ... one per timer tick, COUNT of them, then ends (its output closes). */
+const SOURCE = `import { Node } from "@rivulet/node";
+const node = new Node();
+let n = 0;
+for await (const event of node) {
+  if (event.type !== "INPUT") continue;
+  await node.sendOutput("n", [n++]);
+  if (n === ${COUNT}) break;
+}
+`;
+/** Forwards every number it gets, times ten. */
+const MIDDLE = `import { Node } from "@rivulet/node";
+const node = new Node();
+for await (const event of node) if (event.type === "INPUT") await node.sendOutput("m", [event.value.toArray()[0] * 10]);
+`;
+/** Prints the kind and topic of its input's channel, then every number it gets. */
+const SINK = `import { Node } from "@rivulet/node";
+const { inputs } = JSON.parse(process.env.RIVULET_NODE_CONFIG);
+console.log("over", inputs.map((input) => input.channel.kind + " " + input.channel.connection.topic).join());
+const node = new Node();
+for await (const event of node) if (event.type === "INPUT") console.log("got", event.value.toArray()[0]);
+`;
+
+/** timer -> source -> middle -> sink, every edge on the dataflow's default transport. */
+function dataflow(head: string): string {
+  return `${head}nodes:
+  - id: source
+    path: source.ts
+    inputs:
+      tick: dora/timer/millis/2
+    outputs: [n]
+  - id: middle
+    path: middle.ts
+    inputs:
+      n: { source: source/n, queue_size: 1000 }
+    outputs: [m]
+  - id: sink
+    path: sink.ts
+    inputs:
+      m: { source: middle/m, queue_size: 1000 }
+`;
+}
+
+function files(yml: string): Record<string, string> {
+  return { "dataflow.yml": yml, "package.json": '{ "type": "module" }\n', "source.ts": SOURCE, "middle.ts": MIDDLE, "sink.ts": SINK };
+}
+
+let broker: Broker;
+beforeAll(async () => {
+  broker = await startMosquitto();
+});
+afterAll(async () => {
+  await broker?.close();
+});
+
+describe("the mqtt transport in a run", () => {
+  it("every message of timer -> node -> node arrives, in order, on topics under the dataflow's name", async () => {
+    const dir = tempDataflow(files(dataflow(`transports:\n  broker: { kind: mqtt, url: "${broker.url}", qos: 1 }\ntransport: broker\n`)), { packages: true });
+    const run = await runCli(["run", join(dir, "dataflow.yml")]);
+    expect(run.code, run.stderr).toBe(0);
+    // The folder of dataflow.yml names the dataflow: the prefix is the same every run.
+    const name = dir.split("/").at(-1)!.replace(/[^A-Za-z0-9_.-]/g, "_");
+    expect(run.stdout).toContain(`[sink] over mqtt rivulet/${name}/middle/m\n`);
+    const got = run.stdout.split("\n").filter((line) => line.startsWith("[sink] got "));
+    expect(got).toEqual(Array.from({ length: COUNT }, (_, i) => `[sink] got ${i * 10}`));
+  });
+
+  it("check refuses bad mqtt options with their line and a suggestion, as run does", async () => {
+    const yml = dataflow(`transports:\n  broker: { kind: mqtt, url: "${broker.url}", qso: 1, clean_session: "no" }\ntransport: broker\n`);
+    const dir = tempDataflow(files(yml), { packages: true });
+    for (const command of ["check", "run"]) {
+      const result = await runCli([command, join(dir, "dataflow.yml")]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/dataflow\.yml:2:\d+: transports\.broker\.qso: unknown option 'qso'.*did you mean 'qos'/);
+      expect(result.stderr).toMatch(/dataflow\.yml:2:\d+: transports\.broker\.clean_session: clean_session must be true or false/);
+    }
+  });
+});

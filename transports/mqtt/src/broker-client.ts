@@ -1,0 +1,201 @@
+import { readFileSync } from "node:fs";
+import mqttjs, { type IClientOptions, type MqttClient } from "mqtt";
+import { waitFor } from "@rivulet/core/internal";
+import { backoffDelay } from "./backoff.js";
+import { MqttBrokerUnreachableError, MqttNotAuthorizedError } from "./mqtt-errors.js";
+import type { MqttOptions } from "./mqtt-options.js";
+
+/** MQTT keep-alive of every client: a broker that stops answering is noticed within about 1.5 times this. */
+export const MQTT_KEEPALIVE_S = 15;
+/** How long one connection attempt (TCP, TLS and CONNACK) may take. */
+export const MQTT_CONNECT_TIMEOUT_MS = 5_000;
+/** How long a clean close waits for the broker to acknowledge what is still outgoing before it drops the connection. */
+export const MQTT_CLOSE_FLUSH_MS = 5_000;
+
+/** The options of a connection: the planned ones and the secrets (`TransportInit.options`). */
+export type BrokerSettings = Pick<MqttOptions, "url" | "username" | "password" | "caFile" | "certFile" | "keyFile" | "rejectUnauthorized" | "reconnectMinMs" | "reconnectMaxMs">;
+
+/** What one client connection is. */
+export interface BrokerClientInit {
+  settings: BrokerSettings;
+  clientId: string;
+  clean: boolean;
+  will?: { topic: string; payload: Buffer; qos: 0 | 1 | 2; retain: boolean };
+  /** Channels this connection serves, for error messages. */
+  channels: readonly string[];
+}
+
+/** CONNACK return codes (MQTT 3.1.1) that retrying cannot fix. */
+const REFUSED = new Set([4, 5]);
+
+/**
+ * One MQTT connection that comes back by itself: mqtt.js's own reconnect is off
+ * (`reconnectPeriod: 0`); after a connection closes, this waits an exponential delay with
+ * jitter (`reconnect_min_ms` … `reconnect_max_ms`) and reconnects with the same session stores,
+ * so QoS 1/2 messages not yet acknowledged are sent again. A broker that refuses the
+ * credentials stops the reconnects and is reported through `onRefused`.
+ */
+export class BrokerClient {
+  readonly client: MqttClient;
+  /** Called when the connection goes down (`false`) and comes back (`true`), after the first connect. */
+  onState: (up: boolean) => void = () => {};
+  /** Called once when the broker refuses the credentials after the first connect. */
+  onRefused: (error: MqttNotAuthorizedError) => void = () => {};
+  #closing = false;
+  #attempt = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #lastError: Error | undefined;
+  #refused: MqttNotAuthorizedError | undefined;
+  #up = false;
+
+  private constructor(private readonly init: BrokerClientInit) {
+    const { settings } = init;
+    const options: IClientOptions = {
+      clientId: init.clientId,
+      clean: init.clean,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+      connectTimeout: MQTT_CONNECT_TIMEOUT_MS,
+      keepalive: MQTT_KEEPALIVE_S,
+      resubscribe: true,
+      manualConnect: true,
+      ...(init.will ? { will: init.will } : {}),
+      ...(settings.username !== undefined ? { username: settings.username } : {}),
+      ...(settings.password !== undefined ? { password: settings.password } : {}),
+      ...(settings.url.startsWith("mqtts:")
+        ? {
+            rejectUnauthorized: settings.rejectUnauthorized,
+            ...(settings.caFile ? { ca: readFileSync(settings.caFile) } : {}),
+            ...(settings.certFile ? { cert: readFileSync(settings.certFile) } : {}),
+            ...(settings.keyFile ? { key: readFileSync(settings.keyFile) } : {}),
+          }
+        : {}),
+    };
+    this.client = mqttjs.connect(settings.url, options);
+    this.client.on("error", (error) => {
+      // Connection errors are kept for the message of a failed connect; the "close" that
+      // follows each of them drives the reconnect.
+      this.#lastError = error;
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === "number" && REFUSED.has(code)) {
+        this.#refused = new MqttNotAuthorizedError(settings.url, init.channels, code, { cause: error });
+        if (this.#up || this.#attempt > 0) this.onRefused(this.#refused);
+      }
+    });
+    this.client.on("connect", () => {
+      this.#attempt = 0;
+      if (!this.#up) {
+        this.#up = true;
+        this.onState(true);
+      }
+    });
+    this.client.on("close", () => {
+      if (this.#up) {
+        this.#up = false;
+        this.onState(false);
+      }
+      if (!this.#closing && !this.#refused) this.#scheduleReconnect();
+    });
+  }
+
+  /**
+   * Connects and resolves once the broker accepted (CONNACK 0). Retries with backoff while the
+   * broker cannot be reached.
+   * @throws MqttNotAuthorizedError when the broker refuses the credentials; AbortError when
+   *   `signal` fires (the client is closed then).
+   */
+  static async open(init: BrokerClientInit, signal?: AbortSignal): Promise<BrokerClient> {
+    const broker = new BrokerClient(init);
+    try {
+      await waitFor<void>((resolve, reject) => {
+        const connected = (): void => resolve();
+        const closed = (): void => {
+          if (broker.#refused) reject(broker.#refused);
+        };
+        broker.client.on("connect", connected);
+        broker.client.on("close", closed);
+        broker.client.connect();
+        return () => {
+          broker.client.off("connect", connected);
+          broker.client.off("close", closed);
+        };
+      }, signal ? { signal } : {});
+    } catch (error) {
+      await broker.close(0);
+      throw error;
+    }
+    return broker;
+  }
+
+  /**
+   * Opens a connection once and closes it (planning's reachability check), within `timeoutMs`.
+   * @throws MqttNotAuthorizedError, or MqttBrokerUnreachableError naming the URL and channels.
+   */
+  static async probe(init: Omit<BrokerClientInit, "clientId" | "clean">, timeoutMs: number): Promise<void> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const clientId = `rivulet-probe-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+    const probe = new BrokerClient({ ...init, clientId, clean: true });
+    try {
+      await waitFor<void>((resolve, reject) => {
+        const connected = (): void => resolve();
+        const closed = (): void => reject(probe.#refused ?? new MqttBrokerUnreachableError(init.settings.url, init.channels, { cause: probe.#lastError }));
+        probe.#closing = true; // one attempt: no reconnects
+        probe.client.on("connect", connected);
+        probe.client.on("close", closed);
+        probe.client.connect();
+        return () => {
+          probe.client.off("connect", connected);
+          probe.client.off("close", closed);
+        };
+      }, { signal: controller.signal });
+    } catch (error) {
+      if ((error as Error).name === "AbortError") throw new MqttBrokerUnreachableError(init.settings.url, init.channels, { cause: new Error(`no CONNACK within ${timeoutMs} ms`) });
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      await probe.close(0);
+    }
+  }
+
+  /** True while connected. */
+  get up(): boolean {
+    return this.#up;
+  }
+
+  /**
+   * Disconnects: cleanly (DISCONNECT, so the broker does not publish the last will) once what is
+   * outgoing is acknowledged or `flushMs` passed, or at once when the connection is down.
+   * Idempotent.
+   */
+  async close(flushMs = MQTT_CLOSE_FLUSH_MS): Promise<void> {
+    this.#closing = true;
+    clearTimeout(this.#timer);
+    const client = this.client;
+    if (client.disconnected) return;
+    if (client.connected && flushMs > 0 && Object.keys(client.outgoing).length > 0) {
+      await waitFor<void>((resolve) => {
+        const check = (): void => {
+          if (Object.keys(client.outgoing).length === 0 || !client.connected) resolve();
+        };
+        client.on("packetreceive", check);
+        client.on("close", check);
+        return () => {
+          client.off("packetreceive", check);
+          client.off("close", check);
+        };
+      }, { timeout: { ms: flushMs, value: undefined } });
+    }
+    await client.endAsync(!client.connected);
+  }
+
+  #scheduleReconnect(): void {
+    clearTimeout(this.#timer);
+    const delay = backoffDelay(this.#attempt++, this.init.settings.reconnectMinMs, this.init.settings.reconnectMaxMs);
+    this.#timer = setTimeout(() => {
+      if (this.#closing) return;
+      // The same stores: messages not yet acknowledged are sent again on the new connection.
+      this.client.reconnect({ incomingStore: this.client.incomingStore, outgoingStore: this.client.outgoingStore } as Parameters<MqttClient["reconnect"]>[0]);
+    }, delay);
+  }
+}

@@ -1,0 +1,125 @@
+import { ClosedError, PUBLISHER_WATERMARK_BYTES, type Publisher, type SendOptions } from "@rivulet/core";
+import { waitFor } from "@rivulet/core/internal";
+import { BrokerClient, type BrokerSettings } from "./broker-client.js";
+import { type MqttConnection, topicsOf } from "./mqtt-connection.js";
+import { MqttFrameTooLargeError } from "./mqtt-errors.js";
+import { MQTT_MAX_FRAME_BYTES } from "./mqtt-limits.js";
+import { MqttKind, decodeHeader, encodeMessage, newEpoch } from "./wire-format.js";
+
+/**
+ * The sending side of one channel: its own MQTT connection (so that its last will, LOST, is
+ * about this channel only), a retained ONLINE on the status topic, a WELCOME for each
+ * subscriber that says HELLO, and DATA frames on the data topic, numbered from 0. It cannot see
+ * which subscriber is behind (the broker is in between): `send` waits only while its own
+ * outgoing bytes (not yet acknowledged by the broker, or queued while the broker is away) are
+ * over PUBLISHER_WATERMARK_BYTES, and drops are counted by subscribers (`Subscription.drops`).
+ */
+export class MqttPublisher implements Publisher {
+  readonly drops = 0;
+  readonly #topics;
+  readonly #subscribers = new Set<string>();
+  readonly #waiters = new Set<() => void>();
+  #seq = 0;
+  #buffered = 0;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly epoch: number,
+    private readonly channel: string,
+    private readonly connection: MqttConnection,
+    private readonly broker: BrokerClient,
+  ) {
+    this.#topics = topicsOf(connection.topic);
+  }
+
+  /**
+   * Connects, listens for subscribers and announces the publisher (ONLINE, retained).
+   * @throws MqttNotAuthorizedError; AbortError when `signal` fires first.
+   */
+  static async open(channel: string, connection: MqttConnection, settings: BrokerSettings, clientId: string, signal?: AbortSignal): Promise<MqttPublisher> {
+    const epoch = newEpoch();
+    const { status, presence } = topicsOf(connection.topic);
+    const will = { topic: status, payload: encodeMessage(MqttKind.LOST, epoch, 0), qos: connection.qos, retain: true };
+    const broker = await BrokerClient.open({ settings, clientId, clean: connection.cleanSession, will, channels: [channel] }, signal);
+    const publisher = new MqttPublisher(epoch, channel, connection, broker);
+    // Back after the broker went away (whose shutdown may have published the last will, LOST): up again, same epoch.
+    broker.onState = (up) => {
+      if (up && !publisher.#closed) publisher.#publish(status, encodeMessage(MqttKind.ONLINE, epoch, 0), true);
+    };
+    try {
+      broker.client.on("message", (topic, payload) => publisher.#onPresence(topic, payload));
+      await broker.client.subscribeAsync(presence, { qos: 1 });
+      await broker.client.publishAsync(status, encodeMessage(MqttKind.ONLINE, epoch, 0), { qos: connection.qos, retain: true });
+    } catch (error) {
+      await broker.close(0);
+      throw error;
+    }
+    return publisher;
+  }
+
+  get bufferedBytes(): number {
+    return this.#buffered;
+  }
+
+  get subscriberCount(): number {
+    return this.#subscribers.size;
+  }
+
+  send(chunks: readonly Uint8Array[], options: SendOptions = {}): Promise<void> | undefined {
+    if (this.#closed) throw new ClosedError(`publisher of ${this.channel} is closed`);
+    let bytes = 0;
+    for (const chunk of chunks) bytes += chunk.byteLength;
+    if (bytes > MQTT_MAX_FRAME_BYTES) throw new MqttFrameTooLargeError(this.channel, bytes, MQTT_MAX_FRAME_BYTES);
+    this.#publish(this.connection.topic, encodeMessage(MqttKind.DATA, this.epoch, this.#seq++, chunks), false);
+    if (this.#buffered <= PUBLISHER_WATERMARK_BYTES) return undefined;
+    return waitFor<void>((resolve) => {
+      const check = (): void => {
+        if (this.#buffered <= PUBLISHER_WATERMARK_BYTES || this.#closed) resolve();
+      };
+      this.#waiters.add(check);
+      return () => this.#waiters.delete(check);
+    }, options.signal ? { signal: options.signal } : {});
+  }
+
+  /** Ends the channel after every frame sent (END in band, ENDED retained), then disconnects cleanly (no last will). Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#closed = true;
+      this.#wake();
+      const { client } = this.broker;
+      this.#publish(this.connection.topic, encodeMessage(MqttKind.END, this.epoch, this.#seq), false);
+      this.#publish(this.#topics.status, encodeMessage(MqttKind.ENDED, this.epoch, this.#seq), true);
+      client.removeAllListeners("message");
+      // The session keeps nothing for a publisher that is gone: no queued HELLOs.
+      if (client.connected) client.unsubscribe(this.#topics.presence);
+      await this.broker.close();
+    })();
+    return this.#closing;
+  }
+
+  #publish(topic: string, message: Buffer, retain: boolean): void {
+    this.#buffered += message.byteLength;
+    this.broker.client.publish(topic, message, { qos: this.connection.qos, retain }, () => {
+      // An error here is a QoS 0 message lost with its connection: subscribers count the gap.
+      this.#buffered -= message.byteLength;
+      this.#wake();
+    });
+  }
+
+  #wake(): void {
+    for (const waiter of [...this.#waiters]) waiter();
+  }
+
+  /** A subscriber said HELLO (retained on its presence topic) or left (an empty retained message, by itself or by its last will). */
+  #onPresence(topic: string, payload: Buffer): void {
+    const token = topic.slice(topic.lastIndexOf("/") + 1);
+    if (payload.byteLength === 0) {
+      this.#subscribers.delete(token);
+      return;
+    }
+    if (decodeHeader(payload)?.kind !== MqttKind.HELLO || this.#closed || this.#subscribers.has(token)) return;
+    this.#subscribers.add(token);
+    this.#publish(this.#topics.welcomeOf(token), encodeMessage(MqttKind.WELCOME, this.epoch, this.#seq), false);
+  }
+}

@@ -1,0 +1,235 @@
+import { ChannelLostError, type ChannelStatus, DEFAULT_QUEUE_SIZE, DEFAULT_SUBSCRIBER_STALL_MS, type SubscribeOptions, type Subscription, TransportConnectError } from "@rivulet/core";
+import { waitFor } from "@rivulet/core/internal";
+import { BrokerClient, type BrokerSettings, MQTT_CONNECT_TIMEOUT_MS } from "./broker-client.js";
+import { type MqttConnection, topicsOf } from "./mqtt-connection.js";
+import { MQTT_HEADER_BYTES, MqttKind, decodeHeader, encodeMessage } from "./wire-format.js";
+
+/** How long a LOST waits to see whether the broker itself is going away (see `#lost`). */
+const LOST_SETTLE_MS = 1_000;
+
+/** What the subscription holds for its consumer: frames, and at most one end, last. */
+type Entry = { frame: Uint8Array } | { end: Error | undefined };
+
+/**
+ * The receiving side of one channel, on its own MQTT connection: subscribes to the data, status
+ * and welcome topics, says HELLO (retained, removed by its last will if it dies) and waits for
+ * the publisher's WELCOME, which names the publisher's epoch and the first frame it gets. Then
+ * it takes DATA of that epoch in order: a sequence number already seen is a QoS 1 redelivery
+ * (skipped), one beyond the next expected is a gap (counted in `drops`). It keeps reading while
+ * paused (the broker would otherwise queue, then drop, for it) and holds what arrives; once
+ * paused for DEFAULT_SUBSCRIBER_STALL_MS it drops the oldest itself (drop_oldest), keeping the
+ * newest `queueSize`, as a publisher does for a subscriber that stopped reading. END or a retained
+ * ENDED end it cleanly; LOST (the publisher's last will), or an ONLINE of another epoch, end it
+ * with a ChannelLostError.
+ */
+export class MqttSubscription implements Subscription {
+  readonly closed: Promise<Error | undefined>;
+  #settle!: (error: Error | undefined) => void;
+  #queue: Entry[] = [];
+  #queuedFrames = 0;
+  #paused = false;
+  /** Paused for DEFAULT_SUBSCRIBER_STALL_MS or longer: from then on only the newest `queueSize` frames are kept. */
+  #stalled = false;
+  #stallTimer: NodeJS.Timeout | undefined;
+  #epoch: number | undefined;
+  #next = 0;
+  #drops = 0;
+  #ended = false;
+  #welcomed: (() => void) | undefined;
+  /** This subscriber's own connection went down since it was welcomed (the broker restarted, say). */
+  #bounced = false;
+  /** An ONLINE of the followed epoch came after that: the publisher survived the broker's restart. */
+  #backOnline = false;
+  #lostTimer: NodeJS.Timeout | undefined;
+  #closing: Promise<void> | undefined;
+  readonly #topics;
+  readonly #queueSize: number;
+
+  private constructor(
+    private readonly channel: string,
+    private readonly connection: MqttConnection,
+    private readonly broker: BrokerClient,
+    private readonly token: string,
+    private readonly options: SubscribeOptions,
+  ) {
+    this.closed = new Promise((resolve) => (this.#settle = resolve));
+    this.#topics = topicsOf(connection.topic);
+    this.#queueSize = Math.max(1, options.queueSize ?? DEFAULT_QUEUE_SIZE);
+  }
+
+  /**
+   * Connects, subscribes (SUBACK), says HELLO and resolves at the publisher's WELCOME: frames
+   * it sends after that arrive. Waits for a publisher that starts later.
+   * @throws AbortError when `options.signal` fires first; MqttNotAuthorizedError; TransportConnectError (`refused`) when the broker refuses a topic.
+   */
+  static async open(channel: string, connection: MqttConnection, settings: BrokerSettings, clientId: string, token: string, options: SubscribeOptions): Promise<MqttSubscription> {
+    const topics = topicsOf(connection.topic);
+    const will = { topic: topics.presenceOf(token), payload: Buffer.alloc(0), qos: connection.qos, retain: true };
+    const broker = await BrokerClient.open({ settings, clientId, clean: connection.cleanSession, will, channels: [channel] }, options.signal);
+    const subscription = new MqttSubscription(channel, connection, broker, token, options);
+    broker.client.on("message", (topic, payload) => subscription.#onMessage(topic, payload));
+    try {
+      const { qos } = connection;
+      const granted = await broker.client.subscribeAsync({ [connection.topic]: { qos }, [topics.status]: { qos }, [topics.welcomeOf(token)]: { qos } });
+      if (granted.some((grant) => grant.qos === 128)) throw new TransportConnectError(`mqtt transport: the broker refused a subscription to ${connection.topic} for ${channel}`, channel, "refused");
+      await waitFor<void>((resolve) => {
+        subscription.#welcomed = resolve;
+        broker.client.publish(topics.presenceOf(token), encodeMessage(MqttKind.HELLO, 0, 0), { qos, retain: true });
+        return () => (subscription.#welcomed = undefined);
+      }, options.signal ? { signal: options.signal } : {});
+    } catch (error) {
+      await subscription.#leave();
+      throw error;
+    }
+    broker.onState = (up) => {
+      if (subscription.#ended) return;
+      if (!up) subscription.#bounced = true;
+      // Subscribing again brings the retained status: an ONLINE the publisher sent while this subscriber was away.
+      else broker.client.subscribe(topics.status, { qos: connection.qos });
+      subscription.#status(up ? "connected" : "reconnecting");
+    };
+    broker.onRefused = (error) => subscription.#end(error);
+    subscription.#status("connected");
+    return subscription;
+  }
+
+  /** Frames this subscriber dropped (the oldest while paused) or saw missing (sequence gaps: QoS 0 losses, broker queue overflows). */
+  get drops(): number {
+    return this.#drops;
+  }
+
+  pause(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    this.#stallTimer = setTimeout(() => {
+      this.#stalled = true;
+      this.#trim();
+    }, DEFAULT_SUBSCRIBER_STALL_MS);
+    this.#stallTimer.unref();
+  }
+
+  resume(): void {
+    clearTimeout(this.#stallTimer);
+    this.#paused = false;
+    this.#stalled = false;
+    this.#deliver();
+  }
+
+  /** Says goodbye (removes its HELLO), unsubscribes and disconnects. `closed` stays pending. Idempotent. */
+  close(): Promise<void> {
+    clearTimeout(this.#stallTimer);
+    clearTimeout(this.#lostTimer);
+    this.#ended = true;
+    this.#queue = [];
+    return this.#leave();
+  }
+
+  #leave(): Promise<void> {
+    this.#closing ??= (async () => {
+      const { client } = this.broker;
+      client.removeAllListeners("message");
+      if (client.connected) {
+        client.publish(this.#topics.presenceOf(this.token), Buffer.alloc(0), { qos: this.connection.qos, retain: true });
+        // The session keeps nothing for a subscriber that left.
+        client.unsubscribe([this.connection.topic, this.#topics.status, this.#topics.welcomeOf(this.token)]);
+      }
+      await this.broker.close();
+    })();
+    return this.#closing;
+  }
+
+  #onMessage(topic: string, payload: Buffer): void {
+    const header = decodeHeader(payload);
+    if (!header || this.#ended) return; // Not this transport's message (another tool publishing on the topic): ignored.
+    if (topic === this.#topics.welcomeOf(this.token)) {
+      if (this.#epoch !== undefined || header.kind !== MqttKind.WELCOME) return;
+      this.#epoch = header.epoch;
+      this.#next = header.seq;
+      this.#welcomed?.();
+      return;
+    }
+    if (this.#epoch === undefined) return; // Before the WELCOME: not this subscriber's frames, nor its publisher's status.
+    if (topic === this.connection.topic && header.epoch === this.#epoch) {
+      if (header.kind === MqttKind.DATA) this.#data(header.seq, payload.subarray(MQTT_HEADER_BYTES));
+      else if (header.kind === MqttKind.END) this.#finish(header.seq, undefined);
+    } else if (topic === this.#topics.status) {
+      if (header.epoch === this.#epoch && header.kind === MqttKind.ENDED) this.#finish(header.seq, undefined);
+      else if (header.epoch === this.#epoch && header.kind === MqttKind.LOST) this.#lost();
+      else if (header.epoch === this.#epoch && header.kind === MqttKind.ONLINE && this.#bounced) {
+        this.#backOnline = true;
+        clearTimeout(this.#lostTimer);
+      }
+      else if (header.epoch !== this.#epoch && header.kind === MqttKind.ONLINE) this.#end(new ChannelLostError(`mqtt transport: a new publisher of ${this.channel} came up before the one this subscriber followed had ended`, this.channel, "crashed"));
+    }
+  }
+
+  /**
+   * The publisher's last will. A broker that shuts down publishes the wills of the clients it
+   * drops too, just before it drops this subscriber: so a LOST is taken after LOST_SETTLE_MS,
+   * and when this subscriber's own connection went down meanwhile, the publisher gets the time
+   * of a reconnect to say ONLINE again (same epoch) before it counts as lost.
+   */
+  #lost(): void {
+    const lost = (): void => this.#end(new ChannelLostError(`mqtt transport: the publisher of ${this.channel} lost its connection to the broker without closing (its last will)`, this.channel, "crashed"));
+    clearTimeout(this.#lostTimer);
+    // A retained LOST may come again, after the ONLINE, when the status topic is subscribed again.
+    if (this.#backOnline) return;
+    this.#lostTimer = setTimeout(() => {
+      if (!this.#bounced) return lost();
+      this.#lostTimer = setTimeout(lost, this.connection.reconnectMaxMs + 2 * MQTT_CONNECT_TIMEOUT_MS);
+    }, LOST_SETTLE_MS);
+  }
+
+  #data(seq: number, frame: Uint8Array): void {
+    if (seq < this.#next) return; // A QoS 1 redelivery of a frame already taken.
+    this.#drops += seq - this.#next;
+    this.#next = seq + 1;
+    this.#queue.push({ frame });
+    this.#queuedFrames++;
+    this.#trim();
+    this.#deliver();
+  }
+
+  /** drop_oldest for a stalled consumer: the newest `queueSize` frames stay. */
+  #trim(): void {
+    if (!this.#stalled || this.#queuedFrames <= this.#queueSize) return;
+    const excess = this.#queuedFrames - this.#queueSize;
+    // Frames are all before the end marker, so the first `excess` entries are the oldest frames.
+    this.#queue.splice(0, excess);
+    this.#queuedFrames -= excess;
+    this.#drops += excess;
+  }
+
+  /** The publisher ended at `next` (END or ENDED): frames before it that never came are drops. */
+  #finish(next: number, error: Error | undefined): void {
+    if (next > this.#next) this.#drops += next - this.#next;
+    this.#next = Math.max(next, this.#next);
+    this.#end(error);
+  }
+
+  #end(error: Error | undefined): void {
+    clearTimeout(this.#lostTimer);
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#queue.push({ end: error });
+    this.#deliver();
+  }
+
+  #deliver(): void {
+    while (!this.#paused && this.#queue.length > 0) {
+      const entry = this.#queue.shift()!;
+      if ("frame" in entry) {
+        this.#queuedFrames--;
+        this.options.onFrame(entry.frame);
+      } else {
+        this.#status(entry.end ? "lost" : "ended", entry.end);
+        this.#settle(entry.end);
+        void this.#leave();
+      }
+    }
+  }
+
+  #status(status: ChannelStatus, error?: Error): void {
+    this.options.onStatus?.(status, error);
+  }
+}
