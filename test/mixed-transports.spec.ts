@@ -1,10 +1,11 @@
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { type Broker, startMosquitto, startNats } from "@rivulet/test-brokers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
 import { tempDataflow } from "./helpers/temp-dataflow.js";
 
 // One dataflow mixing transports, edge by edge: a timer drives a source, and each hop of a chain
-// of relays goes through another transport. Every message must reach the end intact and in
+// of relays goes through another transport (the brokers are real, started on free ports). Every message must reach the end intact and in
 // order: payloads from 1 KB to ~200 KB, so shared memory carries both inline frames and slots.
 
 const COUNT = 120;
@@ -49,13 +50,18 @@ for await (const event of node) {
 }
 `;
 
-/** A hop of the chain: the transport its edge uses (a name in `transports:` or a kind) and its definition, if any. */
+/**
+ * A hop of the chain: the transport its edge uses (a name in `transports:` or a kind), its
+ * definition if any, and whether it can apply backpressure (broker transports cannot: their
+ * inputs keep a queue long enough that nothing is dropped).
+ */
 interface Hop {
   transport: string;
   definition?: string;
+  noFlowControl?: boolean;
 }
 
-/** timer -> source -> relay_1 -> ... -> sink, hop i on hops[i].transport, every input backpressured. */
+/** timer -> source -> relay_1 -> ... -> sink, hop i on hops[i].transport. */
 function chain(hops: Hop[]): string {
   const defined = hops.filter((hop) => hop.definition);
   let yml = defined.length > 0 ? `transports:\n${defined.map((hop) => `  ${hop.transport}: ${hop.definition}\n`).join("")}` : "";
@@ -63,17 +69,27 @@ function chain(hops: Hop[]): string {
   hops.forEach((hop, i) => {
     const from = i === 0 ? "source" : `relay_${i}`;
     const to = i === hops.length - 1 ? "sink" : `relay_${i + 1}`;
-    yml += `  - id: ${to}\n    path: ${to === "sink" ? "sink" : "relay"}.mjs\n    inputs:\n      in: { source: ${from}/out, transport: ${hop.transport}, queue_size: 4, queue_policy: backpressure }\n`;
+    const queue = hop.noFlowControl ? `queue_size: ${COUNT}, queue_policy: drop_oldest` : "queue_size: 4, queue_policy: backpressure";
+    yml += `  - id: ${to}\n    path: ${to === "sink" ? "sink" : "relay"}.mjs\n    inputs:\n      in: { source: ${from}/out, transport: ${hop.transport}, ${queue} }\n`;
     if (to !== "sink") yml += "    outputs: [out]\n";
   });
   return yml;
 }
 
+const brokers: Broker[] = [];
+beforeAll(async () => {
+  brokers.push(await startNats({ jetstream: false }), await startMosquitto({ extraConfig: ["max_queued_messages 10000"] }));
+});
+afterAll(() => Promise.all(brokers.map((broker) => broker.close())));
+
 describe("a dataflow that mixes transports", () => {
-  it("carries every message intact and in order through unix, shm and zeromq (ipc and tcp) hops", async () => {
+  it("carries every message intact and in order through unix, shm, nats, mqtt and zeromq (ipc and tcp) hops", async () => {
+    const [nats, mosquitto] = brokers as [Broker, Broker];
     const hops: Hop[] = [
       { transport: "unix" },
       { transport: "frames", definition: "{ kind: shm, slots: 4, slot_size: 256 KiB }" },
+      { transport: "bus", definition: `{ kind: nats, servers: "${nats.url}" }`, noFlowControl: true },
+      { transport: "devices", definition: `{ kind: mqtt, url: "${mosquitto.url}", qos: 1 }`, noFlowControl: true },
       { transport: "zeromq" },
       { transport: "net", definition: "{ kind: zeromq, protocol: tcp }" },
       { transport: "unix" },
