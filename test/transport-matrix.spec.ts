@@ -1,6 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { type Broker, startMosquitto, startNats } from "@rivulet/test-brokers";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { runCli } from "./helpers/cli.js";
 import { EXAMPLE_CHECKS, example } from "./helpers/example-checks.js";
 
@@ -14,7 +15,20 @@ interface MatrixTransport {
   definition?: () => string;
 }
 
-const TRANSPORTS: MatrixTransport[] = [{ name: "zeromq" }, { name: "tcp", definition: () => "{ kind: zeromq, protocol: tcp }" }];
+// Real brokers on free ports, for the transports that need one.
+let nats: Broker | undefined;
+let mosquitto: Broker | undefined;
+beforeAll(async () => {
+  [nats, mosquitto] = await Promise.all([startNats({ jetstream: false }), startMosquitto({ extraConfig: ["max_queued_messages 10000"] })]);
+});
+afterAll(() => Promise.all([nats?.close(), mosquitto?.close()]));
+
+const TRANSPORTS: MatrixTransport[] = [
+  { name: "zeromq" },
+  { name: "tcp", definition: () => "{ kind: zeromq, protocol: tcp }" },
+  { name: "bus", definition: () => `{ kind: nats, servers: "${nats!.url}" }` },
+  { name: "devices", definition: () => `{ kind: mqtt, url: "${mosquitto!.url}" }` },
+];
 
 let counter = 0;
 
