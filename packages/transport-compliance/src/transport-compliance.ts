@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { type Json, type Transport, type TransportCapabilities, capabilitiesOf } from "@rivulet/core";
 import { existsSync } from "node:fs";
 import { type ComplianceSetup, openHandles, patterned, planChannel, record, removeRegistered, until } from "./harness.js";
+import { brokerRestartCases } from "./broker-restart-cases.js";
 import { lendingCases } from "./lending-cases.js";
 import { lifecycleCases } from "./lifecycle-cases.js";
 import { preludeCases } from "./prelude-cases.js";
@@ -12,7 +13,8 @@ import { creditCases, queuePolicyCases } from "./queue-policy-cases.js";
  * fan-out, close semantics, abort signals, the queue policies (queue-policy-cases.ts), preludes
  * (prelude-cases.ts), lifecycle (lifecycle-cases.ts: idempotent closes, a waiting send aborted,
  * ended by close or by its subscriber leaving, a lost publisher), lending and release of the
- * transport's own memory (lending-cases.ts), and no handles or registered files left open. A transport's spec calls it with `setup` (a
+ * transport's own memory (lending-cases.ts), a broker restart for transports through a broker
+ * (broker-restart-cases.ts, with the `restartBroker` hook), and no handles or registered files left open. A transport's spec calls it with `setup` (a
  * fresh plugin and run folder per test), `teardown`, and the `capabilities` it claims: the suite
  * checks that the plugin declares exactly those, runs the cases they call for, and skips the
  * others visibly (they show as skipped in the report).
@@ -23,7 +25,13 @@ import { creditCases, queuePolicyCases } from "./queue-policy-cases.js";
  */
 export function transportCompliance(
   name: string,
-  hooks: { setup: () => Promise<ComplianceSetup>; teardown?: (setup: ComplianceSetup) => Promise<void>; capabilities: TransportCapabilities },
+  hooks: {
+    setup: () => Promise<ComplianceSetup>;
+    teardown?: (setup: ComplianceSetup) => Promise<void>;
+    capabilities: TransportCapabilities;
+    /** For transports through a broker: stops the broker the setup uses and starts it again on the same port (runs the broker-restart case). */
+    restartBroker?: (setup: ComplianceSetup) => Promise<void>;
+  },
 ): void {
   const { capabilities } = hooks;
   async function withTransports(test: (setup: ComplianceSetup, make: () => Transport) => Promise<void>): Promise<void> {
@@ -143,6 +151,7 @@ export function transportCompliance(
     preludeCases(withTransports, capabilities);
     lifecycleCases(withTransports, capabilities);
     lendingCases(withTransports, capabilities);
+    brokerRestartCases(withTransports, hooks.restartBroker);
 
     it("leaves no handles open and no registered file behind after close", async () => {
       const before = openHandles();

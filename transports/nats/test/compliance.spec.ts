@@ -26,13 +26,15 @@ const runDir = (): Promise<string> => mkdtemp(join(tmpdir(), "rvl-nats-"));
 let run = 0;
 
 transportCompliance("nats", {
-  setup: async () => ({ plugin: nats(), runDir: await runDir(), module, options: { servers: plain.url, prefix: `c.plain${run++}` } }),
+  setup: async () => ({ plugin: nats(), runDir: await runDir(), module, options: { servers: plain.url, prefix: `c.plain${run++}`, reconnect_wait_ms: 50 } }),
   teardown: (setup) => rm(setup.runDir, { recursive: true, force: true }),
   capabilities,
+  restartBroker: () => plain.restart(),
 });
 
 transportCompliance("nats, token auth", {
-  setup: async () => ({ plugin: nats(), runDir: await runDir(), module, options: { servers: authed.url, token: TOKEN, prefix: `c.token${run++}` } }),
+  setup: async () => ({ plugin: nats(), runDir: await runDir(), module, options: { servers: authed.url, token: TOKEN, prefix: `c.token${run++}`, reconnect_wait_ms: 50 } }),
   teardown: (setup) => rm(setup.runDir, { recursive: true, force: true }),
   capabilities,
+  restartBroker: () => authed.restart(),
 });
