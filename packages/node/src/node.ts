@@ -1,4 +1,4 @@
-import { type DropCounts, type FrameFields, type FrameLease, type InputConfig, type LogLevel, type Metadata, type NodeConfig, type NodeEvent, type NodeStatus, NodeStoppedError, type Parameter, type PullOptions, type SendableValue, type Subscription, type TransportPlugins, UndeclaredOutputError } from "@rivulet/core";
+import { type DropCounts, type FrameFields, type FrameLease, type LogLevel, type Metadata, type NodeConfig, type NodeEvent, type NodeStatus, NodeStoppedError, type Parameter, type PullOptions, type SendableValue, type TransportPlugins, UndeclaredOutputError } from "@rivulet/core";
 import { type DaemonToNode, type DecodedFrame, HybridClock, QueuedIterator, decodeFrame, frameFieldsOf, readNodeConfig, waitFor } from "@rivulet/core/internal";
 import { ControlClient } from "./control-client.js";
 import { DropReporter } from "./drop-reporter.js";
@@ -9,7 +9,7 @@ import { closeBeforeExit, forgetBeforeExit } from "./open-nodes.js";
 import { OutputChannel, type OutputStats } from "./output-channels.js";
 import { NodeTransports } from "./node-transports.js";
 import { checkParameters, parametersOf } from "./parameters.js";
-import { ProducerVerdicts } from "./producer-verdicts.js";
+import { InputSubscriptions } from "./input-subscriptions.js";
 import { type RawSample, RawSamples } from "./raw-samples.js";
 
 /** Options of `new Node()`. */
@@ -60,10 +60,7 @@ export class Node implements AsyncIterable<NodeEvent> {
   readonly #rawSamples = new RawSamples();
   /** Each input's planned channel id and the types its producer defined by id. */
   readonly #frames: InputFrames;
-  readonly #subscriptions = new Map<string, Subscription>();
-  readonly #pending = new Map<string, AbortController>();
-  readonly #openInputs = new Set<string>();
-  readonly #verdicts = new ProducerVerdicts();
+  readonly #inputs: InputSubscriptions;
   /** Aborts every wait of the node (subscriptions still connecting) on STOP or close. */
   readonly #shutdown = new AbortController();
   /** Aborted on STOP from the daemon, loss of the daemon, or close: `node.signal`. */
@@ -88,17 +85,23 @@ export class Node implements AsyncIterable<NodeEvent> {
     this.config = init.config ?? readNodeConfig();
     this.#transports = new NodeTransports({ ...init.transports }, this.config);
     this.#frames = new InputFrames(this.config.nodeId);
+    this.#inputs = new InputSubscriptions(this.config.nodeId, this.#transports, this.#shutdown.signal, {
+      onFrame: (id, frame, lease) => this.#onFrame(id, frame, lease),
+      onLost: (id, error) => this.#queues.pushControl({ type: "ERROR", id, error, metadata: this.#meta() }),
+      onClosed: (id) => this.#inputClosed(id),
+      stopped: () => this.#stopped,
+    });
     this.#queues = new InputQueues({
-      onFull: (id) => this.#subscriptions.get(id)?.pause(),
-      onSpace: (id) => this.#subscriptions.get(id)?.resume(),
-      onTaken: (id) => this.#subscriptions.get(id)?.consumed?.(1),
+      onFull: (id) => this.#inputs.get(id)?.pause(),
+      onSpace: (id) => this.#inputs.get(id)?.resume(),
+      onTaken: (id) => this.#inputs.get(id)?.consumed?.(1),
       // Lent memory (shared memory) goes back by the rule of InputEvent.retain.
       onDropped: (event) => (event as LazyInputEvent).drop(),
       onMovedOn: (event) => (event as LazyInputEvent).settle(),
     });
     for (const input of this.config.inputs) {
       this.#queues.addInput(input.id, input.queueSize, input.queuePolicy, input.channel !== undefined);
-      this.#openInputs.add(input.id);
+      this.#inputs.open(input.id);
       if (input.channel?.channelId !== undefined) this.#frames.expectChannel(input.id, input.channel.channelId);
     }
     this.#control = new ControlClient(
@@ -279,7 +282,7 @@ export class Node implements AsyncIterable<NodeEvent> {
     const outputs: Record<string, OutputStats> = {};
     for (const [id, output] of this.#outputs) outputs[id] = output.stats();
     const inputs = this.#queues.stats();
-    for (const [id, input] of Object.entries(inputs)) input.dropped += this.#subscriptions.get(id)?.drops ?? 0;
+    for (const [id, input] of Object.entries(inputs)) input.dropped += this.#inputs.get(id)?.drops ?? 0;
     return { inputs, outputs };
   }
 
@@ -308,7 +311,7 @@ export class Node implements AsyncIterable<NodeEvent> {
     this.#dropReporter.stop();
     this.#control.send({ t: "outputs_closed", drops: this.#dropCounts() });
     this.#stopped = true;
-    this.#verdicts.clear();
+    this.#inputs.clear();
     this.#events.end();
     await this.#transports.close();
     await this.#control.close();
@@ -335,7 +338,7 @@ export class Node implements AsyncIterable<NodeEvent> {
         this.#outputs.set(output.id, new OutputChannel(output, publishers, this.#clock, stallHooks, this.config.stallReportMs));
       }),
     );
-    await Promise.all(this.config.inputs.filter((input) => input.channel).map((input) => this.#subscribe(input)));
+    await Promise.all(this.config.inputs.filter((input) => input.channel).map((input) => this.#inputs.subscribe(input)));
     this.#control.send({ t: "subscribed" });
     // Drops are reported while the run goes on, not only at close.
     if (!this.#closed) this.#dropReporter.start();
@@ -348,40 +351,6 @@ export class Node implements AsyncIterable<NodeEvent> {
     for (const [id, s] of Object.entries(stats.inputs)) if (s.dropped + s.discarded > 0) drops.inputs[id] = s.dropped + s.discarded;
     for (const [id, s] of Object.entries(stats.outputs)) if (s.dropped + s.discarded > 0) drops.outputs[id] = s.dropped + s.discarded;
     return drops;
-  }
-
-  async #subscribe(input: InputConfig): Promise<void> {
-    const channel = input.channel!;
-    // STOP or the producer's end may have arrived while the node was still registering.
-    if (this.#shutdown.signal.aborted || !this.#openInputs.has(input.id)) return;
-    const controller = new AbortController();
-    this.#pending.set(input.id, controller);
-    const signal = AbortSignal.any([controller.signal, this.#shutdown.signal]);
-    try {
-      const subscription = await (await this.#transports.for(channel)).subscribe(channel, {
-        subscriberId: this.id,
-        flowControl: input.queuePolicy === "backpressure",
-        grantsCredits: true,
-        queueSize: input.queueSize,
-        signal,
-        onFrame: (frame, lease) => this.#onFrame(input.id, frame, lease),
-      });
-      void subscription.closed.then((error) => {
-        if (error && !this.#stopped && !this.#verdicts.hasEnded(input.id)) {
-          this.#verdicts.wait(input.id, () => {
-            // No word from the daemon: the transport's error is all there is to say.
-            if (!this.#stopped) this.#queues.pushControl({ type: "ERROR", id: input.id, error, metadata: this.#meta() });
-            this.#closeInput(input.id);
-          });
-        } else this.#closeInput(input.id);
-      });
-      this.#subscriptions.set(input.id, subscription);
-    } catch (error) {
-      // Aborted because the producer ended or the node is stopping: the input is closed.
-      if (!signal.aborted) throw error;
-    } finally {
-      this.#pending.delete(input.id);
-    }
   }
 
   /**
@@ -443,7 +412,7 @@ export class Node implements AsyncIterable<NodeEvent> {
         this.#events.notify();
         return;
       case "input_closed":
-        for (const id of message.inputs) this.#producerGone(id);
+        for (const id of message.inputs) this.#inputs.producerGone(id);
         return;
       case "node_failed":
         if (this.#stopped) return;
@@ -454,28 +423,17 @@ export class Node implements AsyncIterable<NodeEvent> {
           affectedInputIds: message.inputs,
           metadata: this.#meta(),
         });
-        for (const id of message.inputs) this.#producerGone(id);
+        for (const id of message.inputs) this.#inputs.producerGone(id);
         this.#events.notify();
         return;
     }
   }
 
-  /**
-   * The daemon says an input's producer ended. A subscribed input hears it from its transport
-   * after the last data (so nothing in flight is lost); inputs still connecting close here, and
-   * so do inputs whose connection broke and were waiting for this word.
-   */
-  #producerGone(id: string): void {
-    if (this.#verdicts.end(id)) return this.#closeInput(id);
-    if (this.#subscriptions.has(id)) return;
-    this.#pending.get(id)?.abort();
-    this.#closeInput(id);
-  }
-
-  #closeInput(id: string): void {
-    if (!this.#openInputs.delete(id) || this.#stopped) return;
+  /** An input closed (its producer ended, its channel broke, or it never connected before the end). */
+  #inputClosed(id: string): void {
+    if (this.#stopped) return;
     this.#queues.pushControl({ type: "INPUT_CLOSED", id, metadata: this.#meta() });
-    if (this.#openInputs.size === 0) this.#stop("all-inputs-closed");
+    if (this.#inputs.openCount === 0) this.#stop("all-inputs-closed");
     this.#events.notify();
   }
 
@@ -488,7 +446,7 @@ export class Node implements AsyncIterable<NodeEvent> {
       this.#stopOrdered = true;
       this.#halt.abort();
     }
-    this.#verdicts.clear();
+    this.#inputs.clear();
     this.#queues.pushControl({ type: "STOP", reason, metadata: this.#meta() });
     this.#events.end();
     this.#resolveReady();
