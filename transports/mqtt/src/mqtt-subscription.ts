@@ -1,4 +1,4 @@
-import { ChannelLostError, type ChannelStatus, DEFAULT_QUEUE_SIZE, DEFAULT_SUBSCRIBER_STALL_MS, type SubscribeOptions, type Subscription, TransportConnectError } from "@rivulet/core";
+import { ChannelLostError, type ChannelStatus, DEFAULT_QUEUE_SIZE, HeldFrames, type SubscribeOptions, type Subscription, TransportConnectError } from "@rivulet/core";
 import { waitFor } from "@rivulet/core/internal";
 import { BrokerClient, type BrokerSettings, MQTT_CONNECT_TIMEOUT_MS } from "./broker-client.js";
 import { type MqttConnection, topicsOf } from "./mqtt-connection.js";
@@ -7,34 +7,33 @@ import { MQTT_HEADER_BYTES, MqttKind, decodeHeader, encodeMessage } from "./wire
 /** How long a LOST waits to see whether the broker itself is going away (see `#lost`). */
 const LOST_SETTLE_MS = 1_000;
 
-/** What the subscription holds for its consumer: frames, and at most one end, last. */
-type Entry = { frame: Uint8Array } | { end: Error | undefined };
-
 /**
  * The receiving side of one channel, on its own MQTT connection: subscribes to the data, status
  * and welcome topics, says HELLO (retained, removed by its last will if it dies) and waits for
  * the publisher's WELCOME, which names the publisher's epoch and the first frame it gets. Then
  * it takes DATA of that epoch in order: a sequence number already seen is a QoS 1 redelivery
  * (skipped), one beyond the next expected is a gap (counted in `drops`). It keeps reading while
- * paused (the broker would otherwise queue, then drop, for it) and holds what arrives; once
- * paused for DEFAULT_SUBSCRIBER_STALL_MS it drops the oldest itself (drop_oldest), keeping the
- * newest `queueSize`, as a publisher does for a subscriber that stopped reading. END or a retained
+ * paused (the broker would otherwise queue, then drop, for it) and holds what arrives in
+ * HeldFrames: the first HELD_PREFIX_BYTES, then the newest `queueSize`, counting the frames it
+ * drops (drop_oldest on the subscriber side). END or a retained
  * ENDED end it cleanly; LOST (the publisher's last will), or an ONLINE of another epoch, end it
  * with a ChannelLostError.
  */
 export class MqttSubscription implements Subscription {
   readonly closed: Promise<Error | undefined>;
   #settle!: (error: Error | undefined) => void;
-  #queue: Entry[] = [];
-  #queuedFrames = 0;
+  readonly #held: HeldFrames;
   #paused = false;
-  /** Paused for DEFAULT_SUBSCRIBER_STALL_MS or longer: from then on only the newest `queueSize` frames are kept. */
-  #stalled = false;
-  #stallTimer: NodeJS.Timeout | undefined;
+  #delivering = false;
   #epoch: number | undefined;
   #next = 0;
-  #drops = 0;
+  /** Frames missing from the sequence (lost on the way). */
+  #gaps = 0;
+  /** The channel's end is known (or this subscriber closed): later messages are ignored. */
   #ended = false;
+  /** How the channel ended, once known: reported after the held frames. */
+  #outcome: { error: Error | undefined } | undefined;
+  #reported = false;
   #welcomed: (() => void) | undefined;
   /** This subscriber's own connection went down since it was welcomed (the broker restarted, say). */
   #bounced = false;
@@ -43,7 +42,6 @@ export class MqttSubscription implements Subscription {
   #lostTimer: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
   readonly #topics;
-  readonly #queueSize: number;
 
   private constructor(
     private readonly channel: string,
@@ -54,7 +52,7 @@ export class MqttSubscription implements Subscription {
   ) {
     this.closed = new Promise((resolve) => (this.#settle = resolve));
     this.#topics = topicsOf(connection.topic);
-    this.#queueSize = Math.max(1, options.queueSize ?? DEFAULT_QUEUE_SIZE);
+    this.#held = new HeldFrames(Math.max(1, options.queueSize ?? DEFAULT_QUEUE_SIZE));
   }
 
   /**
@@ -95,32 +93,24 @@ export class MqttSubscription implements Subscription {
 
   /** Frames this subscriber dropped (the oldest while paused) or saw missing (sequence gaps: QoS 0 losses, broker queue overflows). */
   get drops(): number {
-    return this.#drops;
+    return this.#held.drops + this.#gaps;
   }
 
   pause(): void {
-    if (this.#paused) return;
     this.#paused = true;
-    this.#stallTimer = setTimeout(() => {
-      this.#stalled = true;
-      this.#trim();
-    }, DEFAULT_SUBSCRIBER_STALL_MS);
-    this.#stallTimer.unref();
   }
 
   resume(): void {
-    clearTimeout(this.#stallTimer);
     this.#paused = false;
-    this.#stalled = false;
     this.#deliver();
   }
 
   /** Says goodbye (removes its HELLO), unsubscribes and disconnects. `closed` stays pending. Idempotent. */
   close(): Promise<void> {
-    clearTimeout(this.#stallTimer);
     clearTimeout(this.#lostTimer);
     this.#ended = true;
-    this.#queue = [];
+    this.#reported = true;
+    this.#held.clear();
     return this.#leave();
   }
 
@@ -182,27 +172,15 @@ export class MqttSubscription implements Subscription {
 
   #data(seq: number, frame: Uint8Array): void {
     if (seq < this.#next) return; // A QoS 1 redelivery of a frame already taken.
-    this.#drops += seq - this.#next;
+    this.#gaps += seq - this.#next;
     this.#next = seq + 1;
-    this.#queue.push({ frame });
-    this.#queuedFrames++;
-    this.#trim();
-    this.#deliver();
-  }
-
-  /** drop_oldest for a stalled consumer: the newest `queueSize` frames stay. */
-  #trim(): void {
-    if (!this.#stalled || this.#queuedFrames <= this.#queueSize) return;
-    const excess = this.#queuedFrames - this.#queueSize;
-    // Frames are all before the end marker, so the first `excess` entries are the oldest frames.
-    this.#queue.splice(0, excess);
-    this.#queuedFrames -= excess;
-    this.#drops += excess;
+    if (!this.#paused && this.#held.length === 0) this.options.onFrame(frame);
+    else this.#held.push(frame);
   }
 
   /** The publisher ended at `next` (END or ENDED): frames before it that never came are drops. */
   #finish(next: number, error: Error | undefined): void {
-    if (next > this.#next) this.#drops += next - this.#next;
+    if (next > this.#next) this.#gaps += next - this.#next;
     this.#next = Math.max(next, this.#next);
     this.#end(error);
   }
@@ -211,22 +189,25 @@ export class MqttSubscription implements Subscription {
     clearTimeout(this.#lostTimer);
     if (this.#ended) return;
     this.#ended = true;
-    this.#queue.push({ end: error });
+    this.#outcome = { error };
     this.#deliver();
   }
 
+  /** Delivers the held frames, then the end once known, while not paused. */
   #deliver(): void {
-    while (!this.#paused && this.#queue.length > 0) {
-      const entry = this.#queue.shift()!;
-      if ("frame" in entry) {
-        this.#queuedFrames--;
-        this.options.onFrame(entry.frame);
-      } else {
-        this.#status(entry.end ? "lost" : "ended", entry.end);
-        this.#settle(entry.end);
-        void this.#leave();
-      }
+    if (this.#delivering) return; // The loop below (further up the stack: onFrame resumed) goes on.
+    this.#delivering = true;
+    try {
+      while (!this.#paused && this.#held.length > 0) this.options.onFrame(this.#held.shift()!);
+    } finally {
+      this.#delivering = false;
     }
+    if (this.#paused || !this.#outcome || this.#reported) return;
+    this.#reported = true;
+    const { error } = this.#outcome;
+    this.#status(error ? "lost" : "ended", error);
+    this.#settle(error);
+    void this.#leave();
   }
 
   #status(status: ChannelStatus, error?: Error): void {
