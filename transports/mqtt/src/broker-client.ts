@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import mqttjs, { type IClientOptions, type MqttClient } from "mqtt";
+import mqttjs, { type IClientOptions, type MqttClient, type Timer } from "mqtt";
 import { waitFor } from "@rivulet/core/internal";
 import { backoffDelay } from "./backoff.js";
 import { MqttBrokerUnreachableError, MqttNotAuthorizedError } from "./mqtt-errors.js";
@@ -28,12 +28,30 @@ export interface BrokerClientInit {
 /** CONNACK return codes (MQTT 3.1.1) that retrying cannot fix. */
 const REFUSED = new Set([4, 5]);
 
+/** mqtt.js's keep-alive interval, unreferenced: an idle connection must not keep a node's process alive (see BrokerClient). */
+const UNREF_TIMER = {
+  set: (callback: () => void, ms: number) => setInterval(callback, ms).unref(),
+  clear: (timer: NodeJS.Timeout) => clearInterval(timer),
+} as unknown as Timer;
+
+/** What of a socket (net or TLS) holds the event loop. */
+interface Referable {
+  ref?(): void;
+  unref?(): void;
+}
+
 /**
  * One MQTT connection that comes back by itself: mqtt.js's own reconnect is off
  * (`reconnectPeriod: 0`); after a connection closes, this waits an exponential delay with
  * jitter (`reconnect_min_ms` … `reconnect_max_ms`) and reconnects with the same session stores,
  * so QoS 1/2 messages not yet acknowledged are sent again. A broker that refuses the
  * credentials stops the reconnects and is reported through `onRefused`.
+ *
+ * An idle connection does not keep the process alive (its socket, keep-alive and reconnect
+ * timers are unreferenced, as the Unix transport's sockets are): a node closes its outputs on
+ * 'beforeExit', which never comes while a connection holds the event loop, so a node program
+ * that ended would otherwise never exit, nor end its channels. A wait for the broker (`hold`)
+ * references them again; pending socket writes keep the process alive by themselves.
  */
 export class BrokerClient {
   readonly client: MqttClient;
@@ -47,6 +65,7 @@ export class BrokerClient {
   #lastError: Error | undefined;
   #refused: MqttNotAuthorizedError | undefined;
   #up = false;
+  #holds = 0;
 
   private constructor(private readonly init: BrokerClientInit) {
     const { settings } = init;
@@ -59,6 +78,7 @@ export class BrokerClient {
       keepalive: MQTT_KEEPALIVE_S,
       resubscribe: true,
       manualConnect: true,
+      timerVariant: UNREF_TIMER,
       ...(init.will ? { will: init.will } : {}),
       ...(settings.username !== undefined ? { username: settings.username } : {}),
       ...(settings.password !== undefined ? { password: settings.password } : {}),
@@ -84,6 +104,7 @@ export class BrokerClient {
     });
     this.client.on("connect", () => {
       this.#attempt = 0;
+      this.#reference();
       if (!this.#up) {
         this.#up = true;
         this.onState(true);
@@ -158,6 +179,33 @@ export class BrokerClient {
     }
   }
 
+  /**
+   * Keeps the process alive until `operation` settles (a SUBACK, a WELCOME, a send waiting for
+   * acknowledgements), also while reconnecting meanwhile: the idle connection does not.
+   */
+  async hold<T>(operation: Promise<T>): Promise<T> {
+    this.#holds++;
+    this.#reference();
+    try {
+      return await operation;
+    } finally {
+      this.#holds--;
+      this.#reference();
+    }
+  }
+
+  /** References the socket and the reconnect timer while something holds the connection, else unreferences them. */
+  #reference(): void {
+    const stream = this.client.stream as unknown as Referable | undefined;
+    if (this.#holds > 0) {
+      stream?.ref?.();
+      this.#timer?.ref();
+    } else {
+      stream?.unref?.();
+      this.#timer?.unref();
+    }
+  }
+
   /** True while connected. */
   get up(): boolean {
     return this.#up;
@@ -173,6 +221,11 @@ export class BrokerClient {
     clearTimeout(this.#timer);
     const client = this.client;
     if (client.disconnected) return;
+    await this.hold(this.#flushAndEnd(flushMs));
+  }
+
+  async #flushAndEnd(flushMs: number): Promise<void> {
+    const client = this.client;
     if (client.connected && flushMs > 0 && Object.keys(client.outgoing).length > 0) {
       await waitFor<void>((resolve) => {
         const check = (): void => {
@@ -197,5 +250,6 @@ export class BrokerClient {
       // The same stores: messages not yet acknowledged are sent again on the new connection.
       this.client.reconnect({ incomingStore: this.client.incomingStore, outgoingStore: this.client.outgoingStore } as Parameters<MqttClient["reconnect"]>[0]);
     }, delay);
+    this.#reference();
   }
 }

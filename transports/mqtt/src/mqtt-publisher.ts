@@ -49,8 +49,8 @@ export class MqttPublisher implements Publisher {
     };
     try {
       broker.client.on("message", (topic, payload) => publisher.#onPresence(topic, payload));
-      await broker.client.subscribeAsync(presence, { qos: 1 });
-      await broker.client.publishAsync(status, encodeMessage(MqttKind.ONLINE, epoch, 0), { qos: connection.qos, retain: true });
+      await broker.hold(broker.client.subscribeAsync(presence, { qos: 1 }));
+      await broker.hold(broker.client.publishAsync(status, encodeMessage(MqttKind.ONLINE, epoch, 0), { qos: connection.qos, retain: true }));
     } catch (error) {
       await broker.close(0);
       throw error;
@@ -73,13 +73,14 @@ export class MqttPublisher implements Publisher {
     if (bytes > MQTT_MAX_FRAME_BYTES) throw new MqttFrameTooLargeError(this.channel, bytes, MQTT_MAX_FRAME_BYTES);
     this.#publish(this.connection.topic, encodeMessage(MqttKind.DATA, this.epoch, this.#seq++, chunks), false);
     if (this.#buffered <= PUBLISHER_WATERMARK_BYTES) return undefined;
-    return waitFor<void>((resolve) => {
+    const wait = waitFor<void>((resolve) => {
       const check = (): void => {
         if (this.#buffered <= PUBLISHER_WATERMARK_BYTES || this.#closed) resolve();
       };
       this.#waiters.add(check);
       return () => this.#waiters.delete(check);
     }, options.signal ? { signal: options.signal } : {});
+    return this.broker.hold(wait);
   }
 
   /** Ends the channel after every frame sent (END in band, ENDED retained), then disconnects cleanly (no last will). Idempotent. */

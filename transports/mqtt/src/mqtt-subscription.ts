@@ -68,13 +68,14 @@ export class MqttSubscription implements Subscription {
     broker.client.on("message", (topic, payload) => subscription.#onMessage(topic, payload));
     try {
       const { qos } = connection;
-      const granted = await broker.client.subscribeAsync({ [connection.topic]: { qos }, [topics.status]: { qos }, [topics.welcomeOf(token)]: { qos } });
+      const granted = await broker.hold(broker.client.subscribeAsync({ [connection.topic]: { qos }, [topics.status]: { qos }, [topics.welcomeOf(token)]: { qos } }));
       if (granted.some((grant) => grant.qos === 128)) throw new TransportConnectError(`mqtt transport: the broker refused a subscription to ${connection.topic} for ${channel}`, channel, "refused");
-      await waitFor<void>((resolve) => {
+      const welcome = waitFor<void>((resolve) => {
         subscription.#welcomed = resolve;
         broker.client.publish(topics.presenceOf(token), encodeMessage(MqttKind.HELLO, 0, 0), { qos, retain: true });
         return () => (subscription.#welcomed = undefined);
       }, options.signal ? { signal: options.signal } : {});
+      await broker.hold(welcome);
     } catch (error) {
       await subscription.#leave();
       throw error;
