@@ -5,9 +5,11 @@
  * ```ts
  * import mqtt from "@rivulet/transport-mqtt";
  * const plugin = mqtt();
- * const [channel] = await plugin.plan({ dataflowId: "df", runDir: "/tmp/run", options: { url: "mqtt://127.0.0.1:1883" }, channels: [
+ * const options = { url: "mqtt://127.0.0.1:1883", qos: 1 };
+ * const [channel] = await plugin.plan({ dataflowId: "df", runDir: "/tmp/run", options, channels: [
  *   { channel: "a/out", producer: "a", output: "out", subscribers: ["b"] }] });
- * const publisher = await plugin.create({ dataflowId: "df", nodeId: "a" }).publish(channel!);
+ * // The plan holds the topic only: the broker's URL and credentials come with the options.
+ * const publisher = await plugin.create({ dataflowId: "df", nodeId: "a", options }).publish(channel!);
  * ```
  */
 export { mqtt, mqtt as default, MQTT_PLAN_PROBE_MS } from "./mqtt-plugin.js";

@@ -1,7 +1,8 @@
 import { ClosedError, PUBLISHER_WATERMARK_BYTES, type Publisher, type SendOptions } from "@rivulet/core";
 import { waitFor } from "@rivulet/core/internal";
-import { BrokerClient, type BrokerSettings } from "./broker-client.js";
-import { type MqttConnection, topicsOf } from "./mqtt-connection.js";
+import { BrokerClient } from "./broker-client.js";
+import { topicsOf } from "./mqtt-connection.js";
+import type { MqttOptions } from "./mqtt-options.js";
 import { MqttFrameTooLargeError } from "./mqtt-errors.js";
 import { MQTT_MAX_FRAME_BYTES } from "./mqtt-limits.js";
 import { MqttKind, decodeHeader, encodeMessage, newEpoch } from "./wire-format.js";
@@ -27,22 +28,23 @@ export class MqttPublisher implements Publisher {
   private constructor(
     private readonly epoch: number,
     private readonly channel: string,
-    private readonly connection: MqttConnection,
+    private readonly topic: string,
+    private readonly settings: MqttOptions,
     private readonly broker: BrokerClient,
   ) {
-    this.#topics = topicsOf(connection.topic);
+    this.#topics = topicsOf(topic);
   }
 
   /**
    * Connects, listens for subscribers and announces the publisher (ONLINE, retained).
    * @throws MqttNotAuthorizedError; AbortError when `signal` fires first.
    */
-  static async open(channel: string, connection: MqttConnection, settings: BrokerSettings, clientId: string, signal?: AbortSignal): Promise<MqttPublisher> {
+  static async open(channel: string, topic: string, settings: MqttOptions, clientId: string, signal?: AbortSignal): Promise<MqttPublisher> {
     const epoch = newEpoch();
-    const { status, presence } = topicsOf(connection.topic);
-    const will = { topic: status, payload: encodeMessage(MqttKind.LOST, epoch, 0), qos: connection.qos, retain: true };
-    const broker = await BrokerClient.open({ settings, clientId, clean: connection.cleanSession, will, channels: [channel] }, signal);
-    const publisher = new MqttPublisher(epoch, channel, connection, broker);
+    const { status, presence } = topicsOf(topic);
+    const will = { topic: status, payload: encodeMessage(MqttKind.LOST, epoch, 0), qos: settings.qos, retain: true };
+    const broker = await BrokerClient.open({ settings, clientId, clean: settings.cleanSession, will, channels: [channel] }, signal);
+    const publisher = new MqttPublisher(epoch, channel, topic, settings, broker);
     // Back after the broker went away (whose shutdown may have published the last will, LOST): up again, same epoch.
     broker.onState = (up) => {
       if (up && !publisher.#closed) publisher.#publish(status, encodeMessage(MqttKind.ONLINE, epoch, 0), true);
@@ -50,7 +52,7 @@ export class MqttPublisher implements Publisher {
     try {
       broker.client.on("message", (topic, payload) => publisher.#onPresence(topic, payload));
       await broker.hold(broker.client.subscribeAsync(presence, { qos: 1 }));
-      await broker.hold(broker.client.publishAsync(status, encodeMessage(MqttKind.ONLINE, epoch, 0), { qos: connection.qos, retain: true }));
+      await broker.hold(broker.client.publishAsync(status, encodeMessage(MqttKind.ONLINE, epoch, 0), { qos: settings.qos, retain: true }));
     } catch (error) {
       await broker.close(0);
       throw error;
@@ -71,7 +73,7 @@ export class MqttPublisher implements Publisher {
     let bytes = 0;
     for (const chunk of chunks) bytes += chunk.byteLength;
     if (bytes > MQTT_MAX_FRAME_BYTES) throw new MqttFrameTooLargeError(this.channel, bytes, MQTT_MAX_FRAME_BYTES);
-    this.#publish(this.connection.topic, encodeMessage(MqttKind.DATA, this.epoch, this.#seq++, chunks), false);
+    this.#publish(this.topic, encodeMessage(MqttKind.DATA, this.epoch, this.#seq++, chunks), false);
     if (this.#buffered <= PUBLISHER_WATERMARK_BYTES) return undefined;
     const wait = waitFor<void>((resolve) => {
       const check = (): void => {
@@ -89,7 +91,7 @@ export class MqttPublisher implements Publisher {
       this.#closed = true;
       this.#wake();
       const { client } = this.broker;
-      this.#publish(this.connection.topic, encodeMessage(MqttKind.END, this.epoch, this.#seq), false);
+      this.#publish(this.topic, encodeMessage(MqttKind.END, this.epoch, this.#seq), false);
       this.#publish(this.#topics.status, encodeMessage(MqttKind.ENDED, this.epoch, this.#seq), true);
       client.removeAllListeners("message");
       // The session keeps nothing for a publisher that is gone: no queued HELLOs.
@@ -101,7 +103,7 @@ export class MqttPublisher implements Publisher {
 
   #publish(topic: string, message: Buffer, retain: boolean): void {
     this.#buffered += message.byteLength;
-    this.broker.client.publish(topic, message, { qos: this.connection.qos, retain }, () => {
+    this.broker.client.publish(topic, message, { qos: this.settings.qos, retain }, () => {
       // An error here is a QoS 0 message lost with its connection: subscribers count the gap.
       this.#buffered -= message.byteLength;
       this.#wake();

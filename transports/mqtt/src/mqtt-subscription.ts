@@ -1,7 +1,8 @@
 import { ChannelLostError, type ChannelStatus, DEFAULT_QUEUE_SIZE, HeldFrames, type SubscribeOptions, type Subscription, TransportConnectError } from "@rivulet/core";
 import { waitFor } from "@rivulet/core/internal";
-import { BrokerClient, type BrokerSettings, MQTT_CONNECT_TIMEOUT_MS } from "./broker-client.js";
-import { type MqttConnection, topicsOf } from "./mqtt-connection.js";
+import { BrokerClient, MQTT_CONNECT_TIMEOUT_MS } from "./broker-client.js";
+import { topicsOf } from "./mqtt-connection.js";
+import type { MqttOptions } from "./mqtt-options.js";
 import { MQTT_HEADER_BYTES, MqttKind, decodeHeader, encodeMessage } from "./wire-format.js";
 
 /** How long a LOST waits to see whether the broker itself is going away (see `#lost`). */
@@ -45,13 +46,14 @@ export class MqttSubscription implements Subscription {
 
   private constructor(
     private readonly channel: string,
-    private readonly connection: MqttConnection,
+    private readonly topic: string,
+    private readonly settings: MqttOptions,
     private readonly broker: BrokerClient,
     private readonly token: string,
     private readonly options: SubscribeOptions,
   ) {
     this.closed = new Promise((resolve) => (this.#settle = resolve));
-    this.#topics = topicsOf(connection.topic);
+    this.#topics = topicsOf(topic);
     this.#held = new HeldFrames(Math.max(1, options.queueSize ?? DEFAULT_QUEUE_SIZE));
   }
 
@@ -60,16 +62,16 @@ export class MqttSubscription implements Subscription {
    * it sends after that arrive. Waits for a publisher that starts later.
    * @throws AbortError when `options.signal` fires first; MqttNotAuthorizedError; TransportConnectError (`refused`) when the broker refuses a topic.
    */
-  static async open(channel: string, connection: MqttConnection, settings: BrokerSettings, clientId: string, token: string, options: SubscribeOptions): Promise<MqttSubscription> {
-    const topics = topicsOf(connection.topic);
-    const will = { topic: topics.presenceOf(token), payload: Buffer.alloc(0), qos: connection.qos, retain: true };
-    const broker = await BrokerClient.open({ settings, clientId, clean: connection.cleanSession, will, channels: [channel] }, options.signal);
-    const subscription = new MqttSubscription(channel, connection, broker, token, options);
+  static async open(channel: string, topic: string, settings: MqttOptions, clientId: string, token: string, options: SubscribeOptions): Promise<MqttSubscription> {
+    const topics = topicsOf(topic);
+    const will = { topic: topics.presenceOf(token), payload: Buffer.alloc(0), qos: settings.qos, retain: true };
+    const broker = await BrokerClient.open({ settings, clientId, clean: settings.cleanSession, will, channels: [channel] }, options.signal);
+    const subscription = new MqttSubscription(channel, topic, settings, broker, token, options);
     broker.client.on("message", (topic, payload) => subscription.#onMessage(topic, payload));
     try {
-      const { qos } = connection;
-      const granted = await broker.hold(broker.client.subscribeAsync({ [connection.topic]: { qos }, [topics.status]: { qos }, [topics.welcomeOf(token)]: { qos } }));
-      if (granted.some((grant) => grant.qos === 128)) throw new TransportConnectError(`mqtt transport: the broker refused a subscription to ${connection.topic} for ${channel}`, channel, "refused");
+      const { qos } = settings;
+      const granted = await broker.hold(broker.client.subscribeAsync({ [topic]: { qos }, [topics.status]: { qos }, [topics.welcomeOf(token)]: { qos } }));
+      if (granted.some((grant) => grant.qos === 128)) throw new TransportConnectError(`mqtt transport: the broker refused a subscription to ${topic} for ${channel}`, channel, "refused");
       const welcome = waitFor<void>((resolve) => {
         subscription.#welcomed = resolve;
         broker.client.publish(topics.presenceOf(token), encodeMessage(MqttKind.HELLO, 0, 0), { qos, retain: true });
@@ -84,7 +86,7 @@ export class MqttSubscription implements Subscription {
       if (subscription.#ended) return;
       if (!up) subscription.#bounced = true;
       // Subscribing again brings the retained status: an ONLINE the publisher sent while this subscriber was away.
-      else broker.client.subscribe(topics.status, { qos: connection.qos });
+      else broker.client.subscribe(topics.status, { qos: settings.qos });
       subscription.#status(up ? "connected" : "reconnecting");
     };
     broker.onRefused = (error) => subscription.#end(error);
@@ -120,9 +122,9 @@ export class MqttSubscription implements Subscription {
       const { client } = this.broker;
       client.removeAllListeners("message");
       if (client.connected) {
-        client.publish(this.#topics.presenceOf(this.token), Buffer.alloc(0), { qos: this.connection.qos, retain: true });
+        client.publish(this.#topics.presenceOf(this.token), Buffer.alloc(0), { qos: this.settings.qos, retain: true });
         // The session keeps nothing for a subscriber that left.
-        client.unsubscribe([this.connection.topic, this.#topics.status, this.#topics.welcomeOf(this.token)]);
+        client.unsubscribe([this.topic, this.#topics.status, this.#topics.welcomeOf(this.token)]);
       }
       await this.broker.close();
     })();
@@ -140,7 +142,7 @@ export class MqttSubscription implements Subscription {
       return;
     }
     if (this.#epoch === undefined) return; // Before the WELCOME: not this subscriber's frames, nor its publisher's status.
-    if (topic === this.connection.topic && header.epoch === this.#epoch) {
+    if (topic === this.topic && header.epoch === this.#epoch) {
       if (header.kind === MqttKind.DATA) this.#data(header.seq, payload.subarray(MQTT_HEADER_BYTES));
       else if (header.kind === MqttKind.END) this.#finish(header.seq, undefined);
     } else if (topic === this.#topics.status) {
@@ -167,7 +169,7 @@ export class MqttSubscription implements Subscription {
     if (this.#backOnline) return;
     this.#lostTimer = setTimeout(() => {
       if (!this.#bounced) return lost();
-      this.#lostTimer = setTimeout(lost, this.connection.reconnectMaxMs + 2 * MQTT_CONNECT_TIMEOUT_MS);
+      this.#lostTimer = setTimeout(lost, this.settings.reconnectMaxMs + 2 * MQTT_CONNECT_TIMEOUT_MS);
     }, LOST_SETTLE_MS);
   }
 
