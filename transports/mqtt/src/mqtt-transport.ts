@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ClosedError, type Json, type PlannedChannel, type PublishOptions, type Publisher, type SubscribeOptions, type Subscription, type Transport, type TransportInit, TransportError } from "@rivulet/core";
+import { ClosedError, type Json, OpenEnds, type PlannedChannel, type PublishOptions, type Publisher, type SubscribeOptions, type Subscription, type Transport, type TransportInit, TransportError } from "@rivulet/core";
 import { mqttConnection } from "./mqtt-connection.js";
 import { type MqttOptions, mqttOptions, validateMqttOptions } from "./mqtt-options.js";
 import { MqttPublisher } from "./mqtt-publisher.js";
@@ -20,7 +20,7 @@ const tokenOf = (subscriberId: string): string => subscriberId.replace(/[^A-Za-z
  */
 export class MqttTransport implements Transport {
   readonly #options: Record<string, Json>;
-  readonly #open = new Set<{ close(): Promise<void> }>();
+  readonly #ends = new OpenEnds();
   #closed = false;
 
   constructor(init: TransportInit) {
@@ -42,9 +42,10 @@ export class MqttTransport implements Transport {
     return this.#track(subscription);
   }
 
+  /** Closes every publisher (END sent) and subscription this transport opened. Idempotent. */
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.all([...this.#open].map((entry) => entry.close()));
+    await this.#ends.closeAll();
   }
 
   #connection(channel: PlannedChannel): { topic: string } {
@@ -59,12 +60,11 @@ export class MqttTransport implements Transport {
     return mqttOptions(this.#options);
   }
 
-  async #track<T extends { close(): Promise<void> }>(entry: T): Promise<T> {
+  async #track<T extends Publisher | Subscription>(entry: T): Promise<T> {
     if (this.#closed) {
       await entry.close();
       throw new ClosedError("mqtt transport closed while connecting");
     }
-    this.#open.add(entry);
-    return entry;
+    return this.#ends.track(entry);
   }
 }
