@@ -66,6 +66,7 @@ export class BrokerClient {
   #refused: MqttNotAuthorizedError | undefined;
   #up = false;
   #holds = 0;
+  #closed: Promise<void> | undefined;
 
   private constructor(private readonly init: BrokerClientInit) {
     const { settings } = init;
@@ -212,34 +213,30 @@ export class BrokerClient {
   }
 
   /**
-   * Disconnects: cleanly (DISCONNECT, so the broker does not publish the last will) once what is
-   * outgoing is acknowledged or `flushMs` passed, or at once when the connection is down.
-   * Idempotent.
+   * Disconnects cleanly (DISCONNECT, so the broker does not publish the last will) once every
+   * QoS 1/2 message is acknowledged (a retained ENDED, say) or `flushMs` passed: a connection
+   * that is down meanwhile keeps reconnecting until then, so that a close during a broker
+   * restart still delivers them. Disconnects at once when `flushMs` is 0. Idempotent.
    */
-  async close(flushMs = MQTT_CLOSE_FLUSH_MS): Promise<void> {
-    this.#closing = true;
-    clearTimeout(this.#timer);
-    const client = this.client;
-    if (client.disconnected) return;
-    await this.hold(this.#flushAndEnd(flushMs));
+  close(flushMs = MQTT_CLOSE_FLUSH_MS): Promise<void> {
+    this.#closed ??= this.hold(this.#flushAndEnd(flushMs));
+    return this.#closed;
   }
 
   async #flushAndEnd(flushMs: number): Promise<void> {
     const client = this.client;
-    if (client.connected && flushMs > 0 && Object.keys(client.outgoing).length > 0) {
+    const unacknowledged = (): boolean => Object.keys(client.outgoing).length > 0;
+    if (flushMs > 0 && !this.#refused && !client.disconnected && unacknowledged()) {
       await waitFor<void>((resolve) => {
-        const check = (): void => {
-          if (Object.keys(client.outgoing).length === 0 || !client.connected) resolve();
-        };
+        // mqtt.js emits 'packetreceive' before it handles the packet (a PUBACK removes its message then).
+        const check = (): void => void setImmediate(() => unacknowledged() || resolve());
         client.on("packetreceive", check);
-        client.on("close", check);
-        return () => {
-          client.off("packetreceive", check);
-          client.off("close", check);
-        };
+        return () => client.off("packetreceive", check);
       }, { timeout: { ms: flushMs, value: undefined } });
     }
-    await client.endAsync(!client.connected);
+    this.#closing = true;
+    clearTimeout(this.#timer);
+    if (!client.disconnected) await client.endAsync(!client.connected);
   }
 
   #scheduleReconnect(): void {

@@ -16,7 +16,7 @@ export { mqtt, mqtt as default, MQTT_PLAN_PROBE_MS } from "./mqtt-plugin.js";
 export { MqttTransport } from "./mqtt-transport.js";
 export { MqttPublisher } from "./mqtt-publisher.js";
 export { MqttSubscription } from "./mqtt-subscription.js";
-export { type MqttConnection, mqttConnection } from "./mqtt-connection.js";
+export { type MqttConnection, MQTT_CONTROL_QOS, mqttConnection } from "./mqtt-connection.js";
 export { BrokerClient, type BrokerClientInit, type BrokerSettings, MQTT_CLOSE_FLUSH_MS, MQTT_CONNECT_TIMEOUT_MS, MQTT_KEEPALIVE_S } from "./broker-client.js";
 export { backoffDelay } from "./backoff.js";
 export { type MqttOptions, DEFAULT_MQTT_CLIENT_ID, DEFAULT_MQTT_QOS, DEFAULT_MQTT_RECONNECT_MAX_MS, DEFAULT_MQTT_RECONNECT_MIN_MS, DEFAULT_MQTT_URL, mqttOptions, validateMqttOptions } from "./mqtt-options.js";

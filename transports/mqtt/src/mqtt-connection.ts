@@ -11,6 +11,14 @@ export interface MqttConnection {
   topic: string;
 }
 
+/**
+ * QoS of every control message (the retained ONLINE, ENDED and LOST statuses, HELLO, WELCOME),
+ * whatever the data's QoS: at QoS 0 a broker restart could lose a channel's END and ENDED, and
+ * its subscribers would wait for an end that never comes. At QoS 1 a subscriber that reconnects
+ * learns the retained ENDED (with the final sequence number) and counts what it missed as drops.
+ */
+export const MQTT_CONTROL_QOS = 1;
+
 /** The control topics of a channel (under its data topic; `$` is not allowed in node or output ids, so no channel's data topic is one of them). */
 export const topicsOf = (topic: string): { status: string; presence: string; presenceOf: (token: string) => string; welcomeOf: (token: string) => string } => ({
   status: `${topic}/$status`,

@@ -1,7 +1,7 @@
 import { ClosedError, PUBLISHER_WATERMARK_BYTES, type Publisher, type SendOptions } from "@rivulet/core";
 import { waitFor } from "@rivulet/core/internal";
 import { BrokerClient } from "./broker-client.js";
-import { topicsOf } from "./mqtt-connection.js";
+import { MQTT_CONTROL_QOS, topicsOf } from "./mqtt-connection.js";
 import type { MqttOptions } from "./mqtt-options.js";
 import { MqttFrameTooLargeError } from "./mqtt-errors.js";
 import { MQTT_MAX_FRAME_BYTES } from "./mqtt-limits.js";
@@ -20,6 +20,8 @@ export class MqttPublisher implements Publisher {
   readonly #topics;
   readonly #subscribers = new Set<string>();
   readonly #waiters = new Set<() => void>();
+  /** QoS 0 messages handed to mqtt.js and not written yet: lost with the connection if it drops (mqtt.js never calls back for them then). */
+  readonly #volatile = new Set<{ bytes: number }>();
   #seq = 0;
   #buffered = 0;
   #closed = false;
@@ -42,17 +44,18 @@ export class MqttPublisher implements Publisher {
   static async open(channel: string, topic: string, settings: MqttOptions, clientId: string, signal?: AbortSignal): Promise<MqttPublisher> {
     const epoch = newEpoch();
     const { status, presence } = topicsOf(topic);
-    const will = { topic: status, payload: encodeMessage(MqttKind.LOST, epoch, 0), qos: settings.qos, retain: true };
+    const will = { topic: status, payload: encodeMessage(MqttKind.LOST, epoch, 0), qos: MQTT_CONTROL_QOS, retain: true } as const;
     const broker = await BrokerClient.open({ settings, clientId, clean: settings.cleanSession, will, channels: [channel] }, signal);
     const publisher = new MqttPublisher(epoch, channel, topic, settings, broker);
     // Back after the broker went away (whose shutdown may have published the last will, LOST): up again, same epoch.
     broker.onState = (up) => {
-      if (up && !publisher.#closed) publisher.#publish(status, encodeMessage(MqttKind.ONLINE, epoch, 0), true);
+      if (!up) publisher.#forgetVolatile();
+      else if (!publisher.#closed) publisher.#publish(status, encodeMessage(MqttKind.ONLINE, epoch, 0), true, MQTT_CONTROL_QOS);
     };
     try {
       broker.client.on("message", (topic, payload) => publisher.#onPresence(topic, payload));
-      await broker.hold(broker.client.subscribeAsync(presence, { qos: 1 }));
-      await broker.hold(broker.client.publishAsync(status, encodeMessage(MqttKind.ONLINE, epoch, 0), { qos: settings.qos, retain: true }));
+      await broker.hold(broker.client.subscribeAsync(presence, { qos: MQTT_CONTROL_QOS }));
+      await broker.hold(broker.client.publishAsync(status, encodeMessage(MqttKind.ONLINE, epoch, 0), { qos: MQTT_CONTROL_QOS, retain: true }));
     } catch (error) {
       await broker.close(0);
       throw error;
@@ -92,7 +95,7 @@ export class MqttPublisher implements Publisher {
       this.#wake();
       const { client } = this.broker;
       this.#publish(this.topic, encodeMessage(MqttKind.END, this.epoch, this.#seq), false);
-      this.#publish(this.#topics.status, encodeMessage(MqttKind.ENDED, this.epoch, this.#seq), true);
+      this.#publish(this.#topics.status, encodeMessage(MqttKind.ENDED, this.epoch, this.#seq), true, MQTT_CONTROL_QOS);
       client.removeAllListeners("message");
       // The session keeps nothing for a publisher that is gone: no queued HELLOs.
       if (client.connected) client.unsubscribe(this.#topics.presence);
@@ -101,13 +104,29 @@ export class MqttPublisher implements Publisher {
     return this.#closing;
   }
 
-  #publish(topic: string, message: Buffer, retain: boolean): void {
-    this.#buffered += message.byteLength;
-    this.broker.client.publish(topic, message, { qos: this.settings.qos, retain }, () => {
-      // An error here is a QoS 0 message lost with its connection: subscribers count the gap.
-      this.#buffered -= message.byteLength;
-      this.#wake();
-    });
+  #publish(topic: string, message: Buffer, retain: boolean, qos: 0 | 1 | 2 = this.settings.qos): void {
+    const entry = { bytes: message.byteLength };
+    this.#buffered += entry.bytes;
+    if (qos === 0) this.#volatile.add(entry);
+    // An error here is a message lost with its connection: subscribers count the gap.
+    this.broker.client.publish(topic, message, { qos, retain }, () => this.#release(entry));
+  }
+
+  #release(entry: { bytes: number }): void {
+    if (entry.bytes === 0) return; // Released already (forgotten with its connection, or called back twice).
+    this.#volatile.delete(entry);
+    this.#buffered -= entry.bytes;
+    entry.bytes = 0;
+    this.#wake();
+  }
+
+  /**
+   * The connection dropped: QoS 0 messages still being written to it are lost, and mqtt.js waits
+   * for a 'drain' of the dead socket to call them back, which never comes; without this their
+   * bytes would stay in `bufferedBytes` and a send waiting on them would wait forever.
+   */
+  #forgetVolatile(): void {
+    for (const entry of [...this.#volatile]) this.#release(entry);
   }
 
   #wake(): void {
@@ -123,6 +142,6 @@ export class MqttPublisher implements Publisher {
     }
     if (decodeHeader(payload)?.kind !== MqttKind.HELLO || this.#closed || this.#subscribers.has(token)) return;
     this.#subscribers.add(token);
-    this.#publish(this.#topics.welcomeOf(token), encodeMessage(MqttKind.WELCOME, this.epoch, this.#seq), false);
+    this.#publish(this.#topics.welcomeOf(token), encodeMessage(MqttKind.WELCOME, this.epoch, this.#seq), false, MQTT_CONTROL_QOS);
   }
 }

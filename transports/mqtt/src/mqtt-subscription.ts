@@ -1,7 +1,7 @@
 import { ChannelLostError, type ChannelStatus, DEFAULT_QUEUE_SIZE, HeldFrames, type SubscribeOptions, type Subscription, TransportConnectError } from "@rivulet/core";
 import { waitFor } from "@rivulet/core/internal";
 import { BrokerClient, MQTT_CONNECT_TIMEOUT_MS } from "./broker-client.js";
-import { topicsOf } from "./mqtt-connection.js";
+import { MQTT_CONTROL_QOS, topicsOf } from "./mqtt-connection.js";
 import type { MqttOptions } from "./mqtt-options.js";
 import { MQTT_HEADER_BYTES, MqttKind, decodeHeader, encodeMessage } from "./wire-format.js";
 
@@ -64,17 +64,17 @@ export class MqttSubscription implements Subscription {
    */
   static async open(channel: string, topic: string, settings: MqttOptions, clientId: string, token: string, options: SubscribeOptions): Promise<MqttSubscription> {
     const topics = topicsOf(topic);
-    const will = { topic: topics.presenceOf(token), payload: Buffer.alloc(0), qos: settings.qos, retain: true };
+    const will = { topic: topics.presenceOf(token), payload: Buffer.alloc(0), qos: MQTT_CONTROL_QOS, retain: true } as const;
     const broker = await BrokerClient.open({ settings, clientId, clean: settings.cleanSession, will, channels: [channel] }, options.signal);
     const subscription = new MqttSubscription(channel, topic, settings, broker, token, options);
     broker.client.on("message", (topic, payload) => subscription.#onMessage(topic, payload));
     try {
       const { qos } = settings;
-      const granted = await broker.hold(broker.client.subscribeAsync({ [topic]: { qos }, [topics.status]: { qos }, [topics.welcomeOf(token)]: { qos } }));
+      const granted = await broker.hold(broker.client.subscribeAsync({ [topic]: { qos }, [topics.status]: { qos: MQTT_CONTROL_QOS }, [topics.welcomeOf(token)]: { qos: MQTT_CONTROL_QOS } }));
       if (granted.some((grant) => grant.qos === 128)) throw new TransportConnectError(`mqtt transport: the broker refused a subscription to ${topic} for ${channel}`, channel, "refused");
       const welcome = waitFor<void>((resolve) => {
         subscription.#welcomed = resolve;
-        broker.client.publish(topics.presenceOf(token), encodeMessage(MqttKind.HELLO, 0, 0), { qos, retain: true });
+        broker.client.publish(topics.presenceOf(token), encodeMessage(MqttKind.HELLO, 0, 0), { qos: MQTT_CONTROL_QOS, retain: true });
         return () => (subscription.#welcomed = undefined);
       }, options.signal ? { signal: options.signal } : {});
       await broker.hold(welcome);
@@ -85,8 +85,9 @@ export class MqttSubscription implements Subscription {
     broker.onState = (up) => {
       if (subscription.#ended) return;
       if (!up) subscription.#bounced = true;
-      // Subscribing again brings the retained status: an ONLINE the publisher sent while this subscriber was away.
-      else broker.client.subscribe(topics.status, { qos: settings.qos });
+      // Subscribing again brings the retained status: an ONLINE the publisher sent while this
+      // subscriber was away, or its ENDED (whose final sequence number counts what was missed).
+      else broker.client.subscribe(topics.status, { qos: MQTT_CONTROL_QOS });
       subscription.#status(up ? "connected" : "reconnecting");
     };
     broker.onRefused = (error) => subscription.#end(error);
@@ -122,7 +123,7 @@ export class MqttSubscription implements Subscription {
       const { client } = this.broker;
       client.removeAllListeners("message");
       if (client.connected) {
-        client.publish(this.#topics.presenceOf(this.token), Buffer.alloc(0), { qos: this.settings.qos, retain: true });
+        client.publish(this.#topics.presenceOf(this.token), Buffer.alloc(0), { qos: MQTT_CONTROL_QOS, retain: true });
         // The session keeps nothing for a subscriber that left.
         client.unsubscribe([this.topic, this.#topics.status, this.#topics.welcomeOf(this.token)]);
       }
