@@ -27,6 +27,7 @@ export { didYouMean } from "./did-you-mean.js";
 export { SubscriberOutbox, type SubscriberOutboxInit, type OutboxSink, type OutboxPrelude } from "./subscriber-outbox.js";
 export { FanOutPublisher, type FanOutEntry, type SubscriberPolicy } from "./fan-out-publisher.js";
 export { OpenEnds } from "./open-ends.js";
+export { HeldFrames, HELD_PREFIX_BYTES } from "./held-frames.js";
 export type { SendableValue } from "./arrow-codec.js";
 export { toRows } from "./arrow-rows.js";
 export { ConcurrentPullError, type PullOptions } from "./queued-iterator.js";

@@ -27,6 +27,7 @@ export * from "./bounded-queue.js";
 export * from "./queued-iterator.js";
 export * from "./subscriber-outbox.js";
 export * from "./fan-out-publisher.js";
+export * from "./held-frames.js";
 export * from "./open-ends.js";
 export * from "./wait-for.js";
 export * from "./wire-frame.js";

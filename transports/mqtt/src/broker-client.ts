@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import mqttjs, { type IClientOptions, type MqttClient } from "mqtt";
+import mqttjs, { type IClientOptions, type MqttClient, type Timer } from "mqtt";
 import { waitFor } from "@rivulet/core/internal";
 import { backoffDelay } from "./backoff.js";
 import { MqttBrokerUnreachableError, MqttNotAuthorizedError } from "./mqtt-errors.js";
@@ -28,12 +28,30 @@ export interface BrokerClientInit {
 /** CONNACK return codes (MQTT 3.1.1) that retrying cannot fix. */
 const REFUSED = new Set([4, 5]);
 
+/** mqtt.js's keep-alive interval, unreferenced: an idle connection must not keep a node's process alive (see BrokerClient). */
+const UNREF_TIMER = {
+  set: (callback: () => void, ms: number) => setInterval(callback, ms).unref(),
+  clear: (timer: NodeJS.Timeout) => clearInterval(timer),
+} as unknown as Timer;
+
+/** What of a socket (net or TLS) holds the event loop. */
+interface Referable {
+  ref?(): void;
+  unref?(): void;
+}
+
 /**
  * One MQTT connection that comes back by itself: mqtt.js's own reconnect is off
  * (`reconnectPeriod: 0`); after a connection closes, this waits an exponential delay with
  * jitter (`reconnect_min_ms` … `reconnect_max_ms`) and reconnects with the same session stores,
  * so QoS 1/2 messages not yet acknowledged are sent again. A broker that refuses the
  * credentials stops the reconnects and is reported through `onRefused`.
+ *
+ * An idle connection does not keep the process alive (its socket, keep-alive and reconnect
+ * timers are unreferenced, as the Unix transport's sockets are): a node closes its outputs on
+ * 'beforeExit', which never comes while a connection holds the event loop, so a node program
+ * that ended would otherwise never exit, nor end its channels. A wait for the broker (`hold`)
+ * references them again; pending socket writes keep the process alive by themselves.
  */
 export class BrokerClient {
   readonly client: MqttClient;
@@ -47,6 +65,8 @@ export class BrokerClient {
   #lastError: Error | undefined;
   #refused: MqttNotAuthorizedError | undefined;
   #up = false;
+  #holds = 0;
+  #closed: Promise<void> | undefined;
 
   private constructor(private readonly init: BrokerClientInit) {
     const { settings } = init;
@@ -59,6 +79,7 @@ export class BrokerClient {
       keepalive: MQTT_KEEPALIVE_S,
       resubscribe: true,
       manualConnect: true,
+      timerVariant: UNREF_TIMER,
       ...(init.will ? { will: init.will } : {}),
       ...(settings.username !== undefined ? { username: settings.username } : {}),
       ...(settings.password !== undefined ? { password: settings.password } : {}),
@@ -84,6 +105,7 @@ export class BrokerClient {
     });
     this.client.on("connect", () => {
       this.#attempt = 0;
+      this.#reference();
       if (!this.#up) {
         this.#up = true;
         this.onState(true);
@@ -158,35 +180,63 @@ export class BrokerClient {
     }
   }
 
+  /**
+   * Keeps the process alive until `operation` settles (a SUBACK, a WELCOME, a send waiting for
+   * acknowledgements), also while reconnecting meanwhile: the idle connection does not.
+   */
+  async hold<T>(operation: Promise<T>): Promise<T> {
+    this.#holds++;
+    this.#reference();
+    try {
+      return await operation;
+    } finally {
+      this.#holds--;
+      this.#reference();
+    }
+  }
+
+  /** References the socket and the reconnect timer while something holds the connection, else unreferences them. */
+  #reference(): void {
+    const stream = this.client.stream as unknown as Referable | undefined;
+    if (this.#holds > 0) {
+      stream?.ref?.();
+      this.#timer?.ref();
+    } else {
+      stream?.unref?.();
+      this.#timer?.unref();
+    }
+  }
+
   /** True while connected. */
   get up(): boolean {
     return this.#up;
   }
 
   /**
-   * Disconnects: cleanly (DISCONNECT, so the broker does not publish the last will) once what is
-   * outgoing is acknowledged or `flushMs` passed, or at once when the connection is down.
-   * Idempotent.
+   * Disconnects cleanly (DISCONNECT, so the broker does not publish the last will) once every
+   * QoS 1/2 message is acknowledged (a retained ENDED, say) or `flushMs` passed: a connection
+   * that is down meanwhile keeps reconnecting until then, so that a close during a broker
+   * restart still delivers them. Disconnects at once when `flushMs` is 0. Idempotent.
    */
-  async close(flushMs = MQTT_CLOSE_FLUSH_MS): Promise<void> {
-    this.#closing = true;
-    clearTimeout(this.#timer);
+  close(flushMs = MQTT_CLOSE_FLUSH_MS): Promise<void> {
+    this.#closed ??= this.hold(this.#flushAndEnd(flushMs));
+    return this.#closed;
+  }
+
+  async #flushAndEnd(flushMs: number): Promise<void> {
     const client = this.client;
-    if (client.disconnected) return;
-    if (client.connected && flushMs > 0 && Object.keys(client.outgoing).length > 0) {
+    const unacknowledged = (): boolean => Object.keys(client.outgoing).length > 0;
+    if (flushMs > 0 && !this.#refused && !client.disconnected && unacknowledged()) {
       await waitFor<void>((resolve) => {
-        const check = (): void => {
-          if (Object.keys(client.outgoing).length === 0 || !client.connected) resolve();
-        };
+        // mqtt.js emits 'packetreceive' before it handles the packet (a PUBACK removes its message then).
+        const check = (): void => void setImmediate(() => unacknowledged() || resolve());
         client.on("packetreceive", check);
-        client.on("close", check);
-        return () => {
-          client.off("packetreceive", check);
-          client.off("close", check);
-        };
+        return () => client.off("packetreceive", check);
       }, { timeout: { ms: flushMs, value: undefined } });
     }
-    await client.endAsync(!client.connected);
+    this.#closing = true;
+    clearTimeout(this.#timer);
+    if (!client.disconnected) await client.endAsync(!client.connected);
   }
 
   #scheduleReconnect(): void {
@@ -197,5 +247,6 @@ export class BrokerClient {
       // The same stores: messages not yet acknowledged are sent again on the new connection.
       this.client.reconnect({ incomingStore: this.client.incomingStore, outgoingStore: this.client.outgoingStore } as Parameters<MqttClient["reconnect"]>[0]);
     }, delay);
+    this.#reference();
   }
 }

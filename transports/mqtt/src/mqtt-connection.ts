@@ -1,20 +1,23 @@
-import type { Json } from "@rivulet/core";
+import { type Json, TransportError } from "@rivulet/core";
 
 /**
- * What `plan()` puts in RIVULET_NODE_CONFIG for one channel: everything but secrets (username,
- * password and TLS files reach the node with the transport's options, `TransportInit.options`).
+ * What `plan()` puts in a channel's plan: its topic, nothing else. The broker's URL, QoS,
+ * credentials, TLS files and timings are the transport's options, which a node gets at
+ * `create()` (`TransportInit.options`, handed over by the daemon at registration), never in a
+ * plan: plans travel in the nodes' environment (RIVULET_NODE_CONFIG).
  */
 export interface MqttConnection {
-  url: string;
   /** The channel's data topic, `<prefix>/<producer>/<output>`; its control topics live under it (`<topic>/$status` …). */
   topic: string;
-  qos: 0 | 1 | 2;
-  /** Prefix of every client id this channel's clients use. */
-  clientId: string;
-  cleanSession: boolean;
-  reconnectMinMs: number;
-  reconnectMaxMs: number;
 }
+
+/**
+ * QoS of every control message (the retained ONLINE, ENDED and LOST statuses, HELLO, WELCOME),
+ * whatever the data's QoS: at QoS 0 a broker restart could lose a channel's END and ENDED, and
+ * its subscribers would wait for an end that never comes. At QoS 1 a subscriber that reconnects
+ * learns the retained ENDED (with the final sequence number) and counts what it missed as drops.
+ */
+export const MQTT_CONTROL_QOS = 1;
 
 /** The control topics of a channel (under its data topic; `$` is not allowed in node or output ids, so no channel's data topic is one of them). */
 export const topicsOf = (topic: string): { status: string; presence: string; presenceOf: (token: string) => string; welcomeOf: (token: string) => string } => ({
@@ -24,9 +27,12 @@ export const topicsOf = (topic: string): { status: string; presence: string; pre
   welcomeOf: (token) => `${topic}/$welcome/${token}`,
 });
 
-/** Reads a planned connection back from JSON. */
-export function mqttConnection(json: Json): MqttConnection {
-  const c = json as unknown as MqttConnection;
-  if (typeof c?.url !== "string" || typeof c.topic !== "string" || ![0, 1, 2].includes(c.qos)) throw new TypeError(`not an mqtt connection: ${JSON.stringify(json)}`);
-  return c;
+/**
+ * Reads a planned connection back from JSON.
+ * @throws TransportError when it holds no topic.
+ */
+export function mqttConnection(json: Json, channel?: string): MqttConnection {
+  const topic = (json as { topic?: unknown } | null)?.topic;
+  if (typeof topic !== "string" || topic === "") throw new TransportError(`channel '${channel ?? "?"}' has no MQTT topic in its plan: ${JSON.stringify(json)}`, channel);
+  return { topic };
 }

@@ -41,15 +41,8 @@ async function planMqtt(request: PlanRequest): Promise<PlannedChannel[]> {
   const prefix = options.prefix ?? `rivulet/${(request.dataflowName ?? request.dataflowId).replace(/[^A-Za-z0-9_.-]/g, "_")}`;
   await BrokerClient.probe({ settings: options, channels: request.channels.map((c) => c.channel) }, MQTT_PLAN_PROBE_MS);
   return request.channels.map((channel) => {
-    const connection: MqttConnection = {
-      url: options.url,
-      topic: `${prefix}/${channel.producer}/${channel.output}`,
-      qos: options.qos,
-      clientId: options.clientId,
-      cleanSession: options.cleanSession,
-      reconnectMinMs: options.reconnectMinMs,
-      reconnectMaxMs: options.reconnectMaxMs,
-    };
+    // Only the topic: the rest (credentials included) reaches each node as the transport's options.
+    const connection: MqttConnection = { topic: `${prefix}/${channel.producer}/${channel.output}` };
     return { channel: channel.channel, kind: "mqtt", connection: { ...connection } };
   });
 }

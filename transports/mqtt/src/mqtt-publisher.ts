@@ -1,7 +1,8 @@
 import { ClosedError, PUBLISHER_WATERMARK_BYTES, type Publisher, type SendOptions } from "@rivulet/core";
 import { waitFor } from "@rivulet/core/internal";
-import { BrokerClient, type BrokerSettings } from "./broker-client.js";
-import { type MqttConnection, topicsOf } from "./mqtt-connection.js";
+import { BrokerClient } from "./broker-client.js";
+import { MQTT_CONTROL_QOS, topicsOf } from "./mqtt-connection.js";
+import type { MqttOptions } from "./mqtt-options.js";
 import { MqttFrameTooLargeError } from "./mqtt-errors.js";
 import { MQTT_MAX_FRAME_BYTES } from "./mqtt-limits.js";
 import { MqttKind, decodeHeader, encodeMessage, newEpoch } from "./wire-format.js";
@@ -19,6 +20,8 @@ export class MqttPublisher implements Publisher {
   readonly #topics;
   readonly #subscribers = new Set<string>();
   readonly #waiters = new Set<() => void>();
+  /** QoS 0 messages handed to mqtt.js and not written yet: lost with the connection if it drops (mqtt.js never calls back for them then). */
+  readonly #volatile = new Set<{ bytes: number }>();
   #seq = 0;
   #buffered = 0;
   #closed = false;
@@ -27,30 +30,32 @@ export class MqttPublisher implements Publisher {
   private constructor(
     private readonly epoch: number,
     private readonly channel: string,
-    private readonly connection: MqttConnection,
+    private readonly topic: string,
+    private readonly settings: MqttOptions,
     private readonly broker: BrokerClient,
   ) {
-    this.#topics = topicsOf(connection.topic);
+    this.#topics = topicsOf(topic);
   }
 
   /**
    * Connects, listens for subscribers and announces the publisher (ONLINE, retained).
    * @throws MqttNotAuthorizedError; AbortError when `signal` fires first.
    */
-  static async open(channel: string, connection: MqttConnection, settings: BrokerSettings, clientId: string, signal?: AbortSignal): Promise<MqttPublisher> {
+  static async open(channel: string, topic: string, settings: MqttOptions, clientId: string, signal?: AbortSignal): Promise<MqttPublisher> {
     const epoch = newEpoch();
-    const { status, presence } = topicsOf(connection.topic);
-    const will = { topic: status, payload: encodeMessage(MqttKind.LOST, epoch, 0), qos: connection.qos, retain: true };
-    const broker = await BrokerClient.open({ settings, clientId, clean: connection.cleanSession, will, channels: [channel] }, signal);
-    const publisher = new MqttPublisher(epoch, channel, connection, broker);
+    const { status, presence } = topicsOf(topic);
+    const will = { topic: status, payload: encodeMessage(MqttKind.LOST, epoch, 0), qos: MQTT_CONTROL_QOS, retain: true } as const;
+    const broker = await BrokerClient.open({ settings, clientId, clean: settings.cleanSession, will, channels: [channel] }, signal);
+    const publisher = new MqttPublisher(epoch, channel, topic, settings, broker);
     // Back after the broker went away (whose shutdown may have published the last will, LOST): up again, same epoch.
     broker.onState = (up) => {
-      if (up && !publisher.#closed) publisher.#publish(status, encodeMessage(MqttKind.ONLINE, epoch, 0), true);
+      if (!up) publisher.#forgetVolatile();
+      else if (!publisher.#closed) publisher.#publish(status, encodeMessage(MqttKind.ONLINE, epoch, 0), true, MQTT_CONTROL_QOS);
     };
     try {
       broker.client.on("message", (topic, payload) => publisher.#onPresence(topic, payload));
-      await broker.client.subscribeAsync(presence, { qos: 1 });
-      await broker.client.publishAsync(status, encodeMessage(MqttKind.ONLINE, epoch, 0), { qos: connection.qos, retain: true });
+      await broker.hold(broker.client.subscribeAsync(presence, { qos: MQTT_CONTROL_QOS }));
+      await broker.hold(broker.client.publishAsync(status, encodeMessage(MqttKind.ONLINE, epoch, 0), { qos: MQTT_CONTROL_QOS, retain: true }));
     } catch (error) {
       await broker.close(0);
       throw error;
@@ -71,15 +76,16 @@ export class MqttPublisher implements Publisher {
     let bytes = 0;
     for (const chunk of chunks) bytes += chunk.byteLength;
     if (bytes > MQTT_MAX_FRAME_BYTES) throw new MqttFrameTooLargeError(this.channel, bytes, MQTT_MAX_FRAME_BYTES);
-    this.#publish(this.connection.topic, encodeMessage(MqttKind.DATA, this.epoch, this.#seq++, chunks), false);
+    this.#publish(this.topic, encodeMessage(MqttKind.DATA, this.epoch, this.#seq++, chunks), false);
     if (this.#buffered <= PUBLISHER_WATERMARK_BYTES) return undefined;
-    return waitFor<void>((resolve) => {
+    const wait = waitFor<void>((resolve) => {
       const check = (): void => {
         if (this.#buffered <= PUBLISHER_WATERMARK_BYTES || this.#closed) resolve();
       };
       this.#waiters.add(check);
       return () => this.#waiters.delete(check);
     }, options.signal ? { signal: options.signal } : {});
+    return this.broker.hold(wait);
   }
 
   /** Ends the channel after every frame sent (END in band, ENDED retained), then disconnects cleanly (no last will). Idempotent. */
@@ -88,8 +94,8 @@ export class MqttPublisher implements Publisher {
       this.#closed = true;
       this.#wake();
       const { client } = this.broker;
-      this.#publish(this.connection.topic, encodeMessage(MqttKind.END, this.epoch, this.#seq), false);
-      this.#publish(this.#topics.status, encodeMessage(MqttKind.ENDED, this.epoch, this.#seq), true);
+      this.#publish(this.topic, encodeMessage(MqttKind.END, this.epoch, this.#seq), false);
+      this.#publish(this.#topics.status, encodeMessage(MqttKind.ENDED, this.epoch, this.#seq), true, MQTT_CONTROL_QOS);
       client.removeAllListeners("message");
       // The session keeps nothing for a publisher that is gone: no queued HELLOs.
       if (client.connected) client.unsubscribe(this.#topics.presence);
@@ -98,13 +104,29 @@ export class MqttPublisher implements Publisher {
     return this.#closing;
   }
 
-  #publish(topic: string, message: Buffer, retain: boolean): void {
-    this.#buffered += message.byteLength;
-    this.broker.client.publish(topic, message, { qos: this.connection.qos, retain }, () => {
-      // An error here is a QoS 0 message lost with its connection: subscribers count the gap.
-      this.#buffered -= message.byteLength;
-      this.#wake();
-    });
+  #publish(topic: string, message: Buffer, retain: boolean, qos: 0 | 1 | 2 = this.settings.qos): void {
+    const entry = { bytes: message.byteLength };
+    this.#buffered += entry.bytes;
+    if (qos === 0) this.#volatile.add(entry);
+    // An error here is a message lost with its connection: subscribers count the gap.
+    this.broker.client.publish(topic, message, { qos, retain }, () => this.#release(entry));
+  }
+
+  #release(entry: { bytes: number }): void {
+    if (entry.bytes === 0) return; // Released already (forgotten with its connection, or called back twice).
+    this.#volatile.delete(entry);
+    this.#buffered -= entry.bytes;
+    entry.bytes = 0;
+    this.#wake();
+  }
+
+  /**
+   * The connection dropped: QoS 0 messages still being written to it are lost, and mqtt.js waits
+   * for a 'drain' of the dead socket to call them back, which never comes; without this their
+   * bytes would stay in `bufferedBytes` and a send waiting on them would wait forever.
+   */
+  #forgetVolatile(): void {
+    for (const entry of [...this.#volatile]) this.#release(entry);
   }
 
   #wake(): void {
@@ -120,6 +142,6 @@ export class MqttPublisher implements Publisher {
     }
     if (decodeHeader(payload)?.kind !== MqttKind.HELLO || this.#closed || this.#subscribers.has(token)) return;
     this.#subscribers.add(token);
-    this.#publish(this.#topics.welcomeOf(token), encodeMessage(MqttKind.WELCOME, this.epoch, this.#seq), false);
+    this.#publish(this.#topics.welcomeOf(token), encodeMessage(MqttKind.WELCOME, this.epoch, this.#seq), false, MQTT_CONTROL_QOS);
   }
 }

@@ -1,14 +1,12 @@
-import { ChannelLostError, type ChannelStatus, DEFAULT_QUEUE_SIZE, DEFAULT_SUBSCRIBER_STALL_MS, type SubscribeOptions, type Subscription, TransportConnectError } from "@rivulet/core";
+import { ChannelLostError, type ChannelStatus, DEFAULT_QUEUE_SIZE, HeldFrames, type SubscribeOptions, type Subscription, TransportConnectError } from "@rivulet/core";
 import { waitFor } from "@rivulet/core/internal";
-import { BrokerClient, type BrokerSettings, MQTT_CONNECT_TIMEOUT_MS } from "./broker-client.js";
-import { type MqttConnection, topicsOf } from "./mqtt-connection.js";
+import { BrokerClient, MQTT_CONNECT_TIMEOUT_MS } from "./broker-client.js";
+import { MQTT_CONTROL_QOS, topicsOf } from "./mqtt-connection.js";
+import type { MqttOptions } from "./mqtt-options.js";
 import { MQTT_HEADER_BYTES, MqttKind, decodeHeader, encodeMessage } from "./wire-format.js";
 
 /** How long a LOST waits to see whether the broker itself is going away (see `#lost`). */
 const LOST_SETTLE_MS = 1_000;
-
-/** What the subscription holds for its consumer: frames, and at most one end, last. */
-type Entry = { frame: Uint8Array } | { end: Error | undefined };
 
 /**
  * The receiving side of one channel, on its own MQTT connection: subscribes to the data, status
@@ -16,25 +14,27 @@ type Entry = { frame: Uint8Array } | { end: Error | undefined };
  * the publisher's WELCOME, which names the publisher's epoch and the first frame it gets. Then
  * it takes DATA of that epoch in order: a sequence number already seen is a QoS 1 redelivery
  * (skipped), one beyond the next expected is a gap (counted in `drops`). It keeps reading while
- * paused (the broker would otherwise queue, then drop, for it) and holds what arrives; once
- * paused for DEFAULT_SUBSCRIBER_STALL_MS it drops the oldest itself (drop_oldest), keeping the
- * newest `queueSize`, as a publisher does for a subscriber that stopped reading. END or a retained
+ * paused (the broker would otherwise queue, then drop, for it) and holds what arrives in
+ * HeldFrames: the first HELD_PREFIX_BYTES, then the newest `queueSize`, counting the frames it
+ * drops (drop_oldest on the subscriber side). END or a retained
  * ENDED end it cleanly; LOST (the publisher's last will), or an ONLINE of another epoch, end it
  * with a ChannelLostError.
  */
 export class MqttSubscription implements Subscription {
   readonly closed: Promise<Error | undefined>;
   #settle!: (error: Error | undefined) => void;
-  #queue: Entry[] = [];
-  #queuedFrames = 0;
+  readonly #held: HeldFrames;
   #paused = false;
-  /** Paused for DEFAULT_SUBSCRIBER_STALL_MS or longer: from then on only the newest `queueSize` frames are kept. */
-  #stalled = false;
-  #stallTimer: NodeJS.Timeout | undefined;
+  #delivering = false;
   #epoch: number | undefined;
   #next = 0;
-  #drops = 0;
+  /** Frames missing from the sequence (lost on the way). */
+  #gaps = 0;
+  /** The channel's end is known (or this subscriber closed): later messages are ignored. */
   #ended = false;
+  /** How the channel ended, once known: reported after the held frames. */
+  #outcome: { error: Error | undefined } | undefined;
+  #reported = false;
   #welcomed: (() => void) | undefined;
   /** This subscriber's own connection went down since it was welcomed (the broker restarted, say). */
   #bounced = false;
@@ -43,18 +43,18 @@ export class MqttSubscription implements Subscription {
   #lostTimer: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
   readonly #topics;
-  readonly #queueSize: number;
 
   private constructor(
     private readonly channel: string,
-    private readonly connection: MqttConnection,
+    private readonly topic: string,
+    private readonly settings: MqttOptions,
     private readonly broker: BrokerClient,
     private readonly token: string,
     private readonly options: SubscribeOptions,
   ) {
     this.closed = new Promise((resolve) => (this.#settle = resolve));
-    this.#topics = topicsOf(connection.topic);
-    this.#queueSize = Math.max(1, options.queueSize ?? DEFAULT_QUEUE_SIZE);
+    this.#topics = topicsOf(topic);
+    this.#held = new HeldFrames(Math.max(1, options.queueSize ?? DEFAULT_QUEUE_SIZE));
   }
 
   /**
@@ -62,21 +62,22 @@ export class MqttSubscription implements Subscription {
    * it sends after that arrive. Waits for a publisher that starts later.
    * @throws AbortError when `options.signal` fires first; MqttNotAuthorizedError; TransportConnectError (`refused`) when the broker refuses a topic.
    */
-  static async open(channel: string, connection: MqttConnection, settings: BrokerSettings, clientId: string, token: string, options: SubscribeOptions): Promise<MqttSubscription> {
-    const topics = topicsOf(connection.topic);
-    const will = { topic: topics.presenceOf(token), payload: Buffer.alloc(0), qos: connection.qos, retain: true };
-    const broker = await BrokerClient.open({ settings, clientId, clean: connection.cleanSession, will, channels: [channel] }, options.signal);
-    const subscription = new MqttSubscription(channel, connection, broker, token, options);
+  static async open(channel: string, topic: string, settings: MqttOptions, clientId: string, token: string, options: SubscribeOptions): Promise<MqttSubscription> {
+    const topics = topicsOf(topic);
+    const will = { topic: topics.presenceOf(token), payload: Buffer.alloc(0), qos: MQTT_CONTROL_QOS, retain: true } as const;
+    const broker = await BrokerClient.open({ settings, clientId, clean: settings.cleanSession, will, channels: [channel] }, options.signal);
+    const subscription = new MqttSubscription(channel, topic, settings, broker, token, options);
     broker.client.on("message", (topic, payload) => subscription.#onMessage(topic, payload));
     try {
-      const { qos } = connection;
-      const granted = await broker.client.subscribeAsync({ [connection.topic]: { qos }, [topics.status]: { qos }, [topics.welcomeOf(token)]: { qos } });
-      if (granted.some((grant) => grant.qos === 128)) throw new TransportConnectError(`mqtt transport: the broker refused a subscription to ${connection.topic} for ${channel}`, channel, "refused");
-      await waitFor<void>((resolve) => {
+      const { qos } = settings;
+      const granted = await broker.hold(broker.client.subscribeAsync({ [topic]: { qos }, [topics.status]: { qos: MQTT_CONTROL_QOS }, [topics.welcomeOf(token)]: { qos: MQTT_CONTROL_QOS } }));
+      if (granted.some((grant) => grant.qos === 128)) throw new TransportConnectError(`mqtt transport: the broker refused a subscription to ${topic} for ${channel}`, channel, "refused");
+      const welcome = waitFor<void>((resolve) => {
         subscription.#welcomed = resolve;
-        broker.client.publish(topics.presenceOf(token), encodeMessage(MqttKind.HELLO, 0, 0), { qos, retain: true });
+        broker.client.publish(topics.presenceOf(token), encodeMessage(MqttKind.HELLO, 0, 0), { qos: MQTT_CONTROL_QOS, retain: true });
         return () => (subscription.#welcomed = undefined);
       }, options.signal ? { signal: options.signal } : {});
+      await broker.hold(welcome);
     } catch (error) {
       await subscription.#leave();
       throw error;
@@ -84,8 +85,9 @@ export class MqttSubscription implements Subscription {
     broker.onState = (up) => {
       if (subscription.#ended) return;
       if (!up) subscription.#bounced = true;
-      // Subscribing again brings the retained status: an ONLINE the publisher sent while this subscriber was away.
-      else broker.client.subscribe(topics.status, { qos: connection.qos });
+      // Subscribing again brings the retained status: an ONLINE the publisher sent while this
+      // subscriber was away, or its ENDED (whose final sequence number counts what was missed).
+      else broker.client.subscribe(topics.status, { qos: MQTT_CONTROL_QOS });
       subscription.#status(up ? "connected" : "reconnecting");
     };
     broker.onRefused = (error) => subscription.#end(error);
@@ -95,32 +97,24 @@ export class MqttSubscription implements Subscription {
 
   /** Frames this subscriber dropped (the oldest while paused) or saw missing (sequence gaps: QoS 0 losses, broker queue overflows). */
   get drops(): number {
-    return this.#drops;
+    return this.#held.drops + this.#gaps;
   }
 
   pause(): void {
-    if (this.#paused) return;
     this.#paused = true;
-    this.#stallTimer = setTimeout(() => {
-      this.#stalled = true;
-      this.#trim();
-    }, DEFAULT_SUBSCRIBER_STALL_MS);
-    this.#stallTimer.unref();
   }
 
   resume(): void {
-    clearTimeout(this.#stallTimer);
     this.#paused = false;
-    this.#stalled = false;
     this.#deliver();
   }
 
   /** Says goodbye (removes its HELLO), unsubscribes and disconnects. `closed` stays pending. Idempotent. */
   close(): Promise<void> {
-    clearTimeout(this.#stallTimer);
     clearTimeout(this.#lostTimer);
     this.#ended = true;
-    this.#queue = [];
+    this.#reported = true;
+    this.#held.clear();
     return this.#leave();
   }
 
@@ -129,9 +123,9 @@ export class MqttSubscription implements Subscription {
       const { client } = this.broker;
       client.removeAllListeners("message");
       if (client.connected) {
-        client.publish(this.#topics.presenceOf(this.token), Buffer.alloc(0), { qos: this.connection.qos, retain: true });
+        client.publish(this.#topics.presenceOf(this.token), Buffer.alloc(0), { qos: MQTT_CONTROL_QOS, retain: true });
         // The session keeps nothing for a subscriber that left.
-        client.unsubscribe([this.connection.topic, this.#topics.status, this.#topics.welcomeOf(this.token)]);
+        client.unsubscribe([this.topic, this.#topics.status, this.#topics.welcomeOf(this.token)]);
       }
       await this.broker.close();
     })();
@@ -149,7 +143,7 @@ export class MqttSubscription implements Subscription {
       return;
     }
     if (this.#epoch === undefined) return; // Before the WELCOME: not this subscriber's frames, nor its publisher's status.
-    if (topic === this.connection.topic && header.epoch === this.#epoch) {
+    if (topic === this.topic && header.epoch === this.#epoch) {
       if (header.kind === MqttKind.DATA) this.#data(header.seq, payload.subarray(MQTT_HEADER_BYTES));
       else if (header.kind === MqttKind.END) this.#finish(header.seq, undefined);
     } else if (topic === this.#topics.status) {
@@ -176,33 +170,21 @@ export class MqttSubscription implements Subscription {
     if (this.#backOnline) return;
     this.#lostTimer = setTimeout(() => {
       if (!this.#bounced) return lost();
-      this.#lostTimer = setTimeout(lost, this.connection.reconnectMaxMs + 2 * MQTT_CONNECT_TIMEOUT_MS);
+      this.#lostTimer = setTimeout(lost, this.settings.reconnectMaxMs + 2 * MQTT_CONNECT_TIMEOUT_MS);
     }, LOST_SETTLE_MS);
   }
 
   #data(seq: number, frame: Uint8Array): void {
     if (seq < this.#next) return; // A QoS 1 redelivery of a frame already taken.
-    this.#drops += seq - this.#next;
+    this.#gaps += seq - this.#next;
     this.#next = seq + 1;
-    this.#queue.push({ frame });
-    this.#queuedFrames++;
-    this.#trim();
-    this.#deliver();
-  }
-
-  /** drop_oldest for a stalled consumer: the newest `queueSize` frames stay. */
-  #trim(): void {
-    if (!this.#stalled || this.#queuedFrames <= this.#queueSize) return;
-    const excess = this.#queuedFrames - this.#queueSize;
-    // Frames are all before the end marker, so the first `excess` entries are the oldest frames.
-    this.#queue.splice(0, excess);
-    this.#queuedFrames -= excess;
-    this.#drops += excess;
+    if (!this.#paused && this.#held.length === 0) this.options.onFrame(frame);
+    else this.#held.push(frame);
   }
 
   /** The publisher ended at `next` (END or ENDED): frames before it that never came are drops. */
   #finish(next: number, error: Error | undefined): void {
-    if (next > this.#next) this.#drops += next - this.#next;
+    if (next > this.#next) this.#gaps += next - this.#next;
     this.#next = Math.max(next, this.#next);
     this.#end(error);
   }
@@ -211,22 +193,25 @@ export class MqttSubscription implements Subscription {
     clearTimeout(this.#lostTimer);
     if (this.#ended) return;
     this.#ended = true;
-    this.#queue.push({ end: error });
+    this.#outcome = { error };
     this.#deliver();
   }
 
+  /** Delivers the held frames, then the end once known, while not paused. */
   #deliver(): void {
-    while (!this.#paused && this.#queue.length > 0) {
-      const entry = this.#queue.shift()!;
-      if ("frame" in entry) {
-        this.#queuedFrames--;
-        this.options.onFrame(entry.frame);
-      } else {
-        this.#status(entry.end ? "lost" : "ended", entry.end);
-        this.#settle(entry.end);
-        void this.#leave();
-      }
+    if (this.#delivering) return; // The loop below (further up the stack: onFrame resumed) goes on.
+    this.#delivering = true;
+    try {
+      while (!this.#paused && this.#held.length > 0) this.options.onFrame(this.#held.shift()!);
+    } finally {
+      this.#delivering = false;
     }
+    if (this.#paused || !this.#outcome || this.#reported) return;
+    this.#reported = true;
+    const { error } = this.#outcome;
+    this.#status(error ? "lost" : "ended", error);
+    this.#settle(error);
+    void this.#leave();
   }
 
   #status(status: ChannelStatus, error?: Error): void {

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
-import { ClosedError, type Json, type PlannedChannel, type PublishOptions, type Publisher, type SubscribeOptions, type Subscription, type Transport, type TransportInit } from "@rivulet/core";
-import type { BrokerSettings } from "./broker-client.js";
-import { type MqttConnection, mqttConnection } from "./mqtt-connection.js";
-import { mqttOptions, validateMqttOptions } from "./mqtt-options.js";
+import { ClosedError, type Json, OpenEnds, type PlannedChannel, type PublishOptions, type Publisher, type SubscribeOptions, type Subscription, type Transport, type TransportInit, TransportError } from "@rivulet/core";
+import { mqttConnection } from "./mqtt-connection.js";
+import { type MqttOptions, mqttOptions, validateMqttOptions } from "./mqtt-options.js";
 import { MqttPublisher } from "./mqtt-publisher.js";
 import { MqttSubscription } from "./mqtt-subscription.js";
 
@@ -14,55 +13,58 @@ const tokenOf = (subscriberId: string): string => subscriberId.replace(/[^A-Za-z
 /**
  * The MQTT transport in one node process: one MQTT connection per publisher and per
  * subscription (each has its own last will and its own persistent session). Client ids are
- * stable (the planned `client_id` prefix, a digest of the channel's topic, the subscriber's id),
- * so that a persistent session is found again after a reconnect. Username, password and TLS
- * files come from the transport's options (`TransportInit.options`), not from the plan.
+ * stable (the `client_id` prefix, a digest of the channel's topic, the subscriber's id), so
+ * that a persistent session is found again after a reconnect. The broker's URL, QoS,
+ * credentials, TLS files and timings come from the transport's options
+ * (`TransportInit.options`); a channel's plan gives its topic only.
  */
 export class MqttTransport implements Transport {
-  readonly #secrets: Pick<BrokerSettings, "username" | "password" | "caFile" | "certFile" | "keyFile" | "rejectUnauthorized">;
-  readonly #open = new Set<{ close(): Promise<void> }>();
+  readonly #options: Record<string, Json>;
+  readonly #ends = new OpenEnds();
   #closed = false;
 
   constructor(init: TransportInit) {
-    const options = (init.options ?? {}) as Record<string, Json>;
-    // Options that do not validate were refused at planning; here only the secrets are taken.
-    const resolved = validateMqttOptions(options).length === 0 ? mqttOptions(options) : mqttOptions({});
-    this.#secrets = { username: resolved.username, password: resolved.password, caFile: resolved.caFile, certFile: resolved.certFile, keyFile: resolved.keyFile, rejectUnauthorized: resolved.rejectUnauthorized };
+    this.#options = init.options ?? {};
   }
 
   async publish(channel: PlannedChannel, options: PublishOptions = {}): Promise<Publisher> {
-    const connection = this.#connection(channel);
-    const publisher = await MqttPublisher.open(channel.channel, connection, this.#settings(connection), `${connection.clientId}-p-${digest(connection.topic)}`, options.signal);
+    const { topic } = this.#connection(channel);
+    const settings = this.#settings(channel);
+    const publisher = await MqttPublisher.open(channel.channel, topic, settings, `${settings.clientId}-p-${digest(topic)}`, options.signal);
     return this.#track(publisher);
   }
 
   async subscribe(channel: PlannedChannel, options: SubscribeOptions): Promise<Subscription> {
-    const connection = this.#connection(channel);
+    const { topic } = this.#connection(channel);
+    const settings = this.#settings(channel);
     const token = tokenOf(options.subscriberId);
-    const subscription = await MqttSubscription.open(channel.channel, connection, this.#settings(connection), `${connection.clientId}-s-${digest(connection.topic)}-${token}`, token, options);
+    const subscription = await MqttSubscription.open(channel.channel, topic, settings, `${settings.clientId}-s-${digest(topic)}-${token}`, token, options);
     return this.#track(subscription);
   }
 
+  /** Closes every publisher (END sent) and subscription this transport opened. Idempotent. */
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.all([...this.#open].map((entry) => entry.close()));
+    await this.#ends.closeAll();
   }
 
-  #connection(channel: PlannedChannel): MqttConnection {
+  #connection(channel: PlannedChannel): { topic: string } {
     if (this.#closed) throw new ClosedError("mqtt transport is closed");
-    return mqttConnection(channel.connection);
+    return mqttConnection(channel.connection, channel.channel);
   }
 
-  #settings(connection: MqttConnection): BrokerSettings {
-    return { url: connection.url, reconnectMinMs: connection.reconnectMinMs, reconnectMaxMs: connection.reconnectMaxMs, ...this.#secrets };
+  /** The connection settings from the transport's options. @throws TransportError for options `plan()` would refuse. */
+  #settings(channel: PlannedChannel): MqttOptions {
+    const issues = validateMqttOptions(this.#options);
+    if (issues.length > 0) throw new TransportError(`the mqtt transport's options are invalid: ${issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`, channel.channel);
+    return mqttOptions(this.#options);
   }
 
-  async #track<T extends { close(): Promise<void> }>(entry: T): Promise<T> {
+  async #track<T extends Publisher | Subscription>(entry: T): Promise<T> {
     if (this.#closed) {
       await entry.close();
       throw new ClosedError("mqtt transport closed while connecting");
     }
-    this.#open.add(entry);
-    return entry;
+    return this.#ends.track(entry);
   }
 }

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
-import type { TransportCapabilities, TransportPlugin } from "@rivulet/core";
+import type { TransportCapabilities } from "@rivulet/core";
 import { type Broker, startMosquitto } from "@rivulet/test-brokers";
 import { transportCompliance } from "@rivulet/transport-compliance";
 import { MQTT_MAX_FRAME_BYTES, mqtt } from "../src/index.js";
@@ -31,12 +31,6 @@ let tests = 0;
 /** A topic prefix of its own per test, so that retained status messages of one test never meet the next. */
 const prefix = (): string => `compliance/${process.pid}/${++tests}`;
 
-/** The plugin with the options given to `create` too, as a run gives them (RIVULET_NODE_CONFIG); the suite's `create` passes none. */
-function withOptions(options: Record<string, string | number>): TransportPlugin {
-  const plugin = mqtt();
-  return { ...plugin, create: (init) => plugin.create({ ...init, options }) };
-}
-
 transportCompliance("mqtt", {
   setup: async () => {
     const options = { url: plain.url, prefix: prefix() };
@@ -49,7 +43,7 @@ transportCompliance("mqtt", {
 transportCompliance("mqtt with username and password", {
   setup: async () => {
     const options = { url: secured.url, prefix: prefix(), ...credentials };
-    return { plugin: withOptions(options), runDir: await mkdtemp(join(tmpdir(), "rvl-mqtt-")), module, options };
+    return { plugin: mqtt(), runDir: await mkdtemp(join(tmpdir(), "rvl-mqtt-")), module, options };
   },
   teardown: (setup) => rm(setup.runDir, { recursive: true, force: true }),
   capabilities,

@@ -45,9 +45,10 @@ describe("mqtt options", () => {
 describe("mqtt planning", () => {
   it("plans one topic per channel under a prefix named after the dataflow, not the run", async () => {
     const [channel] = await plan({ url: open.url }, "camera-demo");
-    expect(channel).toMatchObject({ channel: "cam/image", kind: "mqtt", connection: { url: open.url, topic: "rivulet/camera-demo/cam/image", qos: 1, cleanSession: false } });
+    // The topic only: the rest of the options reach each node at create(), not in its environment.
+    expect(channel).toEqual({ channel: "cam/image", kind: "mqtt", connection: { topic: "rivulet/camera-demo/cam/image" } });
     const [custom] = await plan({ url: open.url, prefix: "plant/line-3", qos: 0 }, "camera-demo");
-    expect(custom!.connection).toMatchObject({ topic: "plant/line-3/cam/image", qos: 0 });
+    expect(custom!.connection).toEqual({ topic: "plant/line-3/cam/image" });
   });
 
   it("fails within a bounded time with a named error naming the URL and the channels when no broker listens", async () => {
@@ -60,7 +61,25 @@ describe("mqtt planning", () => {
   it("refuses a wrong password, and no password, with MqttNotAuthorizedError", async () => {
     await expect(plan({ url: secured.url, username: "rivulet", password: "wrong" })).rejects.toMatchObject({ name: "MqttNotAuthorizedError", url: secured.url, channels: ["cam/image"] });
     await expect(plan({ url: secured.url })).rejects.toMatchObject({ name: "MqttNotAuthorizedError" });
-    await expect(plan({ url: secured.url, ...credentials })).resolves.toHaveLength(1);
+    const planned = await plan({ url: secured.url, ...credentials, client_id: "cam-1" });
+    expect(planned).toHaveLength(1);
+    // A plan travels in the nodes' environment: credentials (and every other option) come to create() instead.
+    const text = JSON.stringify(planned);
+    for (const secret of [credentials.password, secured.url, "cam-1"]) expect(text).not.toContain(secret);
+  });
+
+  it("takes its connection settings from the options given to create(), and refuses options plan() would refuse", async () => {
+    const [channel] = await plan({ url: open.url, prefix: `create/${process.pid}` });
+    const refused = mqtt().create({ dataflowId: "x", nodeId: "cam", options: { url: open.url, qos: 5 } });
+    await expect(refused.publish(channel!)).rejects.toMatchObject({ name: "TransportError", channel: "cam/image" });
+    await refused.close();
+    const secure = mqtt().create({ dataflowId: "x", nodeId: "cam", options: { url: secured.url, ...credentials } });
+    try {
+      // The plan names no broker: this one reaches the broker of its own options, with their credentials.
+      await expect(secure.publish(channel!)).resolves.toMatchObject({ subscriberCount: 0 });
+    } finally {
+      await secure.close();
+    }
   });
 
   it("lets an outside MQTT client see the channel's frames on its topic", async () => {

@@ -13,7 +13,6 @@ export { nats, nats as default, type NatsPluginInit } from "./nats-plugin.js";
 export { NatsTransport, type NatsConnectionInfo, natsConnection } from "./nats-transport.js";
 export { NatsPublisher, type NatsPublisherInit } from "./nats-publisher.js";
 export { NatsSubscription, NATS_MISSED_HEARTBEATS } from "./nats-subscription.js";
-export { HeldFrames, HELD_PREFIX_BYTES } from "./held-frames.js";
 export {
   type NatsOptions,
   type NatsTlsOptions,

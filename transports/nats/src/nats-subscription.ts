@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Msg, type Subscription as NatsSub, createInbox } from "@nats-io/transport-node";
-import { ChannelLostError, DEFAULT_QUEUE_SIZE, FrameDecodeError, type SubscribeOptions, type Subscription, TransportConnectError, abortErrorFrom } from "@rivulet/core";
+import { ChannelLostError, DEFAULT_QUEUE_SIZE, FrameDecodeError, HeldFrames, type SubscribeOptions, type Subscription, TransportConnectError, abortErrorFrom } from "@rivulet/core";
 import { waitFor } from "@rivulet/core/internal";
-import { HeldFrames } from "./held-frames.js";
 import { NatsConnectionClosedError } from "./nats-errors.js";
 import { type HelloReply, decodeHelloReply, encodeJson } from "./nats-hello.js";
 import type { NatsLink } from "./nats-link.js";
