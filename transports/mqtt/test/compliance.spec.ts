@@ -33,18 +33,20 @@ const prefix = (): string => `compliance/${process.pid}/${++tests}`;
 
 transportCompliance("mqtt", {
   setup: async () => {
-    const options = { url: plain.url, prefix: prefix() };
+    const options = { url: plain.url, prefix: prefix(), reconnect_min_ms: 50, reconnect_max_ms: 500 };
     return { plugin: mqtt(), runDir: await mkdtemp(join(tmpdir(), "rvl-mqtt-")), module, options };
   },
   teardown: (setup) => rm(setup.runDir, { recursive: true, force: true }),
   capabilities,
+  restartBroker: () => plain.restart(),
 });
 
 transportCompliance("mqtt with username and password", {
   setup: async () => {
-    const options = { url: secured.url, prefix: prefix(), ...credentials };
+    const options = { url: secured.url, prefix: prefix(), reconnect_min_ms: 50, reconnect_max_ms: 500, ...credentials };
     return { plugin: mqtt(), runDir: await mkdtemp(join(tmpdir(), "rvl-mqtt-")), module, options };
   },
   teardown: (setup) => rm(setup.runDir, { recursive: true, force: true }),
   capabilities,
+  restartBroker: () => secured.restart(),
 });
