@@ -5,6 +5,7 @@ import { Node } from "@rivulet/node";
 import { sleep, stamped, warmup } from "./stamp.mjs";
 
 const plan = JSON.parse(process.env.BENCH_PLAN);
+const ECHO_TIMEOUT_MS = 30_000;
 const node = new Node();
 await node.ready();
 const rtts = {};
@@ -20,8 +21,9 @@ for (const { size, samples } of plan.sizes) {
     for (let i = 0; i < samples + warmups; i++) {
       const start = process.hrtime.bigint();
       await node.sendOutput("ping", stamped(size));
-      const event = await node.recv();
-      if (event?.type !== "INPUT") throw new Error(`expected an echo, got ${event?.type}`);
+      // A lost ping or echo (a network transport without flow control) fails the run, not hangs it.
+      const event = await node.recv({ timeout: ECHO_TIMEOUT_MS });
+      if (event?.type !== "INPUT") throw new Error(event ? `expected an echo, got ${event.type}` : `no echo within ${ECHO_TIMEOUT_MS} ms (size ${size}, round trip ${i})`);
       if (i >= warmups) list.push(Number(process.hrtime.bigint() - start) / 2);
     }
   }

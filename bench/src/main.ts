@@ -7,6 +7,7 @@ import { nodeRedThroughput } from "./node-red.js";
 import { type BenchPlan, fullPlan, halveSamples, quickPlan } from "./plan.js";
 import { measuredCommit, updateReadme } from "./readme-table.js";
 import { runCodecBench } from "./codec-bench.js";
+import { networkSection } from "./network-section.js";
 import { goals, markdownReport } from "./report.js";
 import type { BenchResults } from "./results.js";
 import { rawLatency, rawThroughput } from "./run-raw.js";
@@ -21,7 +22,7 @@ const BENCH = fileURLToPath(new URL("../", import.meta.url));
 /**
  * `npm run bench [-- --quick] [--out DIR] [--no-peers]`: latency (back to back and paced),
  * throughput (1 -> 1 and fan-out), each beside a raw Unix-socket baseline measured in the same
- * run, and Node-RED as a peer. Writes latest.json, RESULTS.md and latency.svg.
+ * run; the zeromq, NATS and MQTT transports beside their raw clients; Node-RED as a peer. Writes latest.json, RESULTS.md and latency.svg.
  * `--from results/latest.json` re-renders the report and chart from saved results.
  */
 async function main(argv: string[]): Promise<void> {
@@ -115,10 +116,16 @@ async function main(argv: string[]): Promise<void> {
           else raw.push(await rawThroughput(half, receivers, join(work, round)));
         }
       }
-      const { rows, failures } = throughputRows(receivers, half.throughput.sizes, rivulet, raw);
+      const { rows, failures } = throughputRows("unix", receivers, half.throughput.sizes, rivulet, raw);
       results.throughput.push(...rows);
       results.failures.push(...failures);
     }
+    // The network transports against their raw clients (zeromq.js, nats.js, mqtt.js), ABBA too.
+    const network = await networkSection(half.network, join(work, "network"), step);
+    results.latency.push(...network.latency);
+    results.throughput.push(...network.throughput);
+    results.failures.push(...network.failures);
+    results.network = network.settings;
     step("one-row struct end to end: back-to-back latency, then throughput 1 -> 1");
     results.struct = await structBench(plan.struct, join(work, "struct"));
     step("codec cost per message (encode + decode), Rivulet against Arrow IPC and JSON");

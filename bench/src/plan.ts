@@ -14,7 +14,21 @@ export interface BenchPlan {
   throughput: { fanout: number; sizes: { size: number; count: number }[] };
   /** One-row structs end to end (bench/src/run-struct.ts). */
   struct: StructPlan;
+  /** The network transports against their raw clients (bench/src/network-section.ts). */
+  network: NetworkPlan;
 }
+
+/** The network transports measured, each against its own client library. */
+export const NETWORK_KINDS = ["zeromq", "nats", "mqtt"] as const;
+export type NetworkKind = (typeof NETWORK_KINDS)[number];
+
+/** Ping-pong latency and 1 -> 1 throughput per network transport, for the goal's sizes (up to 4 KB). */
+export interface NetworkPlan {
+  pingpong: { warmup: number; sizes: { size: number; samples: number }[] };
+  throughput: Record<NetworkKind, { size: number; count: number }[]>;
+}
+
+export const NETWORK_SIZES = [8, 64, 512, 4096];
 
 export const SIZES = [8, 64, 512, 4096, 40_960, 409_600, 4_194_304, 41_943_040];
 
@@ -30,6 +44,11 @@ export function fullPlan(): BenchPlan {
     pingpong: { warmup: 1000, sizes: SIZES.map((size, i) => ({ size, samples: pingpongSamples[i]! })) },
     throughput: { fanout: 4, sizes: SIZES.map((size, i) => ({ size, count: counts[i]! })) },
     struct: { pingpong: { warmup: 1000, samples: 5000 }, throughput: { warmup: 5000, count: 200_000 } },
+    network: {
+      pingpong: { warmup: 500, sizes: NETWORK_SIZES.map((size) => ({ size, samples: 2000 })) },
+      // MQTT (QoS 1 through a broker) is several times slower: fewer messages take as long.
+      throughput: { zeromq: sameCount(50_000), nats: sameCount(50_000), mqtt: sameCount(20_000) },
+    },
   };
 }
 
@@ -41,6 +60,7 @@ export function quickPlan(): BenchPlan {
     pingpong: { warmup: 10, sizes: SIZES.map((size) => ({ size, samples: size >= 4_194_304 ? 3 : 100 })) },
     throughput: { fanout: 4, sizes: SIZES.map((size) => ({ size, count: size >= 4_194_304 ? 5 : size >= 40_960 ? 200 : 5000 })) },
     struct: { pingpong: { warmup: 10, samples: 100 }, throughput: { warmup: 100, count: 5000 } },
+    network: { pingpong: { warmup: 10, sizes: NETWORK_SIZES.map((size) => ({ size, samples: 40 })) }, throughput: { zeromq: sameCount(2000), nats: sameCount(2000), mqtt: sameCount(500) } },
   };
 }
 
@@ -55,6 +75,19 @@ export function halveSamples(plan: BenchPlan): BenchPlan {
     ...plan,
     paced: { ...plan.paced, sizes: halve(plan.paced.sizes) },
     pingpong: { ...plan.pingpong, sizes: halve(plan.pingpong.sizes) },
-    throughput: { ...plan.throughput, sizes: plan.throughput.sizes.map((s) => ({ ...s, count: half(s.count) })) },
+    throughput: { ...plan.throughput, sizes: halveCounts(plan.throughput.sizes) },
+    network: {
+      pingpong: { ...plan.network.pingpong, sizes: halve(plan.network.pingpong.sizes) },
+      throughput: { zeromq: halveCounts(plan.network.throughput.zeromq), nats: halveCounts(plan.network.throughput.nats), mqtt: halveCounts(plan.network.throughput.mqtt) },
+    },
   };
+}
+
+function halveCounts<T extends { count: number }>(sizes: T[]): T[] {
+  return sizes.map((s) => ({ ...s, count: Math.max(2, Math.ceil(s.count / 2)) }));
+}
+
+/** The same message count for every network size. */
+function sameCount(count: number): { size: number; count: number }[] {
+  return NETWORK_SIZES.map((size) => ({ size, count }));
 }

@@ -25,9 +25,9 @@ export function readmeTable(results: BenchResults): string {
   const hot = (size: number) => results.latency.find((r) => r.mode === "pingpong" && r.transport === "unix" && r.size === size);
   const paced = (size: number) => results.latency.find((r) => r.mode === "paced" && r.transport === "unix" && r.size === size);
   const shm = (api: string, size: number) => results.latency.find((r) => r.mode === "pingpong" && r.transport === "shm" && r.api === api && r.size === size);
-  const flow = (receivers: number, size: number) => results.throughput.find((r) => r.receivers === receivers && r.size === size);
+  const flow = (receivers: number, size: number) => results.throughput.find((r) => r.transport === "unix" && r.receivers === receivers && r.size === size);
   const peer = results.peers.find((p) => p.name.startsWith("Node-RED") && p.size === 64);
-  const fanout = Math.max(...results.throughput.map((r) => r.receivers), 1);
+  const fanout = Math.max(...results.throughput.filter((r) => r.transport === "unix").map((r) => r.receivers), 1);
   const rows: [string, string, string][] = [
     ["8 B one-way, back to back", latency(hot(8)?.rivulet.p50), latency(hot(8)?.raw.p50)],
     ["8 B one-way, every 20 ms", latency(paced(8)?.rivulet.p50), latency(paced(8)?.raw.p50)],

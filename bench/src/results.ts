@@ -45,8 +45,19 @@ export interface BenchResults {
   codec?: CodecResults;
   /** A one-row 5-field struct end to end through the Unix transport; absent in older results. */
   struct?: StructResults;
+  /** How the network transports and their raw clients were set up; absent in older results. */
+  network?: NetworkSettings;
   /** What went wrong (messages lost, a node failed); any entry makes `npm run bench` exit 1. */
   failures?: string[];
+}
+
+/** The network section's settings, the same for Rivulet and the raw clients. */
+export interface NetworkSettings {
+  /** zeromq's protocol: ipc (a socket file). */
+  zeromq: "ipc";
+  mqttQos: number;
+  /** Broker name to the version it printed at start. */
+  brokers: Record<string, string>;
 }
 
 /** dora-benchmark's published average one-way latency (us), Rust and Python nodes. */

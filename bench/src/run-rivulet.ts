@@ -1,13 +1,17 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startDataflow } from "@rivulet/daemon";
+import { type RunResult, startDataflow } from "@rivulet/daemon";
 import type { BenchPlan } from "./plan.js";
 
 const NODES = fileURLToPath(new URL("../nodes/", import.meta.url));
 
-/** Runs a generated dataflow through the daemon; throws naming failed nodes. */
-export async function runDataflow(dir: string, dataflow: object): Promise<void> {
+/**
+ * Runs a generated dataflow through the daemon; throws naming failed nodes, else resolves to the
+ * run's result (drops per node). With `deadlineMs`, a run still going then is stopped (STOP, then
+ * signals after the grace) and the call throws: a hang fails the benchmark instead of stalling it.
+ */
+export async function runDataflow(dir: string, dataflow: object, deadlineMs?: number): Promise<RunResult> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "dataflow.yml");
   writeFileSync(file, JSON.stringify(dataflow, null, 2)); // JSON is valid YAML
@@ -20,11 +24,16 @@ export async function runDataflow(dir: string, dataflow: object): Promise<void> 
       }
     },
   });
+  let late = false;
+  const deadline = deadlineMs === undefined ? undefined : setTimeout(() => ((late = true), run.stop("the benchmark's deadline passed")), deadlineMs);
   const result = await run.finished;
+  clearTimeout(deadline);
+  if (late) throw new Error(`benchmark dataflow ${file} was still running after ${deadlineMs} ms (stopped); nodes not done: ${result.nodes.filter((n) => n.exit?.code !== 0).map((n) => n.id).join(", ") || "none"}`);
   if (result.exitCode !== 0) {
     const failed = result.nodes.filter((n) => n.failed).map((n) => `${n.id}: ${n.reason}\n${n.stderrTail.join("\n")}`);
     throw new Error(`benchmark dataflow ${file} failed${result.error ? `: ${result.error.message}` : ""}\n${failed.join("\n")}`);
   }
+  return result;
 }
 
 /** One-way latencies in ns by payload size, through two Rivulet nodes. */

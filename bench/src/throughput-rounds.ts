@@ -9,7 +9,7 @@ export type RoundResult = Record<string, { count: number; ns: number }>;
  * rounds of `count` messages per size; a side that delivered fewer (or more) than it was sent is
  * a failure of the whole run, named with the side, the fan-out and the size.
  */
-export function throughputRows(receivers: number, sizes: { size: number; count: number }[], rivulet: RoundResult[], raw: RoundResult[]): { rows: ThroughputRow[]; failures: string[] } {
+export function throughputRows(transport: string, receivers: number, sizes: { size: number; count: number }[], rivulet: RoundResult[], raw: RoundResult[]): { rows: ThroughputRow[]; failures: string[] } {
   const rows: ThroughputRow[] = [];
   const failures: string[] = [];
   for (const { size, count } of sizes) {
@@ -17,11 +17,11 @@ export function throughputRows(receivers: number, sizes: { size: number; count: 
     const b = sumRounds(raw, size);
     for (const [name, rounds, got] of [["Rivulet", rivulet, r], ["raw", raw, b]] as const) {
       const expected = rounds.length * count;
-      if (got.count !== expected) failures.push(`${name} 1 -> ${receivers} at ${size} B delivered ${got.count} of ${expected} messages`);
+      if (got.count !== expected) failures.push(`${name} ${transport} 1 -> ${receivers} at ${size} B delivered ${got.count} of ${expected} messages`);
     }
     const rt = throughput(r.count, size, r.ns);
     const bt = throughput(b.count, size, b.ns);
-    rows.push({ transport: "unix", receivers, size, rivulet: rt, raw: bt, ratio: rt.messagesPerSecond / bt.messagesPerSecond });
+    rows.push({ transport, receivers, size, rivulet: rt, raw: bt, ratio: rt.messagesPerSecond / bt.messagesPerSecond });
   }
   return { rows, failures };
 }
