@@ -2,27 +2,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Broker, startMosquitto } from "@rivulet/test-brokers";
 import { runCli } from "./helpers/cli.js";
+import { TIMES_TEN, countingSource } from "./helpers/counting-nodes.js";
 import { tempDataflow } from "./helpers/temp-dataflow.js";
 
 // transports/mqtt/README.md: `kind: mqtt` through the CLI, against a real mosquitto.
 
 const COUNT = 200;
 
-/** Sends 0, 1, 2, ... one per timer tick, COUNT of them, then ends (its output closes). */
-const SOURCE = `import { Node } from "@rivulet/node";
-const node = new Node();
-let n = 0;
-for await (const event of node) {
-  if (event.type !== "INPUT") continue;
-  await node.sendOutput("n", [n++]);
-  if (n === ${COUNT}) break;
-}
-`;
-/** Forwards every number it gets, times ten. */
-const MIDDLE = `import { Node } from "@rivulet/node";
-const node = new Node();
-for await (const event of node) if (event.type === "INPUT") await node.sendOutput("m", [event.value.toArray()[0] * 10]);
-`;
 /** Prints the kind and topic of its input's channel, then every number it gets. */
 const SINK = `import { Node } from "@rivulet/node";
 const { inputs } = JSON.parse(process.env.RIVULET_NODE_CONFIG);
@@ -52,7 +38,7 @@ function dataflow(head: string): string {
 }
 
 function files(yml: string): Record<string, string> {
-  return { "dataflow.yml": yml, "package.json": '{ "type": "module" }\n', "source.ts": SOURCE, "middle.ts": MIDDLE, "sink.ts": SINK };
+  return { "dataflow.yml": yml, "package.json": '{ "type": "module" }\n', "source.ts": countingSource(COUNT), "middle.ts": TIMES_TEN, "sink.ts": SINK };
 }
 
 let broker: Broker;
