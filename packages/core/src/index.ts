@@ -28,6 +28,7 @@ export { SubscriberOutbox, type SubscriberOutboxInit, type OutboxSink, type Outb
 export { FanOutPublisher, type FanOutEntry, type SubscriberPolicy } from "./fan-out-publisher.js";
 export { OpenEnds } from "./open-ends.js";
 export { HeldFrames, HELD_PREFIX_BYTES } from "./held-frames.js";
+export { SequencedInbox } from "./sequenced-inbox.js";
 export type { SendableValue } from "./arrow-codec.js";
 export { toRows } from "./arrow-rows.js";
 export { ConcurrentPullError, type PullOptions } from "./queued-iterator.js";

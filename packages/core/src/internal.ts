@@ -28,6 +28,7 @@ export * from "./queued-iterator.js";
 export * from "./subscriber-outbox.js";
 export * from "./fan-out-publisher.js";
 export * from "./held-frames.js";
+export * from "./sequenced-inbox.js";
 export * from "./open-ends.js";
 export * from "./wait-for.js";
 export * from "./wire-frame.js";

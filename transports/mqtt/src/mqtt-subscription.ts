@@ -1,4 +1,4 @@
-import { ChannelLostError, type ChannelStatus, DEFAULT_QUEUE_SIZE, HeldFrames, type SubscribeOptions, type Subscription, TransportConnectError } from "@rivulet/core";
+import { ChannelLostError, type ChannelStatus, DEFAULT_QUEUE_SIZE, SequencedInbox, type SubscribeOptions, type Subscription, TransportConnectError } from "@rivulet/core";
 import { waitFor } from "@rivulet/core/internal";
 import { BrokerClient, MQTT_CONNECT_TIMEOUT_MS } from "./broker-client.js";
 import { MQTT_CONTROL_QOS, topicsOf } from "./mqtt-connection.js";
@@ -12,10 +12,10 @@ const LOST_SETTLE_MS = 1_000;
  * The receiving side of one channel, on its own MQTT connection: subscribes to the data, status
  * and welcome topics, says HELLO (retained, removed by its last will if it dies) and waits for
  * the publisher's WELCOME, which names the publisher's epoch and the first frame it gets. Then
- * it takes DATA of that epoch in order: a sequence number already seen is a QoS 1 redelivery
- * (skipped), one beyond the next expected is a gap (counted in `drops`). It keeps reading while
- * paused (the broker would otherwise queue, then drop, for it) and holds what arrives in
- * HeldFrames: the first HELD_PREFIX_BYTES, then the newest `queueSize`, counting the frames it
+ * it takes DATA of that epoch in order (SequencedInbox): a sequence number already seen is a
+ * QoS 1 redelivery (skipped), one beyond the next expected is a gap (counted in `drops`). It
+ * keeps reading while paused (the broker would otherwise queue, then drop, for it) and holds
+ * what arrives: the first HELD_PREFIX_BYTES, then the newest `queueSize`, counting the frames it
  * drops (drop_oldest on the subscriber side). END or a retained
  * ENDED end it cleanly; LOST (the publisher's last will), or an ONLINE of another epoch, end it
  * with a ChannelLostError.
@@ -23,18 +23,10 @@ const LOST_SETTLE_MS = 1_000;
 export class MqttSubscription implements Subscription {
   readonly closed: Promise<Error | undefined>;
   #settle!: (error: Error | undefined) => void;
-  readonly #held: HeldFrames;
-  #paused = false;
-  #delivering = false;
+  readonly #inbox: SequencedInbox;
   #epoch: number | undefined;
-  #next = 0;
-  /** Frames missing from the sequence (lost on the way). */
-  #gaps = 0;
   /** The channel's end is known (or this subscriber closed): later messages are ignored. */
   #ended = false;
-  /** How the channel ended, once known: reported after the held frames. */
-  #outcome: { error: Error | undefined } | undefined;
-  #reported = false;
   #welcomed: (() => void) | undefined;
   /** This subscriber's own connection went down since it was welcomed (the broker restarted, say). */
   #bounced = false;
@@ -54,7 +46,7 @@ export class MqttSubscription implements Subscription {
   ) {
     this.closed = new Promise((resolve) => (this.#settle = resolve));
     this.#topics = topicsOf(topic);
-    this.#held = new HeldFrames(Math.max(1, options.queueSize ?? DEFAULT_QUEUE_SIZE));
+    this.#inbox = new SequencedInbox(options.queueSize ?? DEFAULT_QUEUE_SIZE, (frame) => options.onFrame(frame), (error) => this.#report(error));
   }
 
   /**
@@ -97,24 +89,22 @@ export class MqttSubscription implements Subscription {
 
   /** Frames this subscriber dropped (the oldest while paused) or saw missing (sequence gaps: QoS 0 losses, broker queue overflows). */
   get drops(): number {
-    return this.#held.drops + this.#gaps;
+    return this.#inbox.drops;
   }
 
   pause(): void {
-    this.#paused = true;
+    this.#inbox.pause();
   }
 
   resume(): void {
-    this.#paused = false;
-    this.#deliver();
+    this.#inbox.resume();
   }
 
   /** Says goodbye (removes its HELLO), unsubscribes and disconnects. `closed` stays pending. Idempotent. */
   close(): Promise<void> {
     clearTimeout(this.#lostTimer);
     this.#ended = true;
-    this.#reported = true;
-    this.#held.clear();
+    this.#inbox.close();
     return this.#leave();
   }
 
@@ -138,16 +128,16 @@ export class MqttSubscription implements Subscription {
     if (topic === this.#topics.welcomeOf(this.token)) {
       if (this.#epoch !== undefined || header.kind !== MqttKind.WELCOME) return;
       this.#epoch = header.epoch;
-      this.#next = header.seq;
+      this.#inbox.startAt(header.seq);
       this.#welcomed?.();
       return;
     }
     if (this.#epoch === undefined) return; // Before the WELCOME: not this subscriber's frames, nor its publisher's status.
     if (topic === this.topic && header.epoch === this.#epoch) {
-      if (header.kind === MqttKind.DATA) this.#data(header.seq, payload.subarray(MQTT_HEADER_BYTES));
-      else if (header.kind === MqttKind.END) this.#finish(header.seq, undefined);
+      if (header.kind === MqttKind.DATA) this.#inbox.take(header.seq, payload.subarray(MQTT_HEADER_BYTES)); // An old number: a QoS 1 redelivery.
+      else if (header.kind === MqttKind.END) this.#end(undefined, header.seq);
     } else if (topic === this.#topics.status) {
-      if (header.epoch === this.#epoch && header.kind === MqttKind.ENDED) this.#finish(header.seq, undefined);
+      if (header.epoch === this.#epoch && header.kind === MqttKind.ENDED) this.#end(undefined, header.seq);
       else if (header.epoch === this.#epoch && header.kind === MqttKind.LOST) this.#lost();
       else if (header.epoch === this.#epoch && header.kind === MqttKind.ONLINE && this.#bounced) {
         this.#backOnline = true;
@@ -174,41 +164,16 @@ export class MqttSubscription implements Subscription {
     }, LOST_SETTLE_MS);
   }
 
-  #data(seq: number, frame: Uint8Array): void {
-    if (seq < this.#next) return; // A QoS 1 redelivery of a frame already taken.
-    this.#gaps += seq - this.#next;
-    this.#next = seq + 1;
-    if (!this.#paused && this.#held.length === 0) this.options.onFrame(frame);
-    else this.#held.push(frame);
-  }
-
-  /** The publisher ended at `next` (END or ENDED): frames before it that never came are drops. */
-  #finish(next: number, error: Error | undefined): void {
-    if (next > this.#next) this.#gaps += next - this.#next;
-    this.#next = Math.max(next, this.#next);
-    this.#end(error);
-  }
-
-  #end(error: Error | undefined): void {
+  /** The channel ended (`undefined`; after `sent` frames, END or ENDED: those that never came are drops) or broke. */
+  #end(error: Error | undefined, sent?: number): void {
     clearTimeout(this.#lostTimer);
     if (this.#ended) return;
     this.#ended = true;
-    this.#outcome = { error };
-    this.#deliver();
+    this.#inbox.end(error, sent);
   }
 
-  /** Delivers the held frames, then the end once known, while not paused. */
-  #deliver(): void {
-    if (this.#delivering) return; // The loop below (further up the stack: onFrame resumed) goes on.
-    this.#delivering = true;
-    try {
-      while (!this.#paused && this.#held.length > 0) this.options.onFrame(this.#held.shift()!);
-    } finally {
-      this.#delivering = false;
-    }
-    if (this.#paused || !this.#outcome || this.#reported) return;
-    this.#reported = true;
-    const { error } = this.#outcome;
+  /** The end, once every held frame was delivered. */
+  #report(error: Error | undefined): void {
     this.#status(error ? "lost" : "ended", error);
     this.#settle(error);
     void this.#leave();

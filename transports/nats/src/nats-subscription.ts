@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Msg, type Subscription as NatsSub, createInbox } from "@nats-io/transport-node";
-import { ChannelLostError, DEFAULT_QUEUE_SIZE, FrameDecodeError, HeldFrames, type SubscribeOptions, type Subscription, TransportConnectError, abortErrorFrom } from "@rivulet/core";
+import { ChannelLostError, DEFAULT_QUEUE_SIZE, FrameDecodeError, SequencedInbox, type SubscribeOptions, type Subscription, TransportConnectError, abortErrorFrom } from "@rivulet/core";
 import { waitFor } from "@rivulet/core/internal";
 import { NatsConnectionClosedError } from "./nats-errors.js";
 import { type HelloReply, decodeHelloReply, encodeJson } from "./nats-hello.js";
@@ -22,31 +22,24 @@ const RETRY_CAP_MS = 250;
  * answers: every frame the publisher sends after its answer is delivered, and the answer's
  * sequence number is where counting starts. A frame whose number skips ahead of the expected
  * one means frames were lost (a broker outage, a slow-consumer drop): they are counted in
- * `drops`, as are frames dropped while paused (see HeldFrames). Heartbeats that stop for
+ * `drops`, as are frames dropped while paused (SequencedInbox). Heartbeats that stop for
  * NATS_MISSED_HEARTBEATS intervals while this side is connected end the channel as lost.
  */
 export class NatsSubscription implements Subscription {
   readonly closed: Promise<Error | undefined>;
   #settle: (error: Error | undefined) => void = () => {};
   readonly #token = randomBytes(8).toString("hex");
-  readonly #held: HeldFrames;
+  readonly #inbox: SequencedInbox;
   readonly #assembler = new ChunkAssembler();
-  #gaps = 0;
-  #paused = false;
-  #delivering = false;
-  /** The end (or loss) of the channel, once known; reported after the held frames. */
-  #end: { error: Error | undefined } | undefined;
-  #done = false;
   #closedLocally = false;
   #accepted: HelloReply | undefined;
-  #expected = 0;
   #lastSeen = 0;
   #lastTick = 0;
   #watchdog: NodeJS.Timeout | undefined;
   #wakeHello: ((outcome: "accepted" | "retry") => void) | undefined;
   #dataSub: NatsSub | undefined;
   #inboxSub: NatsSub | undefined;
-  #inbox = createInbox();
+  #replies = createInbox();
   #unlisten: () => void = () => {};
 
   private constructor(
@@ -55,7 +48,7 @@ export class NatsSubscription implements Subscription {
     private readonly subjects: ChannelSubjects,
     private readonly options: SubscribeOptions,
   ) {
-    this.#held = new HeldFrames(options.queueSize ?? DEFAULT_QUEUE_SIZE);
+    this.#inbox = new SequencedInbox(options.queueSize ?? DEFAULT_QUEUE_SIZE, (frame) => options.onFrame(frame), (error) => this.#report(error));
     this.closed = new Promise((resolve) => (this.#settle = resolve));
   }
 
@@ -80,7 +73,7 @@ export class NatsSubscription implements Subscription {
     const { nc } = this.link;
     const { signal } = this.options;
     this.#dataSub = nc.subscribe(this.subjects.data, { callback: (error, msg) => void (error === null && this.#onData(msg)) });
-    this.#inboxSub = nc.subscribe(this.#inbox, { callback: (error, msg) => void (error === null && this.#onReply(msg)) });
+    this.#inboxSub = nc.subscribe(this.#replies, { callback: (error, msg) => void (error === null && this.#onReply(msg)) });
     let gone: ((error: unknown) => void) | undefined;
     this.#unlisten = this.link.listen({
       disconnected: () => this.#onDisconnected(),
@@ -98,7 +91,7 @@ export class NatsSubscription implements Subscription {
         (resolve, reject) => {
           this.#wakeHello = resolve;
           gone = reject;
-          if (this.link.connected) nc.publish(this.subjects.hello, hello, { reply: this.#inbox });
+          if (this.link.connected) nc.publish(this.subjects.hello, hello, { reply: this.#replies });
           return () => {
             this.#wakeHello = undefined;
             gone = undefined;
@@ -116,7 +109,7 @@ export class NatsSubscription implements Subscription {
 
   /** Frames this subscriber lost: dropped while paused, or missing from the sequence (lost on the way). */
   get drops(): number {
-    return this.#held.drops + this.#gaps;
+    return this.#inbox.drops;
   }
 
   #onReply(msg: Msg): void {
@@ -125,7 +118,7 @@ export class NatsSubscription implements Subscription {
     const reply = decodeHelloReply(msg.data);
     if (!reply) return;
     this.#accepted = reply;
-    this.#expected = reply.seq;
+    this.#inbox.startAt(reply.seq);
     this.#lastSeen = this.#lastTick = Date.now();
     this.#watchdog = setInterval(() => this.#checkHeartbeats(), reply.heartbeatMs);
     this.#watchdog.unref();
@@ -134,7 +127,7 @@ export class NatsSubscription implements Subscription {
   }
 
   #onData(msg: Msg): void {
-    if (!this.#accepted || this.#end || this.#closedLocally) return; // Before the subscription, or after its end.
+    if (!this.#accepted || this.#inbox.ended || this.#closedLocally) return; // Before the subscription, or after its end.
     let message: NatsMessage;
     try {
       message = decodeMessage(msg.data);
@@ -146,57 +139,31 @@ export class NatsSubscription implements Subscription {
     if (message.epoch !== this.#accepted.epoch) {
       // Another publisher instance (its node restarted): its numbering starts over.
       this.#accepted = { ...this.#accepted, epoch: message.epoch };
-      this.#expected = message.seq;
+      this.#inbox.startAt(message.seq);
       this.#assembler.reset();
     }
-    if (message.seq < this.#expected) return; // Sent before this subscription, or a duplicate.
+    if (this.#inbox.isOld(message.seq)) return; // Sent before this subscription, or a duplicate.
     switch (message.kind) {
       case NatsKind.HEARTBEAT:
-        return this.#skipTo(message.seq);
+        return this.#inbox.skipTo(message.seq);
       case NatsKind.END:
-        this.#skipTo(message.seq);
-        return this.#finish(undefined);
+        return this.#finish(undefined, message.seq);
       case NatsKind.DATA:
-        this.#skipTo(message.seq);
-        this.#expected = message.seq + 1;
-        return this.#enqueue(message.body.slice());
+        return this.#inbox.take(message.seq, message.body.slice());
       case NatsKind.CHUNK: {
         const frame = this.#assembler.push(message);
-        if (!frame) return;
-        this.#skipTo(message.seq);
-        this.#expected = message.seq + 1;
-        return this.#enqueue(frame);
+        if (frame) this.#inbox.take(message.seq, frame);
+        return;
       }
     }
   }
 
-  /** Counts the frames between the expected number and `seq` as lost. */
-  #skipTo(seq: number): void {
-    if (seq > this.#expected) {
-      this.#gaps += seq - this.#expected;
-      this.#expected = seq;
-    }
-  }
-
-  #enqueue(frame: Uint8Array): void {
-    if (!this.#paused && this.#held.length === 0) this.options.onFrame(frame);
-    else this.#held.push(frame);
-  }
-
   pause(): void {
-    this.#paused = true;
+    this.#inbox.pause();
   }
 
   resume(): void {
-    this.#paused = false;
-    if (this.#delivering) return; // The loop below goes on with what is held.
-    this.#delivering = true;
-    try {
-      while (!this.#paused && this.#held.length > 0) this.options.onFrame(this.#held.shift()!);
-    } finally {
-      this.#delivering = false;
-    }
-    if (!this.#paused && this.#end) this.#report();
+    this.#inbox.resume();
   }
 
   #checkHeartbeats(): void {
@@ -204,7 +171,7 @@ export class NatsSubscription implements Subscription {
     // A tick far behind its time means this process was busy: the silence may be ours, not the publisher's.
     if (now - this.#lastTick > 2 * this.#accepted!.heartbeatMs) this.#lastSeen = now;
     this.#lastTick = now;
-    if (!this.link.connected || this.#end) return;
+    if (!this.link.connected || this.#inbox.ended) return;
     if (now - this.#lastSeen > NATS_MISSED_HEARTBEATS * this.#accepted!.heartbeatMs) {
       this.#finish(new ChannelLostError(`channel '${this.channel}': the publisher sent no heartbeat for ${now - this.#lastSeen} ms`, this.channel, "crashed"));
     }
@@ -212,26 +179,22 @@ export class NatsSubscription implements Subscription {
 
   #onDisconnected(): void {
     this.#assembler.reset();
-    if (this.#accepted && !this.#end) this.options.onStatus?.("reconnecting");
+    if (this.#accepted && !this.#inbox.ended) this.options.onStatus?.("reconnecting");
   }
 
   #onReconnected(): void {
     this.#lastSeen = Date.now();
-    if (this.#accepted && !this.#end) this.options.onStatus?.("connected");
+    if (this.#accepted && !this.#inbox.ended) this.options.onStatus?.("connected");
   }
 
-  /** The channel ended (`undefined`) or broke: reported once the held frames are delivered. */
-  #finish(error: Error | undefined): void {
-    if (this.#end) return;
-    this.#end = { error };
+  /** The channel ended (`undefined`, after `sent` frames when known) or broke: reported once the held frames are delivered. */
+  #finish(error: Error | undefined, sent?: number): void {
     clearInterval(this.#watchdog);
-    if (!this.#paused && this.#held.length === 0) this.#report();
+    this.#inbox.end(error, sent);
   }
 
-  #report(): void {
-    if (this.#done || this.#closedLocally) return;
-    this.#done = true;
-    const { error } = this.#end!;
+  #report(error: Error | undefined): void {
+    if (this.#closedLocally) return;
     this.#detach();
     this.options.onStatus?.(error ? "lost" : "ended", error);
     this.#settle(error);
@@ -248,6 +211,7 @@ export class NatsSubscription implements Subscription {
   async close(): Promise<void> {
     if (this.#closedLocally) return;
     this.#closedLocally = true;
+    this.#inbox.close();
     this.#detach();
     if (this.link.connected && !this.link.nc.isClosed()) {
       this.link.nc.publish(this.subjects.hello, encodeJson({ t: "bye", id: this.options.subscriberId, token: this.#token }));
