@@ -4,6 +4,7 @@ import { ClosedError, PUBLISHER_WATERMARK_BYTES, type Publisher } from "@rivulet
 import { decodeHelloRequest, encodeJson } from "./nats-hello.js";
 import type { NatsLink } from "./nats-link.js";
 import type { ChannelSubjects } from "./nats-subjects.js";
+import { FrameBatch, NATS_BATCH_BYTES } from "./nats-batch.js";
 import { NatsKind, controlMessage, frameMessages } from "./nats-wire.js";
 
 /** What a NatsPublisher is given. */
@@ -33,6 +34,10 @@ export class NatsPublisher implements Publisher {
   #unflushed = 0;
   #flushing: Promise<void> | undefined;
   #discarded = 0;
+  /** Frames sent in this tick after its first, published as one message on the next tick (see `send`). */
+  readonly #batch: FrameBatch;
+  /** A frame left at once in this tick: the tick's later frames are batched. */
+  #inTick = false;
   readonly #subscribers = new Set<string>();
   #closing: Promise<void> | undefined;
   #ended: () => void = () => {};
@@ -44,10 +49,12 @@ export class NatsPublisher implements Publisher {
     private readonly link: NatsLink,
     private readonly init: NatsPublisherInit,
   ) {
+    this.#batch = new FrameBatch(Math.min(NATS_BATCH_BYTES, link.maxPayload));
     this.#helloSub = link.nc.subscribe(init.subjects.hello, { callback: (error, msg) => {
       if (error === null) this.#onHello(msg);
     } });
     this.#heartbeat = setInterval(() => {
+      this.#publishBatch();
       if (link.connected) link.nc.publish(init.subjects.data, controlMessage(NatsKind.HEARTBEAT, this.epoch, this.#seq));
     }, init.heartbeatMs);
     // The connection keeps a node alive while it has work; a heartbeat alone should not.
@@ -83,15 +90,48 @@ export class NatsPublisher implements Publisher {
     }
     let total = 0;
     for (const chunk of chunks) total += chunk.byteLength;
-    for (const message of frameMessages(chunks, total, this.epoch, seq, this.link.maxPayload)) {
-      this.link.nc.publish(this.init.subjects.data, message);
-      this.#unflushed += message.byteLength;
+    if (this.#inTick && !this.#batch.accepts(seq, total)) this.#publishBatch(); // Full: a new batch starts.
+    if (this.#inTick && this.#batch.accepts(seq, total)) {
+      this.#batch.add(seq, chunks, total);
+      this.#unflushed += total;
+    } else {
+      // The first frame of a tick leaves at once, so a lone send is not delayed; a frame too large to batch too.
+      for (const message of frameMessages(chunks, total, this.epoch, seq, this.link.maxPayload)) {
+        this.link.nc.publish(this.init.subjects.data, message);
+        this.#unflushed += message.byteLength;
+      }
+      if (!this.#inTick) {
+        this.#inTick = true;
+        process.nextTick(() => {
+          this.#inTick = false;
+          this.#publishBatch();
+        });
+      }
     }
     return this.#unflushed >= PUBLISHER_WATERMARK_BYTES ? this.#flush() : undefined;
   }
 
+  /**
+   * Publishes the frames batched since the tick's first one, as one BATCH message. nats.js
+   * writes what was published once the microtask queue drains, which an `await`ing send loop
+   * never lets happen: without the batch each frame would cost a message and a write of its
+   * own. Called before anything else is published (a heartbeat or END carries the count of
+   * frames sent, a hello reply the next number; a frame too large to batch), so nothing
+   * overtakes the frames batched.
+   */
+  #publishBatch(): void {
+    if (this.#batch.count === 0) return;
+    const { message, frames } = this.#batch.take(this.epoch);
+    if (!this.link.connected) {
+      this.#discarded += frames;
+      return;
+    }
+    this.link.nc.publish(this.init.subjects.data, message);
+  }
+
   /** Waits until the server has everything published so far, or the publisher closed. */
   #flush(): Promise<void> {
+    this.#publishBatch();
     if (!this.#flushing) {
       const pending = this.#unflushed;
       this.#flushing = this.link
@@ -114,6 +154,7 @@ export class NatsPublisher implements Publisher {
       return;
     }
     this.#subscribers.add(request.token);
+    this.#publishBatch();
     if (msg.reply) msg.respond(encodeJson({ epoch: this.epoch, seq: this.#seq, heartbeatMs: this.init.heartbeatMs }));
   }
 
@@ -121,6 +162,7 @@ export class NatsPublisher implements Publisher {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       clearInterval(this.#heartbeat);
+      this.#publishBatch();
       this.#ended();
       this.#helloSub.unsubscribe();
       if (!this.link.connected) return;

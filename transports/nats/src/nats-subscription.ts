@@ -7,7 +7,8 @@ import { NatsConnectionClosedError } from "./nats-errors.js";
 import { type HelloReply, decodeHelloReply, encodeJson } from "./nats-hello.js";
 import type { NatsLink } from "./nats-link.js";
 import type { ChannelSubjects } from "./nats-subjects.js";
-import { ChunkAssembler, NatsKind, type NatsMessage, decodeMessage } from "./nats-wire.js";
+import { batchFrames } from "./nats-batch.js";
+import { ChunkAssembler, NatsKind, type NatsMessage, decodeMessage, ownFrame } from "./nats-wire.js";
 
 /** Heartbeats a subscriber may miss (its own connection up) before it reports the publisher lost. */
 export const NATS_MISSED_HEARTBEATS = 3;
@@ -142,6 +143,7 @@ export class NatsSubscription implements Subscription {
       this.#inbox.startAt(message.seq);
       this.#assembler.reset();
     }
+    if (message.kind === NatsKind.BATCH) return this.#onBatch(message);
     if (this.#inbox.isOld(message.seq)) return; // Sent before this subscription, or a duplicate.
     switch (message.kind) {
       case NatsKind.HEARTBEAT:
@@ -149,13 +151,26 @@ export class NatsSubscription implements Subscription {
       case NatsKind.END:
         return this.#finish(undefined, message.seq);
       case NatsKind.DATA:
-        return this.#inbox.take(message.seq, message.body.slice());
+        return this.#inbox.take(message.seq, ownFrame(message.body));
       case NatsKind.CHUNK: {
         const frame = this.#assembler.push(message);
         if (frame) this.#inbox.take(message.seq, frame);
         return;
       }
     }
+  }
+
+  /** Frames `message.seq`, `message.seq + 1`... of a BATCH message. */
+  #onBatch(message: NatsMessage): void {
+    let frames: Uint8Array[];
+    try {
+      frames = batchFrames(message.body);
+    } catch (error) {
+      return this.#finish(new ChannelLostError(`channel '${this.channel}': a NATS message does not follow the protocol`, this.channel, "corrupt", { cause: error }));
+    }
+    frames.forEach((frame, i) => {
+      if (!this.#inbox.isOld(message.seq + i)) this.#inbox.take(message.seq + i, ownFrame(frame));
+    });
   }
 
   pause(): void {

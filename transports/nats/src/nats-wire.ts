@@ -17,6 +17,8 @@ export const NatsKind = {
   END: 3,
   /** The publisher is alive; `seq` is the number of frames it sent so far (so a lost last frame shows as a gap). */
   HEARTBEAT: 4,
+  /** Frames of consecutive numbers from `seq` on, each after its 4-byte length (nats-batch.ts). */
+  BATCH: 5,
 } as const;
 export type NatsKind = (typeof NatsKind)[keyof typeof NatsKind];
 
@@ -25,7 +27,7 @@ export interface NatsMessage {
   kind: NatsKind;
   /** Random per publisher instance: a new epoch is a new publisher, whose sequence starts again. */
   epoch: number;
-  /** The frame's number (DATA, CHUNK) or the count of frames sent (END, HEARTBEAT). */
+  /** The frame's number (DATA, CHUNK), the first frame's (BATCH), or the count of frames sent (END, HEARTBEAT). */
   seq: number;
   /** CHUNK only: where the body goes in the frame, and the frame's length. */
   offset: number;
@@ -33,45 +35,53 @@ export interface NatsMessage {
   body: Uint8Array;
 }
 
-function writeHead(view: DataView, kind: NatsKind, epoch: number, seq: number): void {
-  view.setUint8(0, NATS_WIRE_VERSION);
-  view.setUint8(1, kind);
-  view.setUint16(2, 0);
-  view.setUint32(4, epoch);
-  view.setUint32(8, Math.floor(seq / 2 ** 32));
-  view.setUint32(12, seq >>> 0);
+/** Writes the common header at the start of `bytes`. */
+export function writeHead(bytes: Buffer, kind: NatsKind, epoch: number, seq: number): void {
+  bytes[0] = NATS_WIRE_VERSION;
+  bytes[1] = kind;
+  bytes[2] = 0;
+  bytes[3] = 0;
+  bytes.writeUInt32BE(epoch >>> 0, 4);
+  bytes.writeUInt32BE(Math.floor(seq / 2 ** 32), 8);
+  bytes.writeUInt32BE(seq >>> 0, 12);
 }
 
 /** An END or HEARTBEAT message. */
 export function controlMessage(kind: typeof NatsKind.END | typeof NatsKind.HEARTBEAT, epoch: number, seq: number): Uint8Array {
-  const bytes = new Uint8Array(NATS_HEAD_BYTES);
-  writeHead(new DataView(bytes.buffer), kind, epoch, seq);
+  const bytes = Buffer.allocUnsafe(NATS_HEAD_BYTES);
+  writeHead(bytes, kind, epoch, seq);
   return bytes;
 }
 
 /**
  * The messages carrying one frame given as `chunks` (`total` bytes in all): one DATA message
  * when it fits in `maxPayload`, else CHUNK messages of at most `maxPayload` bytes each. The
- * frame's bytes are copied once, into the messages.
+ * frame's bytes are copied once, into the messages. Small messages come from Node's shared
+ * buffer pool (`Buffer.allocUnsafe`): one ArrayBuffer per message would cost more than the copy.
  */
 export function frameMessages(chunks: readonly Uint8Array[], total: number, epoch: number, seq: number, maxPayload: number): Uint8Array[] {
-  const whole = NATS_HEAD_BYTES + total <= maxPayload;
-  const head = whole ? NATS_HEAD_BYTES : NATS_CHUNK_HEAD_BYTES;
-  const room = maxPayload - head;
+  if (NATS_HEAD_BYTES + total <= maxPayload) {
+    const message = Buffer.allocUnsafe(NATS_HEAD_BYTES + total);
+    writeHead(message, NatsKind.DATA, epoch, seq);
+    let at = NATS_HEAD_BYTES;
+    for (const chunk of chunks) {
+      message.set(chunk, at);
+      at += chunk.byteLength;
+    }
+    return [message];
+  }
+  const room = maxPayload - NATS_CHUNK_HEAD_BYTES;
   const messages: Uint8Array[] = [];
   let chunk = 0;
   let within = 0;
   let offset = 0;
   do {
     const length = Math.min(room, total - offset);
-    const message = new Uint8Array(head + length);
-    const view = new DataView(message.buffer);
-    writeHead(view, whole ? NatsKind.DATA : NatsKind.CHUNK, epoch, seq);
-    if (!whole) {
-      view.setUint32(16, offset);
-      view.setUint32(20, total);
-    }
-    let at = head;
+    const message = Buffer.allocUnsafe(NATS_CHUNK_HEAD_BYTES + length);
+    writeHead(message, NatsKind.CHUNK, epoch, seq);
+    message.writeUInt32BE(offset, 16);
+    message.writeUInt32BE(total, 20);
+    let at = NATS_CHUNK_HEAD_BYTES;
     while (at < message.length) {
       const source = chunks[chunk]!;
       const n = Math.min(source.byteLength - within, message.length - at);
@@ -98,7 +108,7 @@ export function decodeMessage(bytes: Uint8Array): NatsMessage {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint8(0) !== NATS_WIRE_VERSION) throw new FrameDecodeError(`NATS message of wire version ${view.getUint8(0)}; this code reads version ${NATS_WIRE_VERSION}`, 0);
   const kind = view.getUint8(1) as NatsKind;
-  if (kind < NatsKind.DATA || kind > NatsKind.HEARTBEAT) throw new FrameDecodeError(`unknown NATS message kind ${kind}`, 1);
+  if (kind < NatsKind.DATA || kind > NatsKind.BATCH) throw new FrameDecodeError(`unknown NATS message kind ${kind}`, 1);
   const epoch = view.getUint32(4);
   const seq = view.getUint32(8) * 2 ** 32 + view.getUint32(12);
   if (kind !== NatsKind.CHUNK) return { kind, epoch, seq, offset: 0, total: bytes.byteLength - NATS_HEAD_BYTES, body: bytes.subarray(NATS_HEAD_BYTES) };
@@ -108,6 +118,15 @@ export function decodeMessage(bytes: Uint8Array): NatsMessage {
   const body = bytes.subarray(NATS_CHUNK_HEAD_BYTES);
   if (offset + body.byteLength > total) throw new FrameDecodeError(`NATS CHUNK of ${body.byteLength} bytes at ${offset} overflows its frame of ${total}`, 16);
   return { kind, epoch, seq, offset, total, body };
+}
+
+/**
+ * `view` as a frame to deliver: itself when it takes most of its ArrayBuffer (nats.js gives
+ * each message a buffer of its own), else a copy, so that a frame a program keeps does not
+ * keep a whole BATCH message (or socket read) alive.
+ */
+export function ownFrame(view: Uint8Array): Uint8Array {
+  return view.byteLength * 2 >= view.buffer.byteLength ? view : new Uint8Array(view);
 }
 
 /**
