@@ -1,6 +1,6 @@
 /**
  * The kinds of ZeroMQ message on a channel. Every message is multipart: its first part is one
- * byte, the kind; DATA, HELLO, RECEIVED and CREDIT have a second part, the body. The publisher's
+ * byte, the kind; HELLO, RECEIVED and CREDIT have a second part, the body, and DATA one part per frame. The publisher's
  * ROUTER prepends and strips the subscriber's routing id, as ZeroMQ does; nothing else is
  * framed by us (ZeroMQ keeps message boundaries). Publisher-to-subscriber kinds are below 16,
  * subscriber-to-publisher kinds from 16, so a message in the wrong direction is recognised.
@@ -8,7 +8,7 @@
 export const ZmqKind = {
   /** Publisher: the subscription is in place; frames sent from now on arrive. */
   WELCOME: 1,
-  /** Publisher: one data frame, the body. */
+  /** Publisher: data frames, one per part after the kind (the frames a tick sent after its first travel together). */
   DATA: 2,
   /** Publisher: the channel ended cleanly; nothing follows. */
   END: 3,

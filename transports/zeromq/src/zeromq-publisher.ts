@@ -14,6 +14,10 @@ export const ZEROMQ_PROBE_INTERVAL_MS = 500;
 const MESSAGE_OVERHEAD_BYTES = 16;
 /** How long the ROUTER's last messages (END to a late HELLO) may take to leave after close. */
 const ROUTER_LINGER_MS = 100;
+/** Most frames one DATA message carries (a tick's burst, see `write`)... */
+const BATCH_FRAMES = 256;
+/** ...and most bytes. */
+const BATCH_BYTES = 256 * 1024;
 
 /** One frame as a DATA message body: the chunks given to `send`, joined once for every subscriber. */
 export interface ZeromqEntry extends FanOutEntry<ZeromqEntry> {
@@ -32,6 +36,9 @@ interface Peer {
   inFlightBytes: number;
   /** Went over the watermark: `drained` is due when it is back under. */
   blocked: boolean;
+  /** Frames written in this tick after its first, sent as one DATA message on the next tick (see `write`). */
+  batch: Buffer[] | undefined;
+  batchBytes: number;
   gone: boolean;
   /** Ends the `end()` wait: the subscriber said BYE after END, or went away. */
   ended?: () => void;
@@ -128,12 +135,39 @@ export class ZeromqPublisher extends FanOutPublisher<ZeromqEntry, Peer> {
     return { body, bytes: body.byteLength + MESSAGE_OVERHEAD_BYTES };
   }
 
+  /**
+   * The first frame of a tick goes out at once, in a DATA message of its own (a lone send is
+   * not delayed); the frames the same tick writes after it leave together on the next tick, as
+   * the parts of one DATA message (ZeroMQ keeps part boundaries): one send, one receive and one
+   * acknowledgement for a burst instead of one each per frame.
+   */
   protected write(peer: Peer, entry: ZeromqEntry): void {
     if (peer.gone) return;
-    peer.inFlight.push(entry.bytes);
     peer.inFlightBytes += entry.bytes;
     this.#inFlightBytes += entry.bytes;
-    this.#send(peer, [peer.id, kindPart(ZmqKind.DATA), entry.body]);
+    if (peer.batch) {
+      peer.batch.push(entry.body);
+      peer.batchBytes += entry.bytes;
+      if (peer.batch.length >= BATCH_FRAMES || peer.batchBytes >= BATCH_BYTES) this.#sendBatch(peer, []);
+      return;
+    }
+    this.#sendData(peer, [entry.body], entry.bytes);
+    peer.batch = [];
+    process.nextTick(() => this.#sendBatch(peer, undefined));
+  }
+
+  /** Sends the frames batched for `peer`; `next` is the batch that follows (`undefined` once the tick is over). */
+  #sendBatch(peer: Peer, next: Buffer[] | undefined): void {
+    const batch = peer.batch;
+    const bytes = peer.batchBytes;
+    peer.batch = next;
+    peer.batchBytes = 0;
+    if (batch && batch.length > 0 && !peer.gone) this.#sendData(peer, batch, bytes);
+  }
+
+  #sendData(peer: Peer, frames: Buffer[], bytes: number): void {
+    peer.inFlight.push(bytes);
+    this.#send(peer, [peer.id, kindPart(ZmqKind.DATA), ...frames]);
   }
 
   protected writable(peer: Peer): boolean {
@@ -149,6 +183,7 @@ export class ZeromqPublisher extends FanOutPublisher<ZeromqEntry, Peer> {
   /** Sends END; resolves when the subscriber answers BYE (it has read everything) or is gone. */
   protected end(peer: Peer): Promise<void> {
     if (peer.gone) return Promise.resolve();
+    if (peer.batch) this.#sendBatch(peer, []); // END after the frames; the tick's callback finds an empty batch.
     const ended = new Promise<void>((resolve) => (peer.ended = resolve));
     this.#ending.add(ended);
     this.#send(peer, [peer.id, kindPart(ZmqKind.END)]);
@@ -195,7 +230,7 @@ export class ZeromqPublisher extends FanOutPublisher<ZeromqEntry, Peer> {
       const hello = checkHello(body, this.#connection.secret, this.#planned);
       if (!hello) return reply(ZmqKind.REFUSED);
       if (this.closing) return reply(ZmqKind.END);
-      const peer: Peer = { id, key, credits: hello.credits !== undefined, inFlight: [], ackedAt: 0, inFlightBytes: 0, blocked: false, gone: false };
+      const peer: Peer = { id, key, credits: hello.credits !== undefined, inFlight: [], ackedAt: 0, inFlightBytes: 0, blocked: false, gone: false, batch: undefined, batchBytes: 0 };
       this.#peers.set(key, peer);
       this.attach(hello.subscriberId, peer, { queueSize: hello.queueSize, flowControl: hello.flowControl, credits: hello.credits });
       this.#send(peer, [id, kindPart(ZmqKind.WELCOME)]);

@@ -27,8 +27,8 @@ const DEALER_LINGER_MS = 1_000;
  * `closed` resolves to a ChannelLostError (`crashed`). A message that is not the protocol
  * resolves it to one with reason `corrupt`, naming the channel.
  *
- * `pause()` is exact: no message is read while paused, and the one a pending read returns is
- * held until `resume()`.
+ * `pause()` is exact: no message is read while paused, and the frames of the one a pending read
+ * returns (or of the one being delivered) are held until `resume()`.
  */
 export class ZeromqSubscription implements Subscription {
   readonly closed: Promise<Error | undefined>;
@@ -36,8 +36,8 @@ export class ZeromqSubscription implements Subscription {
   #closed = false;
   #ended = false;
   #paused = false;
-  /** A message read while paused, delivered first on resume. */
-  #held: Buffer | undefined;
+  /** Frames of a message not delivered yet because of a pause, delivered first on resume. */
+  #held: Buffer[] = [];
   /** The channel's end (or loss), when it came while a frame was held. */
   #heldClose: (() => void) | undefined;
   /** The publisher's connection dropped; reported once what was read before is delivered. */
@@ -127,9 +127,7 @@ export class ZeromqSubscription implements Subscription {
     // an item from its own queue (the SDK resumes from its queue's shift).
     queueMicrotask(() => {
       if (this.#paused || this.#closed) return;
-      const held = this.#held;
-      this.#held = undefined;
-      if (held) this.options.onFrame(held);
+      this.#deliver(this.#held);
       if (this.#paused) return;
       const close = this.#heldClose;
       this.#heldClose = undefined;
@@ -155,21 +153,21 @@ export class ZeromqSubscription implements Subscription {
     this.#closed = true;
     if (!this.#ended) this.#tell(kindPart(ZmqKind.BYE));
     this.#ended = true;
-    this.#held = undefined;
+    this.#held = [];
     this.#shut();
   }
 
-  #onMessage([head, body, ...rest]: Buffer[]): void {
-    const kind = rest.length === 0 ? kindOf(head) : undefined;
-    if (kind === ZmqKind.DATA && body) {
+  #onMessage([head, ...bodies]: Buffer[]): void {
+    const kind = kindOf(head);
+    if (kind === ZmqKind.DATA && bodies.length > 0) {
+      // One message, one or more frames (a burst): acknowledged as one.
       this.#unackedFrames++;
-      this.#unackedBytes += body.byteLength;
+      for (const body of bodies) this.#unackedBytes += body.byteLength;
       if (this.#unackedFrames >= ACK_EVERY_FRAMES || this.#unackedBytes >= ACK_EVERY_BYTES || !this.socket.readable) this.#acknowledge();
-      if (this.#paused) this.#held = body;
-      else this.options.onFrame(body);
+      this.#deliver(bodies);
       return;
     }
-    if (body !== undefined) return this.#corrupt(kind);
+    if (bodies.length > 0) return this.#corrupt(kind);
     if (kind === ZmqKind.END) {
       // Everything before END was read: the publisher may close.
       this.#acknowledge();
@@ -179,6 +177,13 @@ export class ZeromqSubscription implements Subscription {
     else if (kind !== ZmqKind.PROBE) this.#corrupt(kind);
   }
 
+  /** Hands `frames` to the consumer in order; those left when it pauses are held for `resume`. */
+  #deliver(frames: Buffer[]): void {
+    let i = 0;
+    while (i < frames.length && !this.#paused) this.options.onFrame(frames[i++]!);
+    this.#held = i === 0 ? frames : frames.slice(i);
+  }
+
   #corrupt(kind: number | undefined): void {
     const what = kind === undefined ? "a message that is not the protocol" : `a message of unexpected kind ${kind}`;
     this.#lost("corrupt", `corrupt data on channel '${this.channel}' at ${this.endpoint}: ${what}`, new FrameDecodeError(`unexpected ZeroMQ message on channel '${this.channel}': ${what}`));
@@ -186,7 +191,7 @@ export class ZeromqSubscription implements Subscription {
 
   /** Reports the dropped connection once nothing read before it waits to be delivered. */
   #checkDisconnected(): void {
-    if (!this.#disconnected || this.#ended || this.#paused || this.#held || this.socket.readable) return;
+    if (!this.#disconnected || this.#ended || this.#paused || this.#held.length > 0 || this.socket.readable) return;
     this.#lost("crashed", `channel '${this.channel}' at ${this.endpoint} lost its publisher without an end marker (it stopped abruptly, or the network dropped)`);
   }
 

@@ -68,7 +68,7 @@ describe("zeromq: what a subscriber refuses", () => {
     ["an unknown kind", [Buffer.of(99)]],
     ["a kind of two bytes", [Buffer.of(ZmqKind.DATA, 0)]],
     ["DATA without a body", [Buffer.of(ZmqKind.DATA)]],
-    ["DATA with a part too many", [Buffer.of(ZmqKind.DATA), Buffer.of(1), Buffer.of(2)]],
+    ["END with a body", [Buffer.of(ZmqKind.END), Buffer.of(1)]],
     ["a kind only subscribers send", [Buffer.of(ZmqKind.HELLO)]],
   ] as const) {
     it(`loses the channel as corrupt, naming it, on ${label} after WELCOME; the frames before it arrive`, async () => {
@@ -88,6 +88,29 @@ describe("zeromq: what a subscriber refuses", () => {
       expect(statuses).toEqual(["connected", "lost"]);
     });
   }
+
+  it("takes each part of a DATA message as a frame, in order, holding those after a pause until resume", async () => {
+    const { channel, connection } = await planned();
+    const { router, peer } = await fakePublisher(connection, [Buffer.of(ZmqKind.WELCOME)]);
+    const frames: Uint8Array[] = [];
+    let subscription: Awaited<ReturnType<typeof subscribing>> | undefined;
+    subscription = await subscribing(channel, frames, {
+      onFrame: (frame) => {
+        frames.push(frame);
+        if (frames.length === 2) subscription!.pause();
+      },
+    });
+    const id = await peer;
+    await router.send([id, Buffer.of(ZmqKind.DATA), Buffer.of(1), Buffer.of(2), Buffer.of(3), Buffer.of(4)]);
+    await router.send([id, Buffer.of(ZmqKind.DATA), Buffer.of(5)]);
+    await router.send([id, Buffer.of(ZmqKind.END)]);
+    await expect.poll(() => frames.length).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(frames.map((f) => [...f])).toEqual([[1], [2]]);
+    subscription.resume();
+    expect(await subscription.closed).toBeUndefined();
+    expect(frames.map((f) => [...f])).toEqual([[1], [2], [3], [4], [5]]);
+  });
 
   it("refuses a subscription answered with something that is not the protocol, naming the channel", async () => {
     const { channel, connection } = await planned();
