@@ -10,8 +10,14 @@ import type { ZeromqTransportTuning } from "./zeromq-transport.js";
 
 /** A subscriber acknowledges what it read (RECEIVED) at least every this many DATA messages... */
 const ACK_EVERY_FRAMES = 256;
-/** ...or this many bytes, and whenever nothing more is waiting to be read. */
+/** ...or this many bytes, and ZEROMQ_IDLE_ACK_MS after nothing more was waiting to be read. */
 const ACK_EVERY_BYTES = 256 * 1024;
+/**
+ * How long a subscriber that read everything waits before it acknowledges: an acknowledgement
+ * per message would wake the publisher's process for each (a cost in latency of a ping-pong),
+ * while a publisher waits for acknowledgements only past PUBLISHER_WATERMARK_BYTES in flight.
+ */
+export const ZEROMQ_IDLE_ACK_MS = 2;
 /** How long a BYE may take to leave after the subscription's close. */
 const DEALER_LINGER_MS = 1_000;
 
@@ -44,6 +50,7 @@ export class ZeromqSubscription implements Subscription {
   #disconnected = false;
   #unackedFrames = 0;
   #unackedBytes = 0;
+  #idleAck: NodeJS.Timeout | undefined;
   #ungranted = 0;
   readonly #creditBatch: number;
   readonly #loop: ReceiveLoop;
@@ -163,7 +170,11 @@ export class ZeromqSubscription implements Subscription {
       // One message, one or more frames (a burst): acknowledged as one.
       this.#unackedFrames++;
       for (const body of bodies) this.#unackedBytes += body.byteLength;
-      if (this.#unackedFrames >= ACK_EVERY_FRAMES || this.#unackedBytes >= ACK_EVERY_BYTES || !this.socket.readable) this.#acknowledge();
+      if (this.#unackedFrames >= ACK_EVERY_FRAMES || this.#unackedBytes >= ACK_EVERY_BYTES) this.#acknowledge();
+      else if (!this.#idleAck && !this.socket.readable) {
+        this.#idleAck = setTimeout(() => this.#acknowledge(), ZEROMQ_IDLE_ACK_MS);
+        this.#idleAck.unref();
+      }
       this.#deliver(bodies);
       return;
     }
@@ -196,7 +207,9 @@ export class ZeromqSubscription implements Subscription {
   }
 
   #acknowledge(): void {
-    if (this.#unackedFrames === 0) return;
+    clearTimeout(this.#idleAck);
+    this.#idleAck = undefined;
+    if (this.#unackedFrames === 0 || this.#ended) return;
     this.#tell([kindPart(ZmqKind.RECEIVED), countPart(this.#unackedFrames)]);
     this.#unackedFrames = 0;
     this.#unackedBytes = 0;
@@ -227,6 +240,7 @@ export class ZeromqSubscription implements Subscription {
 
   #shut(): void {
     clearInterval(this.#probe);
+    clearTimeout(this.#idleAck);
     this.#loop.stop();
     this.socket.close();
   }
