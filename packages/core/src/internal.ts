@@ -31,6 +31,7 @@ export * from "./held-frames.js";
 export * from "./sequenced-inbox.js";
 export * from "./open-ends.js";
 export * from "./wait-for.js";
+export * from "./tls-failure.js";
 export * from "./wire-frame.js";
 export * from "./json-socket.js";
 export * from "./transport.js";

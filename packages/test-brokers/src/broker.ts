@@ -1,3 +1,5 @@
+import type { BrokerTlsFiles, BrokerTlsInit } from "./tls-files.js";
+
 /** How long `start()` waits for a broker to accept a TCP connection. */
 export const DEFAULT_BROKER_START_TIMEOUT_MS = 10_000;
 /** How long `stop()` waits after SIGTERM before it sends SIGKILL. */
@@ -16,6 +18,13 @@ export interface BrokerInit {
   startTimeoutMs?: number;
   /** Default for every `stop()`: see `BrokerStopOptions.graceMs`. */
   stopGraceMs?: number;
+  /**
+   * Listen with TLS only, on a certificate for 127.0.0.1 and localhost signed by a throwaway CA
+   * that `openssl` makes in the broker's folder at the first start (kept by restarts). The URL
+   * then uses `mqtts://` or `tls://`, and `Broker.tls` names the CA file (and, with
+   * `clientCerts`, the client certificate and key the broker then requires). `true` is `{}`.
+   */
+  tls?: true | BrokerTlsInit;
   /** Aborts the first start (the broker is stopped and its folder removed). */
   signal?: AbortSignal;
 }
@@ -42,8 +51,13 @@ export interface BrokerStopOptions {
 export interface Broker {
   /** The binary's usual name: `mosquitto` or `nats-server`. */
   readonly name: string;
-  /** Where clients connect: `mqtt://127.0.0.1:<port>` or `nats://127.0.0.1:<port>`, no credentials. */
+  /**
+   * Where clients connect, no credentials: `mqtt://127.0.0.1:<port>` or `nats://127.0.0.1:<port>`;
+   * with `tls`, `mqtts://127.0.0.1:<port>` or `tls://127.0.0.1:<port>`.
+   */
   readonly url: string;
+  /** With `tls`: the CA file a client trusts, and the client certificate and key with `clientCerts`. */
+  readonly tls: BrokerTlsFiles | undefined;
   /** Always `127.0.0.1`. */
   readonly host: string;
   /** The TCP port, chosen free at the first start and kept by every restart. */

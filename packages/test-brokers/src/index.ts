@@ -22,5 +22,6 @@
 export { type Broker, type BrokerInit, type BrokerStartOptions, type BrokerStopOptions, DEFAULT_BROKER_START_TIMEOUT_MS, DEFAULT_BROKER_STOP_GRACE_MS } from "./broker.js";
 export { BrokerBinaryMissingError, BrokerClosedError, BrokerStartError } from "./broker-errors.js";
 export { freePort } from "./free-port.js";
+export { type BrokerTlsFiles, type BrokerTlsInit } from "./tls-files.js";
 export { type MosquittoInit, type MqttCredentials, startMosquitto } from "./mosquitto.js";
 export { type NatsAuth, type NatsInit, startNats } from "./nats.js";

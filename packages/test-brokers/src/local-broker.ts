@@ -6,6 +6,7 @@ import { BrokerProcess } from "./broker-process.js";
 import { type Broker, type BrokerInit, type BrokerStartOptions, type BrokerStopOptions, DEFAULT_BROKER_START_TIMEOUT_MS, DEFAULT_BROKER_STOP_GRACE_MS } from "./broker.js";
 import { type BinarySpec, findBinary } from "./find-binary.js";
 import { BROKER_HOST, freePort } from "./free-port.js";
+import { type BrokerTlsFiles, type ServerTlsFiles, writeTlsFiles } from "./tls-files.js";
 import { waitUntilAccepting } from "./wait-until-accepting.js";
 
 /** Fresh ports tried at the first start when another process takes the chosen one first. */
@@ -16,33 +17,42 @@ const ADDRESS_IN_USE = /address already in use/i;
 /** What differs between two kinds of broker: its binary, URL scheme and config file. */
 export interface BrokerRecipe {
   binary: BinarySpec;
-  scheme: string;
+  /** The URL scheme of a plain listener (`mqtt`) and of a TLS one (`mqtts`). */
+  scheme: { plain: string; tls: string };
   /**
    * Writes whatever the broker needs into `dir` to listen on 127.0.0.1:`port` (called before
    * every start: the port may change until the first start succeeds) and returns its arguments.
+   * `tls` is set when the broker must listen with TLS only, on these files.
    */
-  prepare(dir: string, port: number): Promise<string[]>;
+  prepare(dir: string, port: number, tls: ServerTlsFiles | undefined): Promise<string[]>;
 }
 
 /** Collaborators a test may replace. */
 export interface LocalBrokerComponents {
   /** Picks the port of the first start; default `freePort`. */
   pickPort: () => Promise<number>;
+  /** The `openssl` binary that makes the certificates of `tls`: a path or a name; default `openssl`. */
+  openssl: string;
 }
 
 /**
- * Creates a broker's temporary folder and starts it. The folder is removed when the first start
- * fails, so a failed `startMosquitto` leaves nothing behind.
- * @throws BrokerBinaryMissingError before anything is created when the binary is not installed.
+ * Creates a broker's temporary folder (with `tls`, its certificates too) and starts it. The
+ * folder is removed when the first start fails, so a failed `startMosquitto` leaves nothing behind.
+ * @throws BrokerBinaryMissingError before anything is created when the binary is not installed
+ *   (or, with `tls`, `openssl`: `apt-get install -y openssl`).
  */
-export async function launchBroker(recipe: BrokerRecipe, init: BrokerInit, components: Partial<LocalBrokerComponents> = {}): Promise<Broker> {
+export async function launchBroker(recipe: BrokerRecipe, init: BrokerInit, replaced: Partial<LocalBrokerComponents> = {}): Promise<Broker> {
+  const components: LocalBrokerComponents = { pickPort: freePort, openssl: "openssl", ...replaced };
   const binary = await findBinary(recipe.binary);
+  const openssl = init.tls ? await findBinary({ name: "openssl", aptPackage: "openssl", override: components.openssl }) : undefined;
   const dir = await mkdtemp(join(tmpdir(), `rvl-${recipe.binary.name}-`));
-  const broker = new LocalBroker(recipe, binary, dir, init, { pickPort: freePort, ...components });
+  let broker: LocalBroker | undefined;
   try {
+    const tls = openssl !== undefined ? await writeTlsFiles(openssl, dir, recipe.binary.name, init.tls === true ? {} : (init.tls ?? {})) : undefined;
+    broker = new LocalBroker(recipe, binary, dir, init, components, tls);
     await broker.start({ signal: init.signal });
   } catch (error) {
-    await broker.close();
+    await (broker?.close() ?? rm(dir, { recursive: true, force: true }));
     throw error;
   }
   return broker;
@@ -64,6 +74,8 @@ class LocalBroker implements Broker {
     readonly dir: string,
     private readonly init: BrokerInit,
     private readonly components: LocalBrokerComponents,
+    /** The certificates of a TLS broker, made once before the first start. */
+    private readonly tlsFiles: { server: ServerTlsFiles; client: BrokerTlsFiles } | undefined,
   ) {}
 
   get name(): string {
@@ -71,7 +83,11 @@ class LocalBroker implements Broker {
   }
 
   get url(): string {
-    return `${this.recipe.scheme}://${this.host}:${this.#port}`;
+    return `${this.tlsFiles ? this.recipe.scheme.tls : this.recipe.scheme.plain}://${this.host}:${this.#port}`;
+  }
+
+  get tls(): BrokerTlsFiles | undefined {
+    return this.tlsFiles && { ...this.tlsFiles.client };
   }
 
   get port(): number {
@@ -127,7 +143,7 @@ class LocalBroker implements Broker {
     const timeoutMs = options.timeoutMs ?? this.init.startTimeoutMs ?? DEFAULT_BROKER_START_TIMEOUT_MS;
     for (let attempt = 1; ; attempt++) {
       if (!this.#pinned) this.#port = await this.components.pickPort();
-      const args = await this.recipe.prepare(this.dir, this.#port);
+      const args = await this.recipe.prepare(this.dir, this.#port, this.tlsFiles?.server);
       const started = await BrokerProcess.spawn(this.binary, args, this.dir);
       this.#process = started;
       let outcome: Awaited<ReturnType<typeof waitUntilAccepting>>;

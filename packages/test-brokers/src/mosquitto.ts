@@ -35,8 +35,11 @@ export interface MosquittoInit extends BrokerInit {
  * const broker = await startMosquitto({ auth: { username: "u", password: "p" } });
  * try { await useMqtt(broker.url); await broker.restart(); } finally { await broker.close(); }
  * ```
+ * With `tls`, the listener speaks MQTT over TLS only (`mqtts://`), and with `tls.clientCerts`
+ * mosquitto requires a client certificate (`require_certificate true`).
+ *
  * @throws BrokerBinaryMissingError when `mosquitto` (or, with `auth`, `mosquitto_passwd`) is not
- *   installed: `apt-get install -y mosquitto`.
+ *   installed: `apt-get install -y mosquitto`; with `tls`, when `openssl` is not.
  * @throws BrokerStartError when it does not come up (its last output is in the message).
  */
 export function startMosquitto(init: MosquittoInit = {}): Promise<Broker> {
@@ -52,8 +55,8 @@ function mosquittoRecipe(init: MosquittoInit): BrokerRecipe {
   let passwordFile: Promise<string> | undefined;
   return {
     binary: { name: "mosquitto", aptPackage: "mosquitto", ...(init.binary !== undefined ? { override: init.binary } : {}) },
-    scheme: "mqtt",
-    async prepare(dir, port) {
+    scheme: { plain: "mqtt", tls: "mqtts" },
+    async prepare(dir, port, tls) {
       const store = join(dir, "store");
       await mkdir(store, { recursive: true });
       // Written once: every restart authenticates against the same file.
@@ -61,6 +64,8 @@ function mosquittoRecipe(init: MosquittoInit): BrokerRecipe {
       const lines = [
         "# Written by @rivulet/test-brokers for one test broker.",
         `listener ${port} 127.0.0.1`,
+        // Settings after a listener are that listener's: this one speaks TLS only.
+        ...(tls ? [`cafile ${tls.caFile}`, `certfile ${tls.certFile}`, `keyfile ${tls.keyFile}`, `require_certificate ${tls.requireClientCert}`] : []),
         `allow_anonymous ${init.auth ? "false" : "true"}`,
         ...(passwordFile ? [`password_file ${await passwordFile}`] : []),
         "persistence true",

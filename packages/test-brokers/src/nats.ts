@@ -26,8 +26,11 @@ export interface NatsInit extends BrokerInit {
  * const nats = await startNats({ auth: { token: "s3cret" } });
  * try { await useNats(nats.url, "s3cret"); } finally { await nats.close(); }
  * ```
+ * With `tls`, the server requires TLS of every client (URL `tls://`; nats.js upgrades after the
+ * server's INFO), and with `tls.clientCerts` a client certificate too (`verify: true`).
+ *
  * @throws BrokerBinaryMissingError when `nats-server` is not installed:
- *   `apt-get install -y nats-server`.
+ *   `apt-get install -y nats-server`; with `tls`, when `openssl` is not.
  * @throws BrokerStartError when it does not come up (its last output is in the message).
  */
 export function startNats(init: NatsInit = {}): Promise<Broker> {
@@ -42,14 +45,17 @@ export function startNatsWith(init: NatsInit, components: Partial<LocalBrokerCom
 function natsRecipe(init: NatsInit): BrokerRecipe {
   return {
     binary: { name: "nats-server", aptPackage: "nats-server", ...(init.binary !== undefined ? { override: init.binary } : {}) },
-    scheme: "nats",
-    async prepare(dir, port) {
+    scheme: { plain: "nats", tls: "tls" },
+    async prepare(dir, port, tls) {
       const store = join(dir, "jetstream");
       const lines = ["# Written by @rivulet/test-brokers for one test server.", `listen: ${quote(`127.0.0.1:${port}`)}`];
       if (init.jetstream ?? true) {
         await mkdir(store, { recursive: true });
         lines.push(`jetstream { store_dir: ${quote(store)} }`);
       }
+      // Clients must upgrade to TLS after the server's INFO (nats-server's usual handshake); the
+      // handshake timeout is raised from 0.5 s for a busy test machine.
+      if (tls) lines.push(`tls { ca_file: ${quote(tls.caFile)}, cert_file: ${quote(tls.certFile)}, key_file: ${quote(tls.keyFile)}, verify: ${tls.requireClientCert}, timeout: 5 }`);
       if (init.auth && "token" in init.auth) lines.push(`authorization { token: ${quote(init.auth.token)} }`);
       else if (init.auth) lines.push(`authorization { user: ${quote(init.auth.user)}, password: ${quote(init.auth.password)} }`);
       lines.push(...(init.extraConfig ?? []));

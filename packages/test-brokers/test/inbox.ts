@@ -6,6 +6,7 @@ export class Inbox<T> {
   #items: T[] = [];
   #wake: (() => void) | undefined;
   #ended = false;
+  #cause: Error | undefined;
 
   constructor(private readonly what: string) {}
 
@@ -14,9 +15,13 @@ export class Inbox<T> {
     this.#wake?.();
   }
 
-  /** No more items will come (the socket closed): a waiting `next` rejects once the rest is taken. */
-  end(): void {
+  /**
+   * No more items will come (the socket closed, after `cause` if it failed): a waiting `next`
+   * rejects once the rest is taken, with `cause` chained.
+   */
+  end(cause?: Error): void {
     this.#ended = true;
+    this.#cause = cause;
     this.#wake?.();
   }
 
@@ -24,7 +29,7 @@ export class Inbox<T> {
   async next(timeoutMs = 5_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     while (this.#items.length === 0) {
-      if (this.#ended) throw new Error(`the connection closed before the next ${this.what}`);
+      if (this.#ended) throw new Error(`the connection closed before the next ${this.what}${this.#cause ? `: ${this.#cause.message}` : ""}`, { cause: this.#cause });
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`no ${this.what} within ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {

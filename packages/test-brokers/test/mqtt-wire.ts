@@ -1,4 +1,5 @@
 import { type Socket, connect } from "node:net";
+import { type ConnectionOptions, connect as connectTls } from "node:tls";
 import { Inbox } from "./inbox.js";
 
 /** An MQTT 3.1.1 control packet as read off the wire. */
@@ -22,6 +23,8 @@ export interface MqttConnectOptions {
   password?: string;
   /** MQTT's clean-session flag; false keeps the session (and its QoS 1 messages) on the broker. */
   cleanSession?: boolean;
+  /** Connect over TLS with these options (`ca`, `cert`, `key`); the handshake must succeed. */
+  tls?: ConnectionOptions;
 }
 
 /**
@@ -38,15 +41,16 @@ export class MqttWire {
       this.#buffer = Buffer.concat([this.#buffer, chunk]);
       this.#parse();
     });
-    socket.on("close", () => this.#packets.end());
-    // The close that follows reports it to whoever waits for a packet.
-    socket.on("error", () => undefined);
+    let failure: Error | undefined;
+    // The close that follows reports it (a TLS alert, say) to whoever waits for a packet.
+    socket.on("error", (error) => (failure = error));
+    socket.on("close", () => this.#packets.end(failure));
   }
 
   /** Connects and sends CONNECT; resolves with the CONNACK's return code and session-present flag. */
   static async connect(port: number, options: MqttConnectOptions = {}): Promise<{ wire: MqttWire; returnCode: number; sessionPresent: boolean }> {
-    const socket = connect({ host: "127.0.0.1", port });
-    await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+    const socket = options.tls ? connectTls({ host: "127.0.0.1", port, ...options.tls }) : connect({ host: "127.0.0.1", port });
+    await new Promise<void>((resolve, reject) => socket.once(options.tls ? "secureConnect" : "connect", resolve).once("error", reject));
     const wire = new MqttWire(socket);
     const { clientId = `probe-${process.pid}-${Math.random().toString(36).slice(2)}`, username, password, cleanSession = true } = options;
     const flags = (username !== undefined ? 0x80 : 0) | (password !== undefined ? 0x40 : 0) | (cleanSession ? 0x02 : 0);

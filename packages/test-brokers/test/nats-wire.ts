@@ -1,4 +1,5 @@
 import { type Socket, connect } from "node:net";
+import { type ConnectionOptions, connect as connectTls } from "node:tls";
 import { Inbox } from "./inbox.js";
 
 /**
@@ -12,26 +13,42 @@ export class NatsWire {
   /** The JSON of the server's INFO line. */
   info: Record<string, unknown> = {};
 
-  private constructor(private readonly socket: Socket) {
-    socket.on("data", (chunk: Buffer) => {
-      const parts = (this.#rest + chunk.toString()).split("\r\n");
-      this.#rest = parts.pop()!;
-      for (const line of parts) this.#lines.push(line);
-    });
-    socket.on("close", () => this.#lines.end());
-    // The close that follows reports it to whoever waits for a line.
-    socket.on("error", () => undefined);
+  private constructor(private socket: Socket) {
+    this.#read(socket);
   }
 
-  /** Connects and resolves once the server's INFO line has arrived. */
-  static async open(port: number): Promise<NatsWire> {
+  /**
+   * Connects and resolves once the server's INFO line has arrived. With `tls`, then upgrades the
+   * connection to TLS with these options (`ca`, `cert`, `key`), as NATS clients do after INFO;
+   * rejects when the handshake fails.
+   */
+  static async open(port: number, options: { tls?: ConnectionOptions } = {}): Promise<NatsWire> {
     const socket = connect({ host: "127.0.0.1", port });
     await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
     const wire = new NatsWire(socket);
     const first = await wire.nextLine();
     if (!first.startsWith("INFO ")) throw new Error(`expected INFO, got ${first}`);
     wire.info = JSON.parse(first.slice("INFO ".length)) as Record<string, unknown>;
+    if (options.tls) {
+      // From here the plain socket carries TLS records: only the TLS socket reads them.
+      socket.removeAllListeners("data");
+      wire.socket = connectTls({ host: "127.0.0.1", ...options.tls, socket });
+      wire.#read(wire.socket);
+      await new Promise<void>((resolve, reject) => wire.socket.once("secureConnect", resolve).once("error", reject));
+    }
     return wire;
+  }
+
+  #read(socket: Socket): void {
+    socket.on("data", (chunk: Buffer) => {
+      const parts = (this.#rest + chunk.toString()).split("\r\n");
+      this.#rest = parts.pop()!;
+      for (const line of parts) this.#lines.push(line);
+    });
+    let failure: Error | undefined;
+    // The close that follows reports it (a TLS alert, say) to whoever waits for a line.
+    socket.on("error", (error) => (failure = error));
+    socket.on("close", () => this.#lines.end(failure));
   }
 
   /**

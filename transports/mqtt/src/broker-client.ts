@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import mqttjs, { type IClientOptions, type MqttClient, type Timer } from "mqtt";
-import { waitFor } from "@rivulet/core/internal";
+import { tlsFailure, waitFor } from "@rivulet/core/internal";
 import { backoffDelay } from "./backoff.js";
-import { MqttBrokerUnreachableError, MqttNotAuthorizedError } from "./mqtt-errors.js";
+import { MqttBrokerUnreachableError, MqttFileError, MqttNotAuthorizedError, MqttTlsError } from "./mqtt-errors.js";
 import type { MqttOptions } from "./mqtt-options.js";
 
 /** MQTT keep-alive of every client: a broker that stops answering is noticed within about 1.5 times this. */
@@ -86,9 +86,9 @@ export class BrokerClient {
       ...(settings.url.startsWith("mqtts:")
         ? {
             rejectUnauthorized: settings.rejectUnauthorized,
-            ...(settings.caFile ? { ca: readFileSync(settings.caFile) } : {}),
-            ...(settings.certFile ? { cert: readFileSync(settings.certFile) } : {}),
-            ...(settings.keyFile ? { key: readFileSync(settings.keyFile) } : {}),
+            ...(settings.caFile ? { ca: readOptionFile("ca_file", settings.caFile) } : {}),
+            ...(settings.certFile ? { cert: readOptionFile("cert_file", settings.certFile) } : {}),
+            ...(settings.keyFile ? { key: readOptionFile("key_file", settings.keyFile) } : {}),
           }
         : {}),
     };
@@ -151,17 +151,19 @@ export class BrokerClient {
 
   /**
    * Opens a connection once and closes it (planning's reachability check), within `timeoutMs`.
-   * @throws MqttNotAuthorizedError, or MqttBrokerUnreachableError naming the URL and channels.
+   * @throws MqttNotAuthorizedError, MqttTlsError (an untrusted certificate on either side, no
+   *   TLS there), or MqttBrokerUnreachableError, naming the URL and channels.
+   * @throws MqttFileError when a TLS file cannot be read.
    */
   static async probe(init: Omit<BrokerClientInit, "clientId" | "clean">, timeoutMs: number): Promise<void> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
     const clientId = `rivulet-probe-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
     const probe = new BrokerClient({ ...init, clientId, clean: true });
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
       await waitFor<void>((resolve, reject) => {
         const connected = (): void => resolve();
-        const closed = (): void => reject(probe.#refused ?? new MqttBrokerUnreachableError(init.settings.url, init.channels, { cause: probe.#lastError }));
+        const closed = (): void => reject(probe.#refused ?? probe.#failure());
         probe.#closing = true; // one attempt: no reconnects
         probe.client.on("connect", connected);
         probe.client.on("close", closed);
@@ -178,6 +180,13 @@ export class BrokerClient {
       clearTimeout(timer);
       await probe.close(0);
     }
+  }
+
+  /** Why the last connection attempt failed: TLS (what to fix), or the broker not reachable. */
+  #failure(): MqttTlsError | MqttBrokerUnreachableError {
+    const { url } = this.init.settings;
+    const tls = tlsFailure(this.#lastError);
+    return tls ? new MqttTlsError(url, this.init.channels, tls.kind, tls.reason, { cause: this.#lastError }) : new MqttBrokerUnreachableError(url, this.init.channels, { cause: this.#lastError });
   }
 
   /**
@@ -248,5 +257,14 @@ export class BrokerClient {
       this.client.reconnect({ incomingStore: this.client.incomingStore, outgoingStore: this.client.outgoingStore } as Parameters<MqttClient["reconnect"]>[0]);
     }, delay);
     this.#reference();
+  }
+}
+
+/** @throws MqttFileError naming the option when the file cannot be read. */
+function readOptionFile(option: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (cause) {
+    throw new MqttFileError(option, path, { cause });
   }
 }

@@ -22,4 +22,4 @@ export { backoffDelay } from "./backoff.js";
 export { type MqttOptions, DEFAULT_MQTT_CLIENT_ID, DEFAULT_MQTT_QOS, DEFAULT_MQTT_RECONNECT_MAX_MS, DEFAULT_MQTT_RECONNECT_MIN_MS, DEFAULT_MQTT_URL, mqttOptions, validateMqttOptions } from "./mqtt-options.js";
 export { MQTT_MAX_FRAME_BYTES } from "./mqtt-limits.js";
 export { MQTT_HEADER_BYTES, MqttKind, type MqttHeader, decodeHeader, encodeMessage } from "./wire-format.js";
-export { MqttBrokerUnreachableError, MqttFrameTooLargeError, MqttNotAuthorizedError } from "./mqtt-errors.js";
+export { MqttBrokerUnreachableError, MqttFileError, MqttFrameTooLargeError, MqttNotAuthorizedError, MqttTlsError } from "./mqtt-errors.js";

@@ -1,4 +1,5 @@
 import { TransportError } from "@rivulet/core";
+import type { TlsFailure } from "@rivulet/core/internal";
 
 /**
  * The broker did not accept a connection within the time allowed: nothing listens at `url`, the
@@ -27,6 +28,41 @@ export class MqttNotAuthorizedError extends TransportError {
     options?: { cause?: unknown },
   ) {
     super(`mqtt transport: the broker at ${url} refused the connection: ${returnCode === 4 ? "bad user name or password" : "not authorized"} (CONNACK return code ${returnCode})${channels.length > 0 ? ` (for ${channels.join(", ")})` : ""}`, channels[0], options);
+  }
+}
+
+/**
+ * TLS with the broker failed: it does not trust this side's certificate or wants one
+ * (`kind: client-certificate`), this side does not trust the broker's (`server-certificate`:
+ * `ca_file` missing or another CA), or the broker does not speak TLS there (`handshake`).
+ * `reason` is the TLS reason ("self-signed certificate in certificate chain"). Retrying does not help.
+ */
+export class MqttTlsError extends TransportError {
+  constructor(
+    readonly url: string,
+    readonly channels: readonly string[],
+    readonly kind: TlsFailure["kind"],
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    const hint =
+      kind === "server-certificate"
+        ? "set ca_file to the CA that signed the broker's certificate"
+        : kind === "client-certificate"
+          ? "the broker wants a client certificate it trusts: set cert_file and key_file"
+          : "check that the broker speaks MQTT over TLS at that address";
+    super(`mqtt transport: TLS with the broker at ${url} failed${channels.length > 0 ? ` (for ${channels.join(", ")})` : ""}: ${reason}; ${hint}`, channels[0], options);
+  }
+}
+
+/** A `ca_file`, `cert_file` or `key_file` named in the options cannot be read. */
+export class MqttFileError extends TransportError {
+  constructor(
+    readonly option: string,
+    readonly path: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`mqtt transport: cannot read ${option} ${path}${options?.cause instanceof Error ? ` (${options.cause.message})` : ""}`, undefined, options);
   }
 }
 

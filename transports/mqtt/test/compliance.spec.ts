@@ -20,11 +20,13 @@ const broker = { extraConfig: ["max_queued_messages 200000"] };
 
 let plain: Broker;
 let secured: Broker;
+/** mqtts:// on a certificate of a throwaway CA, which the clients trust through ca_file. */
+let tls: Broker;
 beforeAll(async () => {
-  [plain, secured] = await Promise.all([startMosquitto(broker), startMosquitto({ ...broker, auth: credentials })]);
+  [plain, secured, tls] = await Promise.all([startMosquitto(broker), startMosquitto({ ...broker, auth: credentials }), startMosquitto({ ...broker, tls: true })]);
 }, 60_000);
 afterAll(async () => {
-  await Promise.all([plain?.close(), secured?.close()]);
+  await Promise.all([plain?.close(), secured?.close(), tls?.close()]);
 });
 
 let tests = 0;
@@ -49,4 +51,14 @@ transportCompliance("mqtt with username and password", {
   teardown: (setup) => rm(setup.runDir, { recursive: true, force: true }),
   capabilities,
   restartBroker: () => secured.restart(),
+});
+
+transportCompliance("mqtt over TLS", {
+  setup: async () => {
+    const options = { url: tls.url, ca_file: tls.tls!.caFile, prefix: prefix(), reconnect_min_ms: 50, reconnect_max_ms: 500 };
+    return { plugin: mqtt(), runDir: await mkdtemp(join(tmpdir(), "rvl-mqtt-")), module, options };
+  },
+  teardown: (setup) => rm(setup.runDir, { recursive: true, force: true }),
+  capabilities,
+  restartBroker: () => tls.restart(),
 });

@@ -27,4 +27,4 @@ export {
 export { NATS_PLAN_TIMEOUT_MS, NATS_CONNECT_TIMEOUT_MS, probeNats } from "./nats-connect.js";
 export { type ChannelSubjects, channelSubjects, defaultPrefix, subjectToken } from "./nats-subjects.js";
 export { NatsKind, NATS_WIRE_VERSION, NATS_HEAD_BYTES, NATS_CHUNK_HEAD_BYTES, type NatsMessage, ChunkAssembler, decodeMessage, frameMessages, controlMessage } from "./nats-wire.js";
-export { NatsUnreachableError, NatsAuthorizationError, NatsFileError, NatsConnectionClosedError } from "./nats-errors.js";
+export { NatsUnreachableError, NatsAuthorizationError, NatsFileError, NatsTlsError, NatsConnectionClosedError } from "./nats-errors.js";

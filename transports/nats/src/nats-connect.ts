@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
-import { type NatsConnection, type NodeConnectionOptions, connect, credsAuthenticator } from "@nats-io/transport-node";
-import { NatsAuthorizationError, NatsFileError, NatsUnreachableError } from "./nats-errors.js";
+import { type NatsConnection, type NodeConnectionOptions, type TlsOptions, connect, credsAuthenticator } from "@nats-io/transport-node";
+import { tlsFailure } from "@rivulet/core/internal";
+import { NatsAuthorizationError, NatsFileError, NatsTlsError, NatsUnreachableError } from "./nats-errors.js";
 import { DEFAULT_NATS_RECONNECT_CAP_MS, type NatsOptions } from "./nats-options.js";
 
 /** How long `plan()` waits for a NATS server to answer before it fails the plan. */
@@ -10,10 +11,11 @@ export const NATS_CONNECT_TIMEOUT_MS = 5_000;
 
 /**
  * The nats.js connection options for `options`: servers, credentials (a .creds file is read
- * here), TLS files, and reconnects with exponential backoff from `reconnectWaitMs` doubling up
+ * here), TLS (its files are read here; required whenever `tls` is given or a server URL is
+ * `tls://`, which nats.js alone does not enforce), and reconnects with exponential backoff from `reconnectWaitMs` doubling up
  * to DEFAULT_NATS_RECONNECT_CAP_MS, with up to half of it again as jitter; the backoff starts
  * over after each successful reconnect (`resetBackoff`).
- * @throws NatsFileError when the .creds file cannot be read.
+ * @throws NatsFileError when the .creds file or a TLS file cannot be read.
  */
 export function connectionOptions(options: NatsOptions, name: string): { options: NodeConnectionOptions; resetBackoff: () => void } {
   let attempt = 0;
@@ -37,18 +39,34 @@ export function connectionOptions(options: NatsOptions, name: string): { options
     result.user = options.user;
     result.pass = options.password ?? "";
   }
-  if (options.credentials !== undefined) {
-    let creds: Uint8Array;
-    try {
-      creds = readFileSync(options.credentials);
-    } catch (cause) {
-      throw new NatsFileError("credentials", options.credentials, { cause });
-    }
-    result.authenticator = credsAuthenticator(creds);
-  }
-  if (options.tls) result.tls = { ...options.tls };
+  if (options.credentials !== undefined) result.authenticator = credsAuthenticator(readOptionFile("credentials", options.credentials));
+  if (options.tls || options.servers.some((server) => server.startsWith("tls:"))) result.tls = tlsOptions(options);
   return { options: result, resetBackoff: () => (attempt = 0) };
 }
+
+/**
+ * The TLS files' contents: a non-null `tls` also makes nats.js refuse a server that offers no
+ * TLS ("server does not support 'tls'") instead of talking to it in the clear.
+ */
+function tlsOptions({ tls = {} }: NatsOptions): TlsOptions {
+  return {
+    ...(tls.caFile !== undefined ? { ca: readOptionFile("tls.ca_file", tls.caFile).toString() } : {}),
+    ...(tls.certFile !== undefined ? { cert: readOptionFile("tls.cert_file", tls.certFile).toString() } : {}),
+    ...(tls.keyFile !== undefined ? { key: readOptionFile("tls.key_file", tls.keyFile).toString() } : {}),
+  };
+}
+
+/** @throws NatsFileError naming the option when the file cannot be read. */
+function readOptionFile(option: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (cause) {
+    throw new NatsFileError(option, path, { cause });
+  }
+}
+
+/** nats.js's error when TLS is asked for and the server's INFO offers none. */
+const NO_TLS = /does not support 'tls'|tls is not available/;
 
 /** Whether a nats.js error is the server refusing the credentials. */
 export function isAuthorizationError(error: unknown): boolean {
@@ -60,8 +78,9 @@ export function isAuthorizationError(error: unknown): boolean {
  * options' credentials, within `timeoutMs`; the probe connection is closed before this
  * resolves (or, when the time limit won, as soon as it opens), so nothing stays open.
  * @throws NatsAuthorizationError when the server refuses the credentials.
+ * @throws NatsTlsError when TLS fails (an untrusted certificate on either side, no TLS there).
  * @throws NatsUnreachableError when no server answers in time.
- * @throws NatsFileError when the .creds file cannot be read.
+ * @throws NatsFileError when the .creds file or a TLS file cannot be read.
  */
 export async function probeNats(options: NatsOptions, channels: readonly string[], timeoutMs = NATS_PLAN_TIMEOUT_MS): Promise<void> {
   const base = connectionOptions(options, "rivulet-plan").options;
@@ -73,6 +92,8 @@ export async function probeNats(options: NatsOptions, channels: readonly string[
     outcome = await Promise.race([connecting, timedOut]);
   } catch (cause) {
     if (isAuthorizationError(cause)) throw new NatsAuthorizationError(options.servers, channels, { cause });
+    const tls = tlsFailure(cause) ?? (NO_TLS.test(String((cause as Error)?.message)) ? { kind: "handshake" as const, reason: "the server does not offer TLS" } : undefined);
+    if (tls) throw new NatsTlsError(options.servers, channels, tls.kind, tls.reason, { cause });
     throw new NatsUnreachableError(options.servers, channels, timeoutMs, { cause });
   } finally {
     clearTimeout(timer);

@@ -1,4 +1,5 @@
 import { TransportError } from "@rivulet/core";
+import type { TlsFailure } from "@rivulet/core/internal";
 
 /**
  * `plan()` could not reach any NATS server within its time limit (refused, unresolvable host,
@@ -37,7 +38,7 @@ export class NatsFileError extends TransportError {
     readonly path: string,
     options?: { cause?: unknown },
   ) {
-    super(`nats transport: cannot read ${option} file ${path}`, undefined, options);
+    super(`nats transport: cannot read ${option} file ${path}${options?.cause instanceof Error ? ` (${options.cause.message})` : ""}`, undefined, options);
   }
 }
 
@@ -48,5 +49,29 @@ export class NatsFileError extends TransportError {
 export class NatsConnectionClosedError extends TransportError {
   constructor(channel: string, options?: { cause?: unknown }) {
     super(`nats transport: the connection for channel '${channel}' closed for good (gave up reconnecting, or refused by the server)`, channel, options);
+  }
+}
+
+/**
+ * TLS with the NATS server failed: it does not trust this side's certificate or wants one
+ * (`kind: client-certificate`), this side does not trust the server's (`server-certificate`:
+ * `tls.ca_file` missing or another CA), or the server does not speak TLS there (`handshake`).
+ * `reason` is the TLS reason ("unable to verify the first certificate"). Retrying does not help.
+ */
+export class NatsTlsError extends TransportError {
+  constructor(
+    readonly servers: readonly string[],
+    readonly channels: readonly string[],
+    readonly kind: TlsFailure["kind"],
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    const hint =
+      kind === "server-certificate"
+        ? "set tls.ca_file to the CA that signed the server's certificate"
+        : kind === "client-certificate"
+          ? "the server wants a client certificate it trusts: set tls.cert_file and tls.key_file"
+          : "check that the server speaks TLS at that address";
+    super(`nats transport: TLS with the server at ${servers.join(", ")} failed (channels ${channels.join(", ") || "none"}): ${reason}; ${hint}`, channels[0], options);
   }
 }

@@ -16,10 +16,16 @@ const extraConfig = ["max_pending: 512MB"];
 
 let plain: Broker;
 let authed: Broker;
+/** Mutual TLS: the server requires a client certificate signed by its throwaway CA. */
+let secured: Broker;
 beforeAll(async () => {
-  [plain, authed] = await Promise.all([startNats({ jetstream: false, extraConfig }), startNats({ jetstream: false, extraConfig, auth: { token: TOKEN } })]);
+  [plain, authed, secured] = await Promise.all([
+    startNats({ jetstream: false, extraConfig }),
+    startNats({ jetstream: false, extraConfig, auth: { token: TOKEN } }),
+    startNats({ jetstream: false, extraConfig, tls: { clientCerts: true } }),
+  ]);
 }, 30_000);
-afterAll(() => Promise.all([plain?.close(), authed?.close()]));
+afterAll(() => Promise.all([plain?.close(), authed?.close(), secured?.close()]));
 
 const runDir = (): Promise<string> => mkdtemp(join(tmpdir(), "rvl-nats-"));
 // Each test gets its own subject prefix, so a late frame of one test never reaches the next.
@@ -37,4 +43,15 @@ transportCompliance("nats, token auth", {
   teardown: (setup) => rm(setup.runDir, { recursive: true, force: true }),
   capabilities,
   restartBroker: () => authed.restart(),
+});
+
+transportCompliance("nats, mutual TLS", {
+  setup: async () => {
+    const { caFile, certFile, keyFile } = secured.tls!;
+    const options = { servers: secured.url, tls: { ca_file: caFile, cert_file: certFile!, key_file: keyFile! }, prefix: `c.tls${run++}`, reconnect_wait_ms: 50 };
+    return { plugin: nats(), runDir: await runDir(), module, options };
+  },
+  teardown: (setup) => rm(setup.runDir, { recursive: true, force: true }),
+  capabilities,
+  restartBroker: () => secured.restart(),
 });
