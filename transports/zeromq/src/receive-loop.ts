@@ -5,6 +5,13 @@ import type { Dealer, Router } from "zeromq";
  * channel delays its process's exit. Set as the sockets' `receiveTimeout`.
  */
 export const ZEROMQ_IDLE_RECEIVE_MS = 100;
+/**
+ * How long an idle loop pauses between two receives (on an unref'd timer): the moment its
+ * process may exit. Every loop of a process times out on the same multiples of
+ * ZEROMQ_IDLE_RECEIVE_MS, so their pauses overlap; this covers the few milliseconds by which
+ * their timers may still differ. A message that comes during a pause waits for its end.
+ */
+export const ZEROMQ_IDLE_PAUSE_MS = 5;
 
 /** What a ReceiveLoop does with what it reads. */
 export interface ReceiveLoopHandlers {
@@ -25,8 +32,12 @@ export interface ReceiveLoopHandlers {
  * loop alive while a receive is pending and cannot cancel one; so that an idle channel does not
  * keep its process alive (as an unref'd Unix socket does not), a receive waits at most
  * ZEROMQ_IDLE_RECEIVE_MS (the socket's `receiveTimeout`), and between two idle receives the loop
- * yields on an unref'd timer unless `keepAlive()`: a process with nothing else to do then
- * exits, and Node's 'beforeExit' (where the SDK closes its node) comes first.
+ * pauses on an unref'd timer unless `keepAlive()`: a process with nothing else to do then
+ * exits, and Node's 'beforeExit' (where the SDK closes its node) comes first. A process has a
+ * loop per socket (a publisher's ROUTER, a subscriber's DEALER): it can exit only while all of
+ * them pause at once, so every receive ends on a multiple of ZEROMQ_IDLE_RECEIVE_MS of the
+ * clock (the timeout is set before each receive) rather than 100 ms after its own start; with
+ * pauses at random phases a process with two idle sockets took up to a minute to exit.
  */
 export class ReceiveLoop {
   #running = false;
@@ -54,6 +65,8 @@ export class ReceiveLoop {
     while (!this.#stopped && !socket.closed && !handlers.paused?.()) {
       let parts: Buffer[];
       try {
+        // Ends on the next multiple of ZEROMQ_IDLE_RECEIVE_MS, as every other loop's idle receive.
+        socket.receiveTimeout = ZEROMQ_IDLE_RECEIVE_MS - (Date.now() % ZEROMQ_IDLE_RECEIVE_MS);
         parts = await socket.receive();
       } catch (error) {
         if (this.#stopped || socket.closed) break;
@@ -63,7 +76,7 @@ export class ReceiveLoop {
           break;
         }
         handlers.onIdle?.();
-        if (!handlers.keepAlive()) await new Promise((resolve) => setTimeout(resolve, 0).unref());
+        if (!handlers.keepAlive()) await new Promise((resolve) => setTimeout(resolve, ZEROMQ_IDLE_PAUSE_MS).unref());
         continue;
       }
       if (this.#stopped) break;

@@ -10,12 +10,13 @@ import type { ZeromqTransportTuning } from "./zeromq-transport.js";
 
 /** A subscriber acknowledges what it read (RECEIVED) at least every this many DATA messages... */
 const ACK_EVERY_FRAMES = 256;
-/** ...or this many bytes, and ZEROMQ_IDLE_ACK_MS after nothing more was waiting to be read. */
+/** ...or this many bytes, and at most ZEROMQ_IDLE_ACK_MS after any DATA message. */
 const ACK_EVERY_BYTES = 256 * 1024;
 /**
- * How long a subscriber that read everything waits before it acknowledges: an acknowledgement
- * per message would wake the publisher's process for each (a cost in latency of a ping-pong),
- * while a publisher waits for acknowledgements only past PUBLISHER_WATERMARK_BYTES in flight.
+ * How long after a DATA message a subscriber acknowledges what it read, when no threshold came
+ * first: an acknowledgement per message would wake the publisher's process for each (a cost in
+ * latency of a ping-pong), while a publisher waits for acknowledgements only past
+ * PUBLISHER_WATERMARK_BYTES in flight (and keeps its process alive while any are missing).
  */
 export const ZEROMQ_IDLE_ACK_MS = 2;
 /** How long a BYE may take to leave after the subscription's close. */
@@ -171,7 +172,9 @@ export class ZeromqSubscription implements Subscription {
       this.#unackedFrames++;
       for (const body of bodies) this.#unackedBytes += body.byteLength;
       if (this.#unackedFrames >= ACK_EVERY_FRAMES || this.#unackedBytes >= ACK_EVERY_BYTES) this.#acknowledge();
-      else if (!this.#idleAck && !this.socket.readable) {
+      else if (!this.#idleAck) {
+        // Armed whatever else is waiting to be read (a PROBE is no DATA, and acknowledges nothing):
+        // a publisher holds its process alive while its messages are unacknowledged.
         this.#idleAck = setTimeout(() => this.#acknowledge(), ZEROMQ_IDLE_ACK_MS);
         this.#idleAck.unref();
       }

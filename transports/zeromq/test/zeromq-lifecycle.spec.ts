@@ -57,22 +57,40 @@ describe("zeromq lifecycle", () => {
     });
   }
 
-  it("a process whose publisher and subscription are idle exits by itself, as with Unix sockets", async () => {
-    const channel = await plan();
-    const proc = child(
-      channel,
-      `const transport = plugin.create({ dataflowId: "df", nodeId: "a" });
-       const publisher = await transport.publish(channel);
-       let got = 0;
-       await transport.subscribe(channel, { subscriberId: "b", flowControl: true, onFrame: () => got++ });
-       for (let i = 0; i < 100; i++) await publisher.send([new Uint8Array(1000)]);
-       const check = setInterval(() => { if (got === 100) { clearInterval(check); console.log("received"); } }, 5);`,
-    );
-    let output = "";
-    proc.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    expect(await proc.exited).toBe(0);
-    expect(output).toBe("received\n");
-  });
+  it("a process whose publishers and subscriptions are idle exits by itself within a second or two, as with Unix sockets", async () => {
+    // Two channels: four receive loops that must all pause at once for the process to exit (they
+    // time out on the same multiples of ZEROMQ_IDLE_RECEIVE_MS). With pauses at random phases this
+    // took from seconds to over a minute.
+    const first = await plan();
+    const otherDir = await mkdtemp(join(tmpdir(), "rvl-zmq-"));
+    const [second] = await zeromq().plan({ dataflowId: "df", runDir: otherDir, options: {}, channels: [{ channel: "b/out", producer: "b", output: "out", subscribers: ["a"] }] });
+    const idleToExit: number[] = [];
+    for (let run = 0; run < 3; run++) {
+      const proc = child(
+        first,
+        `const transport = plugin.create({ dataflowId: "df", nodeId: "a" });
+         const second = ${JSON.stringify(second)};
+         const publishers = [await transport.publish(channel), await transport.publish(second)];
+         let got = 0;
+         await transport.subscribe(channel, { subscriberId: "b", flowControl: true, onFrame: () => got++ });
+         await transport.subscribe(second, { subscriberId: "a", flowControl: true, onFrame: () => got++ });
+         for (let i = 0; i < 100; i++) for (const publisher of publishers) await publisher.send([new Uint8Array(1000)]);
+         const check = setInterval(() => { if (got === 200) { clearInterval(check); console.log("received"); } }, 5);`,
+      );
+      let output = "";
+      let idleAt = 0;
+      proc.stdout!.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        idleAt = Date.now();
+      });
+      expect(await proc.exited).toBe(0);
+      expect(output).toBe("received\n");
+      idleToExit.push(Date.now() - idleAt);
+    }
+    await rm(otherDir, { recursive: true, force: true });
+    // Bounded time, not a performance figure: ~100 ms is expected, a minute was seen.
+    for (const ms of idleToExit) expect(ms).toBeLessThan(3_000);
+  }, 60_000);
 
   it("forgets a subscriber whose process is killed: the send waiting for it ends, the other subscriber goes on", async () => {
     const channel = await plan();
