@@ -50,3 +50,21 @@ export class NatsConnectionClosedError extends TransportError {
     super(`nats transport: the connection for channel '${channel}' closed for good (gave up reconnecting, or refused by the server)`, channel, options);
   }
 }
+
+/**
+ * The transport asks for `jetstream` but the server at `servers` has JetStream off (or off for
+ * this account): found by `plan()` (at `check` and `run`) or by a node opening a channel.
+ */
+export class JetStreamNotEnabledError extends TransportError {
+  constructor(
+    readonly servers: readonly string[],
+    readonly channels: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `nats transport: JetStream is not enabled on ${servers.join(", ")} (channels ${channels.join(", ") || "none"}); start nats-server with -js (or a jetstream block in its config), or drop 'jetstream' from the transport`,
+      channels[0],
+      options,
+    );
+  }
+}

@@ -16,10 +16,15 @@ const extraConfig = ["max_pending: 512MB"];
 
 let plain: Broker;
 let authed: Broker;
+let withJetStream: Broker;
 beforeAll(async () => {
-  [plain, authed] = await Promise.all([startNats({ jetstream: false, extraConfig }), startNats({ jetstream: false, extraConfig, auth: { token: TOKEN } })]);
+  [plain, authed, withJetStream] = await Promise.all([
+    startNats({ jetstream: false, extraConfig }),
+    startNats({ jetstream: false, extraConfig, auth: { token: TOKEN } }),
+    startNats({ jetstream: true, extraConfig }),
+  ]);
 }, 30_000);
-afterAll(() => Promise.all([plain?.close(), authed?.close()]));
+afterAll(() => Promise.all([plain?.close(), authed?.close(), withJetStream?.close()]));
 
 const runDir = (): Promise<string> => mkdtemp(join(tmpdir(), "rvl-nats-"));
 // Each test gets its own subject prefix, so a late frame of one test never reaches the next.
@@ -37,4 +42,13 @@ transportCompliance("nats, token auth", {
   teardown: (setup) => rm(setup.runDir, { recursive: true, force: true }),
   capabilities,
   restartBroker: () => authed.restart(),
+});
+
+// JetStream mode claims the same capabilities: still no flow control (the publisher waits for
+// the server's storage, never for a subscriber), a lost publisher is still seen by heartbeats.
+transportCompliance("nats, jetstream", {
+  setup: async () => ({ plugin: nats(), runDir: await runDir(), module, options: { servers: withJetStream.url, prefix: `c.js${run++}`, reconnect_wait_ms: 50, jetstream: true } }),
+  teardown: (setup) => rm(setup.runDir, { recursive: true, force: true }),
+  capabilities,
+  restartBroker: () => withJetStream.restart(),
 });
