@@ -8,6 +8,9 @@
  *   bus: { kind: nats, servers: [nats://10.0.0.5:4222], token: s3cret }
  * transport: bus
  * ```
+ *
+ * `jetstream: true` in those options sends each channel through a JetStream stream instead:
+ * at-least-once delivery that survives a subscriber's restart (see JetStreamSubscription).
  */
 export { nats, nats as default, type NatsPluginInit } from "./nats-plugin.js";
 export { NatsTransport, type NatsConnectionInfo, natsConnection } from "./nats-transport.js";
@@ -16,6 +19,7 @@ export { NatsSubscription, NATS_MISSED_HEARTBEATS } from "./nats-subscription.js
 export {
   type NatsOptions,
   type NatsTlsOptions,
+  type NatsJetStreamOptions,
   natsOptions,
   validateNatsOptions,
   DEFAULT_NATS_SERVER,
@@ -27,4 +31,8 @@ export {
 export { NATS_PLAN_TIMEOUT_MS, NATS_CONNECT_TIMEOUT_MS, probeNats } from "./nats-connect.js";
 export { type ChannelSubjects, channelSubjects, defaultPrefix, subjectToken } from "./nats-subjects.js";
 export { NatsKind, NATS_WIRE_VERSION, NATS_HEAD_BYTES, NATS_CHUNK_HEAD_BYTES, type NatsMessage, ChunkAssembler, decodeMessage, frameMessages, controlMessage } from "./nats-wire.js";
-export { NatsUnreachableError, NatsAuthorizationError, NatsFileError, NatsTlsError, NatsConnectionClosedError } from "./nats-errors.js";
+export { NatsUnreachableError, NatsAuthorizationError, NatsFileError, NatsTlsError, NatsConnectionClosedError, JetStreamNotEnabledError } from "./nats-errors.js";
+export { JetStreamPublisher, type JetStreamPublisherInit } from "./jetstream-publisher.js";
+export { JetStreamSubscription, type JetStreamSubscriptionInit } from "./jetstream-subscription.js";
+export { JetStreamChannel } from "./jetstream-stream.js";
+export { type JetStreamPlan, jetStreamPlan, durableName } from "./jetstream-plan.js";

@@ -76,13 +76,14 @@ export function isAuthorizationError(error: unknown): boolean {
 /**
  * Checks, for `plan()`, that a server of `options.servers` accepts a connection with the
  * options' credentials, within `timeoutMs`; the probe connection is closed before this
- * resolves (or, when the time limit won, as soon as it opens), so nothing stays open.
+ * resolves (or, when the time limit won, as soon as it opens), so nothing stays open. `check`,
+ * when given, runs on the open connection before it closes (JetStream's presence, say).
  * @throws NatsAuthorizationError when the server refuses the credentials.
  * @throws NatsTlsError when TLS fails (an untrusted certificate on either side, no TLS there).
  * @throws NatsUnreachableError when no server answers in time.
  * @throws NatsFileError when the .creds file or a TLS file cannot be read.
  */
-export async function probeNats(options: NatsOptions, channels: readonly string[], timeoutMs = NATS_PLAN_TIMEOUT_MS): Promise<void> {
+export async function probeNats(options: NatsOptions, channels: readonly string[], timeoutMs = NATS_PLAN_TIMEOUT_MS, check?: (nc: NatsConnection) => Promise<void>): Promise<void> {
   const base = connectionOptions(options, "rivulet-plan").options;
   const connecting = connect({ ...base, reconnect: false, maxReconnectAttempts: 0, timeout: timeoutMs });
   let timer: NodeJS.Timeout | undefined;
@@ -103,5 +104,9 @@ export async function probeNats(options: NatsOptions, channels: readonly string[
     connecting.then((nc) => nc.close()).catch(() => {});
     throw new NatsUnreachableError(options.servers, channels, timeoutMs);
   }
-  await outcome.close();
+  try {
+    await check?.(outcome);
+  } finally {
+    await outcome.close();
+  }
 }

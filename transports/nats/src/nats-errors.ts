@@ -75,3 +75,21 @@ export class NatsTlsError extends TransportError {
     super(`nats transport: TLS with the server at ${servers.join(", ")} failed (channels ${channels.join(", ") || "none"}): ${reason}; ${hint}`, channels[0], options);
   }
 }
+
+/**
+ * The transport asks for `jetstream` but the server at `servers` has JetStream off (or off for
+ * this account): found by `plan()` (at `check` and `run`) or by a node opening a channel.
+ */
+export class JetStreamNotEnabledError extends TransportError {
+  constructor(
+    readonly servers: readonly string[],
+    readonly channels: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `nats transport: JetStream is not enabled on ${servers.join(", ")} (channels ${channels.join(", ") || "none"}); start nats-server with -js (or a jetstream block in its config), or drop 'jetstream' from the transport`,
+      channels[0],
+      options,
+    );
+  }
+}

@@ -1,3 +1,5 @@
+import type { NatsConnection, Subscription as NatsSub } from "@nats-io/transport-node";
+
 /** What a subscriber sends on a channel's hello subject (JSON). */
 export type HelloRequest =
   /** Subscribing: answered with a HelloReply once the publisher counts it. */
@@ -43,4 +45,23 @@ export function decodeHelloReply(bytes: Uint8Array): HelloReply | undefined {
     // Not JSON: not a reply, ignored as below.
   }
   return undefined;
+}
+
+/**
+ * Answers the hellos on `subject` with `reply()` and keeps `subscribers` (the tokens of those
+ * that said hello and not bye yet): the publisher's half of the handshake. Requests that are not
+ * hellos are ignored (anyone may publish on a subject). Unsubscribe the result to stop.
+ */
+export function answerHellos(nc: NatsConnection, subject: string, subscribers: Set<string>, reply: () => HelloReply): NatsSub {
+  return nc.subscribe(subject, {
+    callback: (error, msg) => {
+      const request = error === null ? decodeHelloRequest(msg.data) : undefined;
+      if (!request) return;
+      if (request.t === "bye") subscribers.delete(request.token);
+      else {
+        subscribers.add(request.token);
+        if (msg.reply) msg.respond(encodeJson(reply()));
+      }
+    },
+  });
 }

@@ -11,6 +11,14 @@ export const DEFAULT_NATS_MAX_RECONNECT_ATTEMPTS = 60;
 /** Interval of a publisher's heartbeats when `heartbeat_ms` is not given. */
 export const DEFAULT_NATS_HEARTBEAT_MS = 1_000;
 
+/** JetStream mode (`jetstream:` in the YAML): `true`, or a map of limits on each channel's stream. */
+export interface NatsJetStreamOptions {
+  /** Frames older than this many seconds are removed from the stream (`max_age_s`); unlimited when absent. */
+  maxAgeS?: number;
+  /** A channel's stream keeps at most this many bytes, removing its oldest frames (`max_bytes`); unlimited when absent. */
+  maxBytes?: number;
+}
+
 /** TLS files of a NATS connection (`tls:` in the YAML). */
 export interface NatsTlsOptions {
   caFile?: string;
@@ -33,17 +41,21 @@ export interface NatsOptions {
   /** -1: never give up. */
   maxReconnectAttempts: number;
   heartbeatMs: number;
+  /** Set: frames go through JetStream streams (at-least-once, see jetstream-publisher.ts); absent: core NATS. */
+  jetstream?: NatsJetStreamOptions;
 }
 
-const KNOWN = ["servers", "prefix", "token", "user", "password", "credentials", "tls", "reconnect_wait_ms", "max_reconnect_attempts", "heartbeat_ms"];
+const KNOWN = ["servers", "prefix", "token", "user", "password", "credentials", "tls", "reconnect_wait_ms", "max_reconnect_attempts", "heartbeat_ms", "jetstream"];
 const TLS_KNOWN = ["ca_file", "cert_file", "key_file"];
+const JETSTREAM_KNOWN = ["max_age_s", "max_bytes"];
 const URL_SCHEMES = ["nats:", "tls:"];
 
 /**
  * Checks `transports.<name>` of a `kind: nats` transport (see the README's options table):
  * unknown keys (with did-you-mean), `servers` as nats:// or tls:// URLs, a subject-safe
  * `prefix`, string credentials (`token`, `user` with `password`, or `credentials`: never two
- * kinds at once), `tls` files, and positive integer timings.
+ * kinds at once), `tls` files, positive integer timings, and `jetstream` (a boolean, or a map
+ * of positive integer `max_age_s` and `max_bytes`).
  */
 export function validateNatsOptions(options: Record<string, Json>): TransportOptionIssue[] {
   const issues: TransportOptionIssue[] = [];
@@ -77,6 +89,17 @@ export function validateNatsOptions(options: Record<string, Json>): TransportOpt
       if ((tls.cert_file === undefined) !== (tls.key_file === undefined)) issues.push({ path: ["tls"], message: "tls.cert_file and tls.key_file go together" });
     }
   }
+  const jetstream = options.jetstream;
+  if (jetstream !== undefined && typeof jetstream !== "boolean") {
+    if (jetstream === null || typeof jetstream !== "object" || Array.isArray(jetstream)) issues.push({ path: ["jetstream"], message: "jetstream must be true, false or a map of max_age_s and max_bytes" });
+    else {
+      unknownKeys(jetstream, JETSTREAM_KNOWN, ["jetstream"], issues);
+      for (const key of JETSTREAM_KNOWN) {
+        const value = jetstream[key];
+        if (value !== undefined && !(Number.isInteger(value) && (value as number) > 0)) issues.push({ path: ["jetstream", key], message: `jetstream.${key} must be a positive integer, not ${JSON.stringify(value)}` });
+      }
+    }
+  }
   positiveInteger(options, "reconnect_wait_ms", issues);
   positiveInteger(options, "heartbeat_ms", issues);
   const attempts = options.max_reconnect_attempts;
@@ -101,6 +124,12 @@ export function natsOptions(options: Record<string, Json>): NatsOptions {
     heartbeatMs: (options.heartbeat_ms as number | undefined) ?? DEFAULT_NATS_HEARTBEAT_MS,
   };
   for (const key of ["prefix", "token", "user", "password", "credentials"] as const) if (typeof options[key] === "string") result[key] = options[key] as string;
+  const jetstream = options.jetstream;
+  if (jetstream === true) result.jetstream = {};
+  else if (jetstream !== undefined && jetstream !== false) {
+    const limits = jetstream as Record<string, number | undefined>;
+    result.jetstream = { ...(limits.max_age_s ? { maxAgeS: limits.max_age_s } : {}), ...(limits.max_bytes ? { maxBytes: limits.max_bytes } : {}) };
+  }
   if (tls) result.tls = { ...(tls.ca_file ? { caFile: tls.ca_file } : {}), ...(tls.cert_file ? { certFile: tls.cert_file } : {}), ...(tls.key_file ? { keyFile: tls.key_file } : {}) };
   return result;
 }

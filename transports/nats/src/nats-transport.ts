@@ -4,6 +4,10 @@ import { type NatsOptions, natsOptions, validateNatsOptions } from "./nats-optio
 import { NatsPublisher } from "./nats-publisher.js";
 import type { ChannelSubjects } from "./nats-subjects.js";
 import { NatsSubscription } from "./nats-subscription.js";
+import { type JetStreamPlan, jetStreamConnection } from "./jetstream-plan.js";
+import { JetStreamPublisher } from "./jetstream-publisher.js";
+import { JetStreamChannel } from "./jetstream-stream.js";
+import { JetStreamSubscription } from "./jetstream-subscription.js";
 
 /**
  * Connection info the NATS plugin plans for a channel: its subjects. The servers, credentials
@@ -12,12 +16,15 @@ import { NatsSubscription } from "./nats-subscription.js";
  */
 export interface NatsConnectionInfo {
   subjects: ChannelSubjects;
+  /** In JetStream mode (`jetstream` option): the channel's stream and consumers. */
+  jetstream?: JetStreamPlan;
 }
 
 /**
  * The NATS transport in one node process: one connection to the server (opened at the first
  * publish or subscribe, with the transport's options), shared by the publishers and
- * subscriptions of this transport.
+ * subscriptions of this transport. With the `jetstream` option its channels go through
+ * JetStream streams (JetStreamPublisher, JetStreamSubscription) instead of core NATS subjects.
  */
 export class NatsTransport implements Transport {
   #link: Promise<NatsLink> | undefined;
@@ -37,12 +44,21 @@ export class NatsTransport implements Transport {
     const subjects = natsConnection(channel);
     const settings = this.#settings(channel);
     const link = await this.#connect(channel, settings, options?.signal);
+    if (settings.jetstream) {
+      const stream = await JetStreamChannel.open(link, jetStreamConnection(channel), channel.channel, subjects.data, settings.jetstream);
+      return this.#track(await JetStreamPublisher.open(link, { channel: channel.channel, subjects, heartbeatMs: settings.heartbeatMs, stream }));
+    }
     return this.#track(await NatsPublisher.open(link, { channel: channel.channel, subjects, heartbeatMs: settings.heartbeatMs }));
   }
 
   async subscribe(channel: PlannedChannel, options: SubscribeOptions): Promise<Subscription> {
     const subjects = natsConnection(channel);
-    const link = await this.#connect(channel, this.#settings(channel), options.signal);
+    const settings = this.#settings(channel);
+    const link = await this.#connect(channel, settings, options.signal);
+    if (settings.jetstream) {
+      const stream = await JetStreamChannel.open(link, jetStreamConnection(channel), channel.channel, subjects.data, settings.jetstream);
+      return this.#track(await JetStreamSubscription.open(link, { channel: channel.channel, subjects, stream, heartbeatMs: settings.heartbeatMs }, options));
+    }
     return this.#track(await NatsSubscription.open(link, channel.channel, subjects, options));
   }
 

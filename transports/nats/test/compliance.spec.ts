@@ -18,14 +18,16 @@ let plain: Broker;
 let authed: Broker;
 /** Mutual TLS: the server requires a client certificate signed by its throwaway CA. */
 let secured: Broker;
+let withJetStream: Broker;
 beforeAll(async () => {
-  [plain, authed, secured] = await Promise.all([
+  [plain, authed, secured, withJetStream] = await Promise.all([
     startNats({ jetstream: false, extraConfig }),
     startNats({ jetstream: false, extraConfig, auth: { token: TOKEN } }),
     startNats({ jetstream: false, extraConfig, tls: { clientCerts: true } }),
+    startNats({ jetstream: true, extraConfig }),
   ]);
 }, 30_000);
-afterAll(() => Promise.all([plain?.close(), authed?.close(), secured?.close()]));
+afterAll(() => Promise.all([plain?.close(), authed?.close(), secured?.close(), withJetStream?.close()]));
 
 const runDir = (): Promise<string> => mkdtemp(join(tmpdir(), "rvl-nats-"));
 // Each test gets its own subject prefix, so a late frame of one test never reaches the next.
@@ -54,4 +56,13 @@ transportCompliance("nats, mutual TLS", {
   teardown: (setup) => rm(setup.runDir, { recursive: true, force: true }),
   capabilities,
   restartBroker: () => secured.restart(),
+});
+
+// JetStream mode claims the same capabilities: still no flow control (the publisher waits for
+// the server's storage, never for a subscriber), a lost publisher is still seen by heartbeats.
+transportCompliance("nats, jetstream", {
+  setup: async () => ({ plugin: nats(), runDir: await runDir(), module, options: { servers: withJetStream.url, prefix: `c.js${run++}`, reconnect_wait_ms: 50, jetstream: true } }),
+  teardown: (setup) => rm(setup.runDir, { recursive: true, force: true }),
+  capabilities,
+  restartBroker: () => withJetStream.restart(),
 });
