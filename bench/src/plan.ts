@@ -45,7 +45,9 @@ export function fullPlan(): BenchPlan {
     throughput: { fanout: 4, sizes: SIZES.map((size, i) => ({ size, count: counts[i]! })) },
     struct: { pingpong: { warmup: 1000, samples: 5000 }, throughput: { warmup: 5000, count: 200_000 } },
     network: {
-      pingpong: { warmup: 500, sizes: NETWORK_SIZES.map((size) => ({ size, samples: 2000 })) },
+      // 2000 warm-up round trips per size: with 500, the first size measured (8 B) came out 1.6-2.5x
+      // its raw client on every transport, and 1.2x once measured again after the others.
+      pingpong: { warmup: 2000, sizes: NETWORK_SIZES.map((size) => ({ size, samples: 2000 })) },
       // MQTT (QoS 1 through a broker) is several times slower: fewer messages take as long.
       throughput: { zeromq: sameCount(50_000), nats: sameCount(50_000), mqtt: sameCount(20_000) },
     },

@@ -105,6 +105,9 @@ export class BrokerClient {
     });
     this.client.on("connect", () => {
       this.#attempt = 0;
+      // mqtt.js leaves Nagle's algorithm on: a small PUBLISH would wait for the previous
+      // segment's ACK (the delayed ACK of the other side), which doubled the 8-byte p50.
+      (this.client.stream as { setNoDelay?: (noDelay: boolean) => void } | undefined)?.setNoDelay?.(true);
       this.#reference();
       if (!this.#up) {
         this.#up = true;
