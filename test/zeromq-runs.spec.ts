@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
-import { TIMES_TEN, countingSource } from "./helpers/counting-nodes.js";
+import { channelSink, countingChain, countingFiles } from "./helpers/counting-nodes.js";
 import { tempDataflow } from "./helpers/temp-dataflow.js";
 
 // transports/zeromq/README.md: `kind: zeromq` through the CLI, over ipc:// (the default) and tcp.
@@ -9,36 +9,11 @@ import { tempDataflow } from "./helpers/temp-dataflow.js";
 const COUNT = 200;
 
 /** Prints the kind and endpoint scheme of its input's channel, then every number it gets. */
-const SINK = `import { Node } from "@rivulet/node";
-const { inputs } = JSON.parse(process.env.RIVULET_NODE_CONFIG);
-console.log("over", inputs.map((input) => input.channel.kind + " " + input.channel.connection.endpoint.split(":")[0]).join());
-const node = new Node();
-for await (const event of node) if (event.type === "INPUT") console.log("got", event.value.toArray()[0]);
-`;
+const SINK = channelSink('connection.endpoint.split(":")[0]');
 
 /** timer -> source -> middle -> sink, every edge on the dataflow's default transport. */
-function dataflow(head: string): string {
-  return `${head}nodes:
-  - id: source
-    path: source.ts
-    inputs:
-      tick: dora/timer/millis/2
-    outputs: [n]
-  - id: middle
-    path: middle.ts
-    inputs:
-      n: { source: source/n, queue_size: 4, queue_policy: backpressure }
-    outputs: [m]
-  - id: sink
-    path: sink.ts
-    inputs:
-      m: middle/m
-`;
-}
-
-function files(yml: string): Record<string, string> {
-  return { "dataflow.yml": yml, "package.json": '{ "type": "module" }\n', "source.ts": countingSource(COUNT), "middle.ts": TIMES_TEN, "sink.ts": SINK };
-}
+const dataflow = (head: string): string => countingChain(head, { middle: "{ source: source/n, queue_size: 4, queue_policy: backpressure }", sink: "middle/m" });
+const files = (yml: string): Record<string, string> => countingFiles(yml, COUNT, SINK);
 
 describe("the zeromq transport in a run", () => {
   for (const [label, head, scheme] of [

@@ -18,3 +18,42 @@ export const TIMES_TEN = `import { Node } from "@rivulet/node";
 const node = new Node();
 for await (const event of node) if (event.type === "INPUT") await node.sendOutput("m", [event.value.toArray()[0] * 10]);
 `;
+
+/**
+ * Prints `over <kind> <what>` for each of its inputs' channels, `what` being the JavaScript
+ * expression `describe` of `connection` (the channel's planned connection), then `got <n>` for
+ * every number it gets.
+ */
+export function channelSink(describe: string): string {
+  return `import { Node } from "@rivulet/node";
+const { inputs } = JSON.parse(process.env.RIVULET_NODE_CONFIG);
+console.log("over", inputs.map(({ channel: { kind, connection } }) => kind + " " + ${describe}).join());
+const node = new Node();
+for await (const event of node) if (event.type === "INPUT") console.log("got", event.value.toArray()[0]);
+`;
+}
+
+/** timer -> source -> middle -> sink, every edge on the default transport that `head` sets; `inputs` are the middle's and the sink's input (YAML flow values). */
+export function countingChain(head: string, inputs: { middle: string; sink: string }): string {
+  return `${head}nodes:
+  - id: source
+    path: source.ts
+    inputs:
+      tick: dora/timer/millis/2
+    outputs: [n]
+  - id: middle
+    path: middle.ts
+    inputs:
+      n: ${inputs.middle}
+    outputs: [m]
+  - id: sink
+    path: sink.ts
+    inputs:
+      m: ${inputs.sink}
+`;
+}
+
+/** The files of a countingChain run: `yml`, a package.json, a source of `count` numbers, TIMES_TEN and `sink`. */
+export function countingFiles(yml: string, count: number, sink: string): Record<string, string> {
+  return { "dataflow.yml": yml, "package.json": '{ "type": "module" }\n', "source.ts": countingSource(count), "middle.ts": TIMES_TEN, "sink.ts": sink };
+}

@@ -2,10 +2,9 @@ import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Consumer, ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import { type Msg, type Subscription as NatsSub, createInbox } from "@nats-io/transport-node";
-import { ChannelLostError, DEFAULT_QUEUE_SIZE, FrameDecodeError, SequencedInbox, type SubscribeOptions, type Subscription, TransportConnectError, abortErrorFrom } from "@rivulet/core";
-import { waitFor } from "@rivulet/core/internal";
+import { ChannelLostError, DEFAULT_QUEUE_SIZE, FrameDecodeError, SequencedInbox, type SubscribeOptions, type Subscription, TransportConnectError } from "@rivulet/core";
 import { NatsConnectionClosedError } from "./nats-errors.js";
-import { decodeHelloReply, encodeJson } from "./nats-hello.js";
+import { HelloCall, decodeHelloReply, encodeJson } from "./nats-hello.js";
 import type { NatsLink } from "./nats-link.js";
 import type { ChannelSubjects } from "./nats-subjects.js";
 import { NATS_MISSED_HEARTBEATS } from "./nats-subscription.js";
@@ -23,7 +22,6 @@ const FETCH_MAX_MESSAGES = 1024;
 const FETCH_FIRST_MESSAGES = 64;
 /** How long one pull stays open waiting for messages (the server's minimum is 1 s). */
 const FETCH_EXPIRES_MS = 5_000;
-const HELLO_ATTEMPT_MS = 1_000;
 const RETRY_FIRST_MS = 5;
 const RETRY_CAP_MS = 250;
 
@@ -83,7 +81,7 @@ export class JetStreamSubscription implements Subscription {
   #epoch: number | undefined;
   #heartbeatMs: number;
   #accepted = false;
-  #wakeHello: ((outcome: "accepted" | "retry") => void) | undefined;
+  readonly #hello = new HelloCall();
   #consumer: Consumer | undefined;
   #batch: ConsumerMessages | undefined;
   #reattach = false;
@@ -135,7 +133,6 @@ export class JetStreamSubscription implements Subscription {
     const { nc } = this.link;
     const { signal } = this.options;
     this.#consumer = await this.init.stream.attach(this.#durable);
-    let gone: ((error: unknown) => void) | undefined;
     this.#unlisten = this.link.listen({
       disconnected: () => {
         if (this.#ready && !this.#inbox.ended) this.options.onStatus?.("reconnecting");
@@ -149,7 +146,7 @@ export class JetStreamSubscription implements Subscription {
       },
       closed: (error) => {
         if (this.#ready) this.#finish(new NatsConnectionClosedError(this.init.channel, { cause: error }));
-        else gone?.(new TransportConnectError(`cannot subscribe to channel '${this.init.channel}': the NATS connection closed`, this.init.channel, "unreachable", { cause: error }));
+        else this.#hello.fail(new TransportConnectError(`cannot subscribe to channel '${this.init.channel}': the NATS connection closed`, this.init.channel, "unreachable", { cause: error }));
       },
     });
     this.#beatSub = nc.subscribe(this.init.stream.plan.beat, { callback: (error, msg) => void (error === null && this.#onBeat(msg)) });
@@ -157,26 +154,7 @@ export class JetStreamSubscription implements Subscription {
     await nc.flush();
     this.#pulling = this.#pull();
     const hello = encodeJson({ t: "hello", id: this.options.subscriberId, token: this.#token });
-    for (let attempt = 0; !this.#accepted; attempt++) {
-      if (signal?.aborted) throw abortErrorFrom(signal);
-      const outcome = await waitFor<"accepted" | "retry">(
-        (resolve, reject) => {
-          this.#wakeHello = resolve;
-          gone = reject;
-          if (this.link.connected) nc.publish(this.init.subjects.hello, hello, { reply: this.#replies });
-          return () => {
-            this.#wakeHello = undefined;
-            gone = undefined;
-          };
-        },
-        { signal, timeout: { ms: HELLO_ATTEMPT_MS, value: "retry" } },
-      );
-      if (outcome === "accepted" || this.#accepted) break;
-      const backoff = Math.min(RETRY_CAP_MS, RETRY_FIRST_MS * 2 ** attempt);
-      await sleep(backoff / 2 + Math.random() * (backoff / 2), undefined, { signal }).catch(() => {
-        throw abortErrorFrom(signal!);
-      });
-    }
+    await this.#hello.run(this.link, this.init.subjects.hello, hello, this.#replies, () => this.#accepted, signal);
     this.#ready = true;
     this.#lastBeat = this.#lastTick = Date.now();
     this.#watchdog = setInterval(() => this.#checkHeartbeats(), this.#heartbeatMs);
@@ -189,12 +167,12 @@ export class JetStreamSubscription implements Subscription {
     if (this.#accepted) return;
     this.#accepted = true;
     if (heartbeatMs !== undefined) this.#heartbeatMs = heartbeatMs;
-    this.#wakeHello?.("accepted");
+    this.#hello.answered();
   }
 
   #onReply(msg: Msg): void {
     // No responders (status 503): the publisher is not up yet.
-    if (msg.headers?.code === 503 || this.#accepted) return this.#wakeHello?.("retry");
+    if (msg.headers?.code === 503 || this.#accepted) return this.#hello.noResponders();
     const reply = decodeHelloReply(msg.data);
     if (reply) this.#accept(reply.heartbeatMs);
   }

@@ -1,4 +1,12 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { NatsConnection, Subscription as NatsSub } from "@nats-io/transport-node";
+import { abortErrorFrom } from "@rivulet/core";
+import { waitFor } from "@rivulet/core/internal";
+
+/** How long one hello waits for its reply before it is sent again. */
+const HELLO_ATTEMPT_MS = 1_000;
+const RETRY_FIRST_MS = 5;
+const RETRY_CAP_MS = 250;
 
 /** What a subscriber sends on a channel's hello subject (JSON). */
 export type HelloRequest =
@@ -64,4 +72,58 @@ export function answerHellos(nc: NatsConnection, subject: string, subscribers: S
       }
     },
   });
+}
+
+/**
+ * The subscriber's half of the handshake: says hello on a subject, with a reply inbox, until
+ * the publisher answers, retrying with capped, jittered backoff while nobody does. The
+ * subscription feeds it what its inbox gets (`answered`, `noResponders`) and a connection that
+ * closed for good (`fail`).
+ */
+export class HelloCall {
+  #wake: ((outcome: "accepted" | "retry") => void) | undefined;
+  #fail: ((error: unknown) => void) | undefined;
+
+  /** The publisher answered: `run` returns. */
+  answered(): void {
+    this.#wake?.("accepted");
+  }
+
+  /** Nobody answered (status 503), or an answer came after one was taken: the hello goes again after the backoff. */
+  noResponders(): void {
+    this.#wake?.("retry");
+  }
+
+  /** The connection closed for good before an answer: `run` throws `error`. */
+  fail(error: unknown): void {
+    this.#fail?.(error);
+  }
+
+  /**
+   * Publishes `hello` on `subject` (while `link` is connected) with `replies` as its reply
+   * subject until `answered()`, or `isAnswered()` says so.
+   * @throws AbortError when `signal` fires first; what `fail()` was given.
+   */
+  async run(link: { nc: NatsConnection; connected: boolean }, subject: string, hello: Uint8Array, replies: string, isAnswered: () => boolean, signal?: AbortSignal): Promise<void> {
+    for (let attempt = 0; !isAnswered(); attempt++) {
+      if (signal?.aborted) throw abortErrorFrom(signal);
+      const outcome = await waitFor<"accepted" | "retry">(
+        (resolve, reject) => {
+          this.#wake = resolve;
+          this.#fail = reject;
+          if (link.connected) link.nc.publish(subject, hello, { reply: replies });
+          return () => {
+            this.#wake = undefined;
+            this.#fail = undefined;
+          };
+        },
+        { signal, timeout: { ms: HELLO_ATTEMPT_MS, value: "retry" } },
+      );
+      if (outcome === "accepted" || isAnswered()) return;
+      const backoff = Math.min(RETRY_CAP_MS, RETRY_FIRST_MS * 2 ** attempt);
+      await sleep(backoff / 2 + Math.random() * (backoff / 2), undefined, { signal }).catch(() => {
+        throw abortErrorFrom(signal!);
+      });
+    }
+  }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import type { Msg, Subscription as NatsSub } from "@nats-io/transport-node";
+import type { Subscription as NatsSub } from "@nats-io/transport-node";
 import { ClosedError, PUBLISHER_WATERMARK_BYTES, type Publisher } from "@rivulet/core";
-import { decodeHelloRequest, encodeJson } from "./nats-hello.js";
+import { answerHellos } from "./nats-hello.js";
 import type { NatsLink } from "./nats-link.js";
 import type { ChannelSubjects } from "./nats-subjects.js";
 import { FrameBatch, NATS_BATCH_BYTES } from "./nats-batch.js";
@@ -50,9 +50,11 @@ export class NatsPublisher implements Publisher {
     private readonly init: NatsPublisherInit,
   ) {
     this.#batch = new FrameBatch(Math.min(NATS_BATCH_BYTES, link.maxPayload));
-    this.#helloSub = link.nc.subscribe(init.subjects.hello, { callback: (error, msg) => {
-      if (error === null) this.#onHello(msg);
-    } });
+    this.#helloSub = answerHellos(link.nc, init.subjects.hello, this.#subscribers, () => {
+      // The reply names the next frame's number: the frames batched so far go before it.
+      this.#publishBatch();
+      return { epoch: this.epoch, seq: this.#seq, heartbeatMs: init.heartbeatMs };
+    });
     this.#heartbeat = setInterval(() => {
       this.#publishBatch();
       if (link.connected) link.nc.publish(init.subjects.data, controlMessage(NatsKind.HEARTBEAT, this.epoch, this.#seq));
@@ -144,18 +146,6 @@ export class NatsPublisher implements Publisher {
         });
     }
     return Promise.race([this.#flushing, this.#endedSignal]);
-  }
-
-  #onHello(msg: Msg): void {
-    const request = decodeHelloRequest(msg.data);
-    if (!request) return;
-    if (request.t === "bye") {
-      this.#subscribers.delete(request.token);
-      return;
-    }
-    this.#subscribers.add(request.token);
-    this.#publishBatch();
-    if (msg.reply) msg.respond(encodeJson({ epoch: this.epoch, seq: this.#seq, heartbeatMs: this.init.heartbeatMs }));
   }
 
   /** Publishes END after every frame, flushes, and stops answering hellos. Idempotent. */

@@ -1,10 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import { type Msg, type Subscription as NatsSub, createInbox } from "@nats-io/transport-node";
-import { ChannelLostError, DEFAULT_QUEUE_SIZE, FrameDecodeError, SequencedInbox, type SubscribeOptions, type Subscription, TransportConnectError, abortErrorFrom } from "@rivulet/core";
-import { waitFor } from "@rivulet/core/internal";
+import { ChannelLostError, DEFAULT_QUEUE_SIZE, FrameDecodeError, SequencedInbox, type SubscribeOptions, type Subscription, TransportConnectError } from "@rivulet/core";
 import { NatsConnectionClosedError } from "./nats-errors.js";
-import { type HelloReply, decodeHelloReply, encodeJson } from "./nats-hello.js";
+import { HelloCall, type HelloReply, decodeHelloReply, encodeJson } from "./nats-hello.js";
 import type { NatsLink } from "./nats-link.js";
 import type { ChannelSubjects } from "./nats-subjects.js";
 import { batchFrames } from "./nats-batch.js";
@@ -12,10 +10,6 @@ import { ChunkAssembler, NatsKind, type NatsMessage, decodeMessage, ownFrame } f
 
 /** Heartbeats a subscriber may miss (its own connection up) before it reports the publisher lost. */
 export const NATS_MISSED_HEARTBEATS = 3;
-/** How long one hello waits for its reply before it is sent again. */
-const HELLO_ATTEMPT_MS = 1_000;
-const RETRY_FIRST_MS = 5;
-const RETRY_CAP_MS = 250;
 
 /**
  * The receiving side of one channel on NATS. `open` subscribes to the data subject, flushes
@@ -37,7 +31,7 @@ export class NatsSubscription implements Subscription {
   #lastSeen = 0;
   #lastTick = 0;
   #watchdog: NodeJS.Timeout | undefined;
-  #wakeHello: ((outcome: "accepted" | "retry") => void) | undefined;
+  readonly #hello = new HelloCall();
   #dataSub: NatsSub | undefined;
   #inboxSub: NatsSub | undefined;
   #replies = createInbox();
@@ -75,37 +69,17 @@ export class NatsSubscription implements Subscription {
     const { signal } = this.options;
     this.#dataSub = nc.subscribe(this.subjects.data, { callback: (error, msg) => void (error === null && this.#onData(msg)) });
     this.#inboxSub = nc.subscribe(this.#replies, { callback: (error, msg) => void (error === null && this.#onReply(msg)) });
-    let gone: ((error: unknown) => void) | undefined;
     this.#unlisten = this.link.listen({
       disconnected: () => this.#onDisconnected(),
       reconnected: () => this.#onReconnected(),
       closed: (error) => {
         if (this.#accepted) this.#finish(new NatsConnectionClosedError(this.channel, { cause: error }));
-        else gone?.(new TransportConnectError(`cannot subscribe to channel '${this.channel}': the NATS connection closed`, this.channel, "unreachable", { cause: error }));
+        else this.#hello.fail(new TransportConnectError(`cannot subscribe to channel '${this.channel}': the NATS connection closed`, this.channel, "unreachable", { cause: error }));
       },
     });
     await nc.flush();
     const hello = encodeJson({ t: "hello", id: this.options.subscriberId, token: this.#token });
-    for (let attempt = 0; ; attempt++) {
-      if (signal?.aborted) throw abortErrorFrom(signal);
-      const outcome = await waitFor<"accepted" | "retry">(
-        (resolve, reject) => {
-          this.#wakeHello = resolve;
-          gone = reject;
-          if (this.link.connected) nc.publish(this.subjects.hello, hello, { reply: this.#replies });
-          return () => {
-            this.#wakeHello = undefined;
-            gone = undefined;
-          };
-        },
-        { signal, timeout: { ms: HELLO_ATTEMPT_MS, value: "retry" } },
-      );
-      if (outcome === "accepted" || this.#accepted) return;
-      const backoff = Math.min(RETRY_CAP_MS, RETRY_FIRST_MS * 2 ** attempt);
-      await sleep(backoff / 2 + Math.random() * (backoff / 2), undefined, { signal }).catch(() => {
-        throw abortErrorFrom(signal!);
-      });
-    }
+    await this.#hello.run(this.link, this.subjects.hello, hello, this.#replies, () => this.#accepted !== undefined, signal);
   }
 
   /** Frames this subscriber lost: dropped while paused, or missing from the sequence (lost on the way). */
@@ -115,7 +89,7 @@ export class NatsSubscription implements Subscription {
 
   #onReply(msg: Msg): void {
     // No responders (status 503): the publisher is not up yet.
-    if (msg.headers?.code === 503 || this.#accepted) return this.#wakeHello?.("retry");
+    if (msg.headers?.code === 503 || this.#accepted) return this.#hello.noResponders();
     const reply = decodeHelloReply(msg.data);
     if (!reply) return;
     this.#accepted = reply;
@@ -124,7 +98,7 @@ export class NatsSubscription implements Subscription {
     this.#watchdog = setInterval(() => this.#checkHeartbeats(), reply.heartbeatMs);
     this.#watchdog.unref();
     this.options.onStatus?.("connected");
-    this.#wakeHello?.("accepted");
+    this.#hello.answered();
   }
 
   #onData(msg: Msg): void {
