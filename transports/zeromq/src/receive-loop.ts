@@ -42,6 +42,8 @@ export interface ReceiveLoopHandlers {
 export class ReceiveLoop {
   #running = false;
   #stopped = false;
+  /** The socket's `receiveTimeout` as last set: set again only when it changes (a burst reads many messages per millisecond). */
+  #timeout = 0;
 
   constructor(
     private readonly socket: Dealer | Router,
@@ -66,7 +68,8 @@ export class ReceiveLoop {
       let parts: Buffer[];
       try {
         // Ends on the next multiple of ZEROMQ_IDLE_RECEIVE_MS, as every other loop's idle receive.
-        socket.receiveTimeout = ZEROMQ_IDLE_RECEIVE_MS - (Date.now() % ZEROMQ_IDLE_RECEIVE_MS);
+        const timeout = ZEROMQ_IDLE_RECEIVE_MS - (Date.now() % ZEROMQ_IDLE_RECEIVE_MS);
+        if (timeout !== this.#timeout) socket.receiveTimeout = this.#timeout = timeout;
         parts = await socket.receive();
       } catch (error) {
         if (this.#stopped || socket.closed) break;
