@@ -1,4 +1,5 @@
 import { FrameDecodeError } from "@rivulet/core";
+import type { BatchBuffers } from "./nats-batch-buffers.js";
 import { NATS_HEAD_BYTES, NatsKind, writeHead } from "./nats-wire.js";
 
 /** Most bytes one BATCH message holds (or the server's max_payload when smaller). */
@@ -13,7 +14,8 @@ const FIRST_CAPACITY = 4 * 1024;
  * its bytes. A burst of small frames then costs the client, the server and every subscriber
  * one message instead of one each. Frames are copied in as they are added (the caller may
  * reuse its buffers), into a buffer that grows up to the limit; each message gets a buffer
- * of its own, since the client may still hold the last one until its next write.
+ * of its own, since the client may still hold the last one until its next write: a full-size
+ * one from `BatchBuffers` when given, which knows when the client let go of it.
  */
 export class FrameBatch {
   #bytes: Buffer | undefined;
@@ -23,8 +25,16 @@ export class FrameBatch {
   /** Bytes the last message took: where the next one's buffer starts, so a steady burst never copies to grow. */
   #lastUsed = FIRST_CAPACITY;
 
-  /** @param limit most bytes of a message (header included). */
-  constructor(private readonly limit: number) {}
+  /**
+   * @param limit most bytes of a message (header included).
+   * @param buffers where buffers of `limit` bytes come from and go back to; without, each message gets a new one.
+   */
+  constructor(
+    private readonly limit: number,
+    private readonly buffers?: BatchBuffers,
+  ) {
+    if (buffers && buffers.size !== limit) throw new RangeError(`pooled batch buffers of ${buffers.size} bytes for a limit of ${limit}`);
+  }
 
   get count(): number {
     return this.#count;
@@ -58,7 +68,8 @@ export class FrameBatch {
   #grow(need: number): void {
     let capacity = this.#bytes?.byteLength ?? this.#lastUsed;
     while (capacity < need) capacity *= 2;
-    const bytes = Buffer.allocUnsafe(Math.min(capacity, this.limit));
+    // A batch heading for the limit (a burst) takes a full-size buffer the pool can give again.
+    const bytes = this.buffers && capacity * 2 > this.limit ? this.buffers.take() : Buffer.allocUnsafe(Math.min(capacity, this.limit));
     if (this.#bytes) this.#bytes.copy(bytes, 0, 0, this.#used);
     this.#bytes = bytes;
   }
@@ -69,6 +80,7 @@ export class FrameBatch {
     writeHead(bytes, NatsKind.BATCH, epoch, this.#first);
     const taken = { message: bytes.subarray(0, this.#used), frames: this.#count };
     this.#lastUsed = Math.max(FIRST_CAPACITY, this.#used);
+    this.buffers?.published(bytes);
     this.#bytes = undefined;
     this.#count = 0;
     this.#used = 0;

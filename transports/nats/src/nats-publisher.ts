@@ -5,6 +5,7 @@ import { answerHellos } from "./nats-hello.js";
 import type { NatsLink } from "./nats-link.js";
 import type { ChannelSubjects } from "./nats-subjects.js";
 import { FrameBatch, NATS_BATCH_BYTES } from "./nats-batch.js";
+import { BatchBuffers } from "./nats-batch-buffers.js";
 import { NatsKind, controlMessage, frameMessages } from "./nats-wire.js";
 
 /** What a NatsPublisher is given. */
@@ -36,6 +37,8 @@ export class NatsPublisher implements Publisher {
   #discarded = 0;
   /** Frames sent in this tick after its first, published as one message on the next tick (see `send`). */
   readonly #batch: FrameBatch;
+  /** The batch's buffers, free again once a flush proves nats.js wrote them. */
+  readonly #buffers: BatchBuffers;
   /** A frame left at once in this tick: the tick's later frames are batched. */
   #inTick = false;
   readonly #subscribers = new Set<string>();
@@ -49,7 +52,8 @@ export class NatsPublisher implements Publisher {
     private readonly link: NatsLink,
     private readonly init: NatsPublisherInit,
   ) {
-    this.#batch = new FrameBatch(Math.min(NATS_BATCH_BYTES, link.maxPayload));
+    const limit = Math.min(NATS_BATCH_BYTES, link.maxPayload);
+    this.#batch = new FrameBatch(limit, (this.#buffers = new BatchBuffers(limit)));
     this.#helloSub = answerHellos(link.nc, init.subjects.hello, this.#subscribers, () => {
       // The reply names the next frame's number: the frames batched so far go before it.
       this.#publishBatch();
@@ -136,10 +140,14 @@ export class NatsPublisher implements Publisher {
     this.#publishBatch();
     if (!this.#flushing) {
       const pending = this.#unflushed;
+      const settle = this.#buffers.flushStarted();
       this.#flushing = this.link
         .hold(this.link.nc.flush())
-        // Rejected when the connection broke: what was pending is gone, and subscribers count the gap.
-        .catch(() => {})
+        .then(
+          () => settle(true),
+          // Rejected when the connection broke: what was pending is gone, and subscribers count the gap.
+          () => settle(false),
+        )
         .then(() => {
           this.#unflushed = Math.max(0, this.#unflushed - pending);
           this.#flushing = undefined;
