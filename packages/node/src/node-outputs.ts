@@ -15,6 +15,11 @@ export interface NodeOutputsComponents {
   /** Resolves at the start-up barrier; rejects with the reason the node could not join. */
   ready(): Promise<void>;
   log(level: LogLevel, message: string): void;
+  /**
+   * Makes the channel of an output on its first send, for a node whose outputs are not declared
+   * (the testing helper, when the test names none); absent, `declared` is the whole list.
+   */
+  open?(outputId: string): OutputChannel;
 }
 
 /**
@@ -96,7 +101,8 @@ export class NodeOutputs implements OutputSide {
 
   /** The channel of `outputId`. @throws UndeclaredOutputError when it has none. */
   #declared(outputId: string): OutputChannel {
-    const output = this.#channels.get(outputId);
+    let output = this.#channels.get(outputId);
+    if (!output && this.node.open) this.add((output = this.node.open(outputId)));
     if (!output) throw new UndeclaredOutputError(this.node.nodeId, outputId, [...this.node.declared]);
     return output;
   }
