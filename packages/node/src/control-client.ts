@@ -5,13 +5,12 @@ import { type DaemonToNode, JsonSocket, type NodeToDaemon, type RegisteredMessag
 
 /**
  * The node's connection to the daemon. Connects, registers with the run's token, then passes
- * every daemon message to `onMessage`. The socket does not keep the process alive by itself:
- * it is referenced only while at least one caller holds it (a pending recv, a send waiting
- * for the start-up barrier), so a node whose program has finished can exit.
+ * every daemon message to `onMessage`. Once registering, the socket never keeps the process
+ * alive by itself, so a node whose program has finished can exit; what the program waits for
+ * keeps it alive through the node's `KeepAlive`.
  */
 export class ControlClient {
   #json: JsonSocket<DaemonToNode, NodeToDaemon> | undefined;
-  #holds = 0;
   #closing = false;
   readonly #backlog: NodeToDaemon[] = [];
 
@@ -59,7 +58,7 @@ export class ControlClient {
     });
     this.#json = json;
     json.send({ t: "register", nodeId: this.config.nodeId, token: this.config.token, protocolVersion: CONTROL_PROTOCOL_VERSION });
-    if (this.#holds === 0) socket.unref();
+    socket.unref();
     let registered: RegisteredMessage;
     try {
       [registered] = (await once(registration, "registered", { signal })) as [RegisteredMessage];
@@ -78,25 +77,6 @@ export class ControlClient {
   send(message: NodeToDaemon): void {
     if (this.#json) this.#json.send(message);
     else this.#backlog.push(message);
-  }
-
-  /** Keeps the process alive until the matching `release()`. */
-  hold(): void {
-    if (this.#holds++ === 0) this.#json?.socket.ref();
-  }
-
-  release(): void {
-    if (--this.#holds === 0) this.#json?.socket.unref();
-  }
-
-  /** Keeps the process alive while `work` is pending. */
-  async holding<T>(work: Promise<T>): Promise<T> {
-    this.hold();
-    try {
-      return await work;
-    } finally {
-      this.release();
-    }
   }
 
   /** Ends the connection after flushing what was sent. */

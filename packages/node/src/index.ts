@@ -9,7 +9,8 @@
  * }
  * ```
  */
-export { Node, type NodeInit, type SendOutputOptions, type SendMetadata, type NodeStats } from "./node.js";
+export { Node, type NodeInit, type NodeStats } from "./node.js";
+export type { SendOutputOptions, SendMetadata } from "./node-contract.js";
 export type { InputStats } from "./input-queues.js";
 export type { OutputStats } from "./output-channels.js";
 export type { RawSample } from "./raw-samples.js";
