@@ -16,12 +16,34 @@ export interface InputConfig {
   channel?: PlannedChannel;
   /** Node id of the producer, absent for timers. */
   producer?: string;
+  /**
+   * True for an input of a runtime node whose producer is an operator of the same runtime node:
+   * the daemon plans no channel for it and the runtime hands the values over in-process.
+   */
+  local?: boolean;
 }
 
 /** One output of a node, with one planned channel per transport its consumers use. */
 export interface OutputConfig {
   id: string;
   channels: PlannedChannel[];
+}
+
+/** Where an operator runs: on its runtime's event loop (`shared`, the default) or its own worker thread. */
+export type OperatorThread = "shared" | "worker";
+
+/** One operator of a runtime node, as the daemon planned it. */
+export interface OperatorConfig {
+  /** Operator id (`op` for the `operator:` shorthand). */
+  id: string;
+  /** Absolute path of the operator's .ts/.js module. */
+  module: string;
+  language: "typescript" | "javascript";
+  thread: OperatorThread;
+  /** The operator's inputs: its own id as the operator sees it ("in") -> the runtime node's input id ("op/in", or "in" for the shorthand). */
+  inputs: Record<string, string>;
+  /** Same for outputs: "out" -> "op/out" (or "out"). */
+  outputs: Record<string, string>;
 }
 
 /** Everything a node learns from `RIVULET_NODE_CONFIG`. */
@@ -50,6 +72,8 @@ export interface NodeConfig {
   transports?: Record<string, NodeTransportConfig>;
   /** The parsed dataflow descriptor (YAML as JSON), for `dataflowDescriptor()`. */
   descriptor: unknown;
+  /** The operators a runtime node hosts (present and non-empty for runtime nodes only). */
+  operators?: OperatorConfig[];
 }
 
 /** One named transport of a node: its kind and its options from the YAML (`transports.<name>` minus `kind`). */
