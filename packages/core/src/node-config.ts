@@ -17,8 +17,9 @@ export interface InputConfig {
   /** Node id of the producer, absent for timers. */
   producer?: string;
   /**
-   * True for an input of a runtime node whose producer is an operator of the same runtime node:
-   * the daemon plans no channel for it and the runtime hands the values over in-process.
+   * True for an input of a runtime node fed by an operator of that same runtime node: no channel
+   * is planned for it (`channel` is absent, and the producing output has no channel for it); the
+   * runtime hands the values over in-process. Absent otherwise.
    */
   local?: boolean;
 }
@@ -29,20 +30,20 @@ export interface OutputConfig {
   channels: PlannedChannel[];
 }
 
-/** Where an operator runs: on its runtime's event loop (`shared`, the default) or its own worker thread. */
+/** Where an operator runs: on its runtime's event loop (`shared`, the default) or on a worker thread of its own. */
 export type OperatorThread = "shared" | "worker";
 
-/** One operator of a runtime node, as the daemon planned it. */
+/** One operator a runtime node hosts, as the daemon planned it. */
 export interface OperatorConfig {
-  /** Operator id (`op` for the `operator:` shorthand). */
+  /** The operator's id (`op` for the `operator:` shorthand). */
   id: string;
-  /** Absolute path of the operator's .ts/.js module. */
+  /** Absolute path of the operator's `.ts`/`.js` module. */
   module: string;
   language: "typescript" | "javascript";
   thread: OperatorThread;
-  /** The operator's inputs: its own id as the operator sees it ("in") -> the runtime node's input id ("op/in", or "in" for the shorthand). */
+  /** The operator's inputs: its own id (`in`) -> the runtime node's input id (`op/in`, or `in` for the shorthand). */
   inputs: Record<string, string>;
-  /** Same for outputs: "out" -> "op/out" (or "out"). */
+  /** The operator's outputs: its own id (`out`) -> the runtime node's output id (`op/out`, or `out` for the shorthand). */
   outputs: Record<string, string>;
 }
 
@@ -72,7 +73,7 @@ export interface NodeConfig {
   transports?: Record<string, NodeTransportConfig>;
   /** The parsed dataflow descriptor (YAML as JSON), for `dataflowDescriptor()`. */
   descriptor: unknown;
-  /** The operators a runtime node hosts (present and non-empty for runtime nodes only). */
+  /** The operators this node hosts: present, and not empty, for runtime nodes only. */
   operators?: OperatorConfig[];
 }
 

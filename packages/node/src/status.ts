@@ -67,7 +67,7 @@ export interface OperatorSite {
 }
 
 /** An operator module whose default export is not a class (a missing default export, a function's result, an object). */
-export class OperatorModuleError extends RivuletError {
+export class OperatorExportError extends RivuletError {
   readonly nodeId: string;
   readonly operatorId: string;
   readonly file: string;
@@ -83,14 +83,14 @@ export class OperatorModuleError extends RivuletError {
 /**
  * The operator class a module namespace default-exports (also through the `{ default: class }`
  * wrapper a CommonJS-compiled module gets).
- * @throws OperatorModuleError when it is not a class whose prototype has `onEvent`.
+ * @throws OperatorExportError when it is not a class whose prototype has `onEvent`.
  */
 export function operatorClassOf(namespace: Record<string, unknown>, site: OperatorSite): OperatorClass {
   let exported = namespace.default;
   if (typeof exported === "object" && exported !== null && typeof (exported as { default?: unknown }).default === "function") exported = (exported as { default: unknown }).default;
-  if (typeof exported !== "function") throw new OperatorModuleError(site, exported === undefined ? "missing" : `a ${exported === null ? "null" : typeof exported}`);
-  if (!/^class[\s{]/.test(Function.prototype.toString.call(exported))) throw new OperatorModuleError(site, `a function, not a class (${exported.name || "anonymous"})`);
-  if (typeof (exported.prototype as { onEvent?: unknown }).onEvent !== "function") throw new OperatorModuleError(site, `class ${exported.name || "(anonymous)"}, which has no onEvent method`);
+  if (typeof exported !== "function") throw new OperatorExportError(site, exported === undefined ? "missing" : `a ${exported === null ? "null" : typeof exported}`);
+  if (!/^class[\s{]/.test(Function.prototype.toString.call(exported))) throw new OperatorExportError(site, `a function, not a class (${exported.name || "anonymous"})`);
+  if (typeof (exported.prototype as { onEvent?: unknown }).onEvent !== "function") throw new OperatorExportError(site, `class ${exported.name || "(anonymous)"}, which has no onEvent method`);
   return exported as OperatorClass;
 }
 

@@ -61,7 +61,7 @@ describe("runOperator", () => {
   });
 
   it("refuses a module whose default export is not a class, naming the operator and the file", async () => {
-    await expect(runOperator(fixture("function-operator"), { operatorId: "fn", nodeId: "rt" })).rejects.toMatchObject({ name: "OperatorModuleError", operatorId: "fn", nodeId: "rt", file: fixture("function-operator") });
+    await expect(runOperator(fixture("function-operator"), { operatorId: "fn", nodeId: "rt" })).rejects.toMatchObject({ name: "OperatorExportError", operatorId: "fn", nodeId: "rt", file: fixture("function-operator") });
   });
 
   it("sends on an undeclared output fail as in a dataflow", async () => {

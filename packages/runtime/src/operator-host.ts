@@ -9,7 +9,7 @@ import type { Status } from "@rivulet/node";
 export interface OperatorHost {
   /**
    * Loads the module and constructs the operator.
-   * @throws OperatorFailedError (`load`, `constructor`) or OperatorModuleError.
+   * @throws OperatorFailedError (`load`, `constructor`) or OperatorExportError.
    */
   start(): Promise<void>;
   /**

@@ -5,7 +5,7 @@ import { type FailedOperator, OperatorFailedError } from "./runtime-errors.js";
 
 /**
  * Loads an operator's module and constructs its class once, without arguments.
- * @throws OperatorModuleError when the module's default export is not an operator class;
+ * @throws OperatorExportError when the module's default export is not an operator class;
  *   OperatorFailedError (`load`) when the module cannot be imported, (`constructor`) when the
  *   constructor throws.
  */

@@ -63,7 +63,7 @@ export class OperatorRuntime {
 
   /**
    * Constructs every operator, then routes the node's events until every operator has ended.
-   * @throws OperatorFailedError or OperatorModuleError for the first operator that failed (the
+   * @throws OperatorFailedError or OperatorExportError for the first operator that failed (the
    *   others are let go without a STOP); whatever the node's `recv` throws.
    */
   async run(): Promise<RuntimeReport> {

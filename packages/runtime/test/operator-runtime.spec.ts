@@ -112,7 +112,7 @@ describe("OperatorRuntime", () => {
 
   it("refuses a module whose default export is not a class, and a Status that is not one", async () => {
     const notClass = new RuntimeHost([{ id: "fn", module: fixture("not-a-class"), inputs: { tick: "timer" } }]);
-    await expect(new OperatorRuntime(notClass).run()).rejects.toMatchObject({ name: "OperatorModuleError", nodeId: "rt", operatorId: "fn", file: fixture("not-a-class") });
+    await expect(new OperatorRuntime(notClass).run()).rejects.toMatchObject({ name: "OperatorExportError", nodeId: "rt", operatorId: "fn", file: fixture("not-a-class") });
     const badStatus = new RuntimeHost([{ id: "odd", module: fixture("bad-status"), inputs: { tick: "timer" } }]);
     const running = new OperatorRuntime(badStatus).run();
     badStatus.input("odd/tick", 1);

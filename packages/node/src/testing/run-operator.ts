@@ -36,7 +36,7 @@ export interface OperatorRun extends NodeRun {
  * ```
  * @param operator the class, or the path of its module (absolute, or relative to the working
  *   folder), which must default-export it.
- * @throws whatever the constructor or `onEvent` throws; OperatorModuleError for a module whose
+ * @throws whatever the constructor or `onEvent` throws; OperatorExportError for a module whose
  *   default export is not an operator class; TypeError when `onEvent` returns something that
  *   is not a Status; ScriptError as `runNode`.
  */
