@@ -19,17 +19,21 @@ export interface MailboxInputStats {
 
 interface InputSlot extends MailboxInputStats {
   bound: InputBound;
-  /** Senders waiting for room (`backpressure`). */
-  waiting: (() => void)[];
+  /**
+   * Events of this input waiting for room (`backpressure`), in order, each with its sender's
+   * wake-up; an INPUT_CLOSED of the input waits behind them, so it never overtakes a message.
+   */
+  blocked: { event: NodeEvent; admitted: () => void }[];
 }
 
 /**
  * The events waiting for one operator, in arrival order across its inputs, with each input
  * bounded by its own `queue_size`: `drop_oldest` drops that input's oldest waiting message
- * (counted), `backpressure` makes the sender wait for room (`put` returns a promise). Control
- * events (INPUT_CLOSED, STOP, ...) are never dropped and do not count against a bound; there are
- * at most a few per input. Once the operator ended (`close`) arrivals are discarded, counted,
- * and waiting senders are let go.
+ * (counted), `backpressure` makes the sender wait for room (`put` returns a promise, resolved
+ * when the event is queued; the input's later events, and its INPUT_CLOSED, queue behind it).
+ * Control events (INPUT_CLOSED, STOP, ...) are never dropped and do not count against a bound;
+ * there are at most a few per input. Once the operator ended (`close`) arrivals are discarded,
+ * counted, and waiting senders are let go.
  */
 export class OperatorMailbox {
   #events: (NodeEvent | undefined)[] = [];
@@ -39,7 +43,7 @@ export class OperatorMailbox {
 
   /** Input `id` of the operator, bounded by `bound`. */
   addInput(id: string, bound: InputBound): void {
-    this.#inputs.set(id, { bound, waiting: [], received: 0, dropped: 0, discarded: 0, pending: 0 });
+    this.#inputs.set(id, { bound, blocked: [], received: 0, dropped: 0, discarded: 0, pending: 0 });
   }
 
   get length(): number {
@@ -52,7 +56,10 @@ export class OperatorMailbox {
    */
   put(event: NodeEvent): Promise<void> | undefined {
     if (event.type !== "INPUT") {
-      if (!this.#closed) this.#events.push(event);
+      if (this.#closed) return undefined;
+      const input = event.type === "INPUT_CLOSED" ? this.#inputs.get(event.id) : undefined;
+      if (input && input.blocked.length > 0) input.blocked.push({ event, admitted: () => {} });
+      else this.#events.push(event);
       return undefined;
     }
     const input = this.#inputs.get(event.id);
@@ -61,10 +68,11 @@ export class OperatorMailbox {
       input.discarded++;
       return undefined;
     }
-    if (input.pending >= input.bound.queueSize) {
-      if (input.bound.queuePolicy === "backpressure") return this.#whenRoom(input).then(() => this.put(event));
-      this.#dropOldest(event.id, input);
+    const full = input.pending >= input.bound.queueSize;
+    if (input.blocked.length > 0 || (full && input.bound.queuePolicy === "backpressure")) {
+      return new Promise<void>((admitted) => input.blocked.push({ event, admitted }));
     }
+    if (full) this.#dropOldest(event.id, input);
     input.pending++;
     this.#events.push(event);
     return undefined;
@@ -83,9 +91,23 @@ export class OperatorMailbox {
       const input = this.#inputs.get(event.id)!;
       input.pending--;
       input.received++;
-      input.waiting.shift()?.();
+      this.#admit(input);
     }
     return event;
+  }
+
+  /** Moves an input's blocked events into the queue while it has room, in order. */
+  #admit(input: InputSlot): void {
+    while (input.blocked.length > 0) {
+      const head = input.blocked[0]!;
+      if (head.event.type === "INPUT") {
+        if (input.pending >= input.bound.queueSize) return;
+        input.pending++;
+      }
+      input.blocked.shift();
+      this.#events.push(head.event);
+      head.admitted();
+    }
   }
 
   /** The operator ended: what is waiting is discarded (counted) and waiting senders are let go. */
@@ -97,7 +119,12 @@ export class OperatorMailbox {
       input.received--;
       input.discarded++;
     }
-    for (const input of this.#inputs.values()) for (const wake of input.waiting.splice(0)) wake();
+    for (const input of this.#inputs.values()) {
+      for (const { event, admitted } of input.blocked.splice(0)) {
+        if (event.type === "INPUT") input.discarded++;
+        admitted();
+      }
+    }
   }
 
   /** Counters per input. */
@@ -105,10 +132,6 @@ export class OperatorMailbox {
     const stats: Record<string, MailboxInputStats> = {};
     for (const [id, { received, dropped, discarded, pending }] of this.#inputs) stats[id] = { received, dropped, discarded, pending };
     return stats;
-  }
-
-  #whenRoom(input: InputSlot): Promise<void> {
-    return new Promise<void>((resolve) => input.waiting.push(resolve));
   }
 
   /** Removes the oldest waiting message of input `id` (the queue keeps its order otherwise). */

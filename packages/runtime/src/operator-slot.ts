@@ -72,12 +72,8 @@ export class OperatorSlot {
    * `backpressure` input is full: it resolves once the event is queued.
    */
   deliver(event: NodeEvent): Promise<void> | undefined {
-    if (this.#end) return this.mailbox.put(event);
     const wait = this.mailbox.put(event);
-    if (event.type === "INPUT_CLOSED" && this.#open.delete(event.id) && this.#open.size === 0) {
-      this.mailbox.put({ type: "STOP", reason: "all-inputs-closed", metadata: event.metadata });
-    }
-    this.#pump();
+    if (!this.#end) this.#pump();
     return wait;
   }
 
@@ -123,6 +119,10 @@ export class OperatorSlot {
   /** Acts on what the operator returned for `event`; false once it ended. */
   #after(event: NodeEvent, status: Status): boolean {
     if (this.#end) return false;
+    // Queued once the operator has seen its last input close (never before a message still on its way).
+    if (event.type === "INPUT_CLOSED" && this.#open.delete(event.id) && this.#open.size === 0 && status !== Status.STOP && status !== Status.STOP_ALL) {
+      this.mailbox.put({ type: "STOP", reason: "all-inputs-closed", metadata: event.metadata });
+    }
     if (event.type === "STOP") this.#finish("stop-event");
     else if (status === Status.STOP) this.#finish("stop");
     else if (status === Status.STOP_ALL) {

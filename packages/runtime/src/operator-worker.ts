@@ -5,28 +5,34 @@ import { frameFieldsOf } from "@rivulet/core/internal";
 import type { Operator, SendOutput } from "@rivulet/node";
 import { constructOperator, invokeOperator } from "./operator-instance.js";
 import { OperatorFailedError } from "./runtime-errors.js";
-import { type FromWorker, type ToWorker, type WorkerInit, portableError, portableValue, revivedError, revivedEvent } from "./worker-messages.js";
+import { type FromWorker, type ToWorker, type WorkerInit, portableError, portableValue, revivedEvent } from "./worker-messages.js";
 
 /**
  * The script of a worker thread hosting one operator (`thread: worker`): it constructs the
  * operator, then calls `onEvent` for each event the runtime posts and posts back the Status.
- * `sendOutput` encodes the value here (on the worker's CPU), transfers the bytes to the runtime
- * and resolves when the runtime has handed them on (or rejects with the runtime's error).
+ * `sendOutput` encodes the value here (on the worker's CPU) and transfers the bytes to the
+ * runtime, which sends them on (see SEND_WINDOW for when it waits).
  */
 const init = workerData as WorkerInit;
 const port = parentPort as MessagePort;
 const post = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
-const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+/**
+ * Sends posted and not yet handed on by the runtime. `sendOutput` resolves at once while fewer
+ * than SEND_WINDOW are, so a worker does not wait a thread round trip per message; beyond that
+ * it waits for the runtime (whose own sends wait for backpressure consumers): flow control. A
+ * send the runtime refuses (an undeclared output) fails the operator.
+ */
+const SEND_WINDOW = 64;
+let unacknowledged = 0;
+const windowWaiters: (() => void)[] = [];
 let seq = 0;
 
-const sendOutput: SendOutput = (output, data, metadata, options) => {
+const sendOutput: SendOutput = async (output, data, metadata, options) => {
+  while (unacknowledged >= SEND_WINDOW) await new Promise<void>((resolve) => windowWaiters.push(resolve));
   const value = portableValue(data);
-  const id = ++seq;
   const fields = options ? frameFieldsOf(options) : undefined;
-  return new Promise<void>((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    post({ t: "send", seq: id, output, parameters: metadata, fields, ...value }, [value.payload.buffer as ArrayBuffer]);
-  });
+  unacknowledged++;
+  post({ t: "send", seq: ++seq, output, parameters: metadata, fields, ...value }, [value.payload.buffer as ArrayBuffer]);
 };
 
 async function main(): Promise<void> {
@@ -42,10 +48,9 @@ async function main(): Promise<void> {
   // Events come one at a time: the runtime waits for each Status before it posts the next.
   port.on("message", (message: ToWorker) => {
     if (message.t === "sent") {
-      const waiting = pending.get(message.seq);
-      pending.delete(message.seq);
-      if (message.error) waiting?.reject(revivedError(message.error));
-      else waiting?.resolve();
+      unacknowledged--;
+      windowWaiters.shift()?.();
+      if (message.error) post({ t: "failed", phase: "onEvent", error: message.error });
       return;
     }
     void handle(operator, revivedEvent(message.event));

@@ -71,10 +71,13 @@ export class WorkerOperator implements OperatorHost {
         return;
       }
       case "send":
-        this.sendOutput(message.output, sendableOf(message), message.parameters, message.fields).then(
-          () => this.#post({ t: "sent", seq: message.seq }),
-          (error: unknown) => this.#post({ t: "sent", seq: message.seq, error: portableError(error) }),
-        );
+        // Through a promise, so that a refusal thrown at once (an undeclared output) is the ack's error too.
+        Promise.resolve()
+          .then(() => this.sendOutput(message.output, sendableOf(message), message.parameters, message.fields))
+          .then(
+            () => this.#post({ t: "sent", seq: message.seq }),
+            (error: unknown) => this.#post({ t: "sent", seq: message.seq, error: portableError(error) }),
+          );
         return;
       case "failed": {
         const cause = revivedError(message.error);

@@ -34,10 +34,23 @@ describe("OperatorMailbox", () => {
     void wait!.then(() => (queued = true));
     await Promise.resolve();
     expect(queued).toBe(false);
-    expect(drain(mailbox)).toEqual(["a:1"]);
+    expect(mailbox.take()).toMatchObject({ id: "a" });
+    // Taking one made room: the waiting message is queued at once, and its sender let go.
     await wait;
+    expect(queued).toBe(true);
     expect(drain(mailbox)).toEqual(["a:2"]);
-    expect(mailbox.stats().a!.dropped).toBe(0);
+    expect(mailbox.stats().a).toEqual({ received: 2, dropped: 0, discarded: 0, pending: 0 });
+  });
+
+  it("backpressure: an input's INPUT_CLOSED never overtakes its messages still waiting for room", () => {
+    const mailbox = new OperatorMailbox();
+    mailbox.addInput("a", { queueSize: 1, queuePolicy: "backpressure" });
+    mailbox.addInput("b", { queueSize: 1, queuePolicy: "backpressure" });
+    mailbox.put(input("a", 1));
+    void mailbox.put(input("a", 2));
+    mailbox.put({ type: "INPUT_CLOSED", id: "a", metadata: { timestamp: 0, parameters: {} } });
+    mailbox.put(input("b", 1));
+    expect(drain(mailbox)).toEqual(["a:1", "b:1", "a:2", "INPUT_CLOSED"]);
   });
 
   it("once closed, discards what waits and what arrives, and lets waiting senders go", async () => {

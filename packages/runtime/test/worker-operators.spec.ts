@@ -56,6 +56,13 @@ describe("operators on worker threads", () => {
     await expect(new OperatorRuntime(host).run()).rejects.toMatchObject({ name: "OperatorFailedError", operatorId: "broken", phase: "constructor" });
   });
 
+  it("a send of a worker operator on an undeclared output fails the runtime, naming the operator", async () => {
+    const host = new RuntimeHost([{ id: "doubler", module: fixture("doubler"), thread: "worker", inputs: { tick: "timer" }, outputs: ["other"] }]);
+    const running = new OperatorRuntime(host).run();
+    host.input("doubler/tick", 1);
+    await expect(running).rejects.toMatchObject({ name: "OperatorFailedError", operatorId: "doubler", phase: "onEvent", cause: { name: "UndeclaredOutputError" } });
+  });
+
   it("isolation: while a CPU-bound operator on a worker spins for 2 s, a timer-driven operator of the same runtime keeps handling ticks", async () => {
     const { ticksWhileBusy, host } = await busyAndTicking("worker", 2000);
     // The spin count, encoded on the worker and decoded here into an Arrow vector.
