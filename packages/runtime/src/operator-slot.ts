@@ -19,18 +19,22 @@ export interface OperatorSlotHooks {
 
 /**
  * One operator in its runtime: its mailbox, which of its inputs are still open, and the pump
- * that hands it one event at a time. Events are the operator's own (its input ids). A pump runs
- * synchronously as long as the operator answers synchronously, so a message sent from one
- * shared operator to the next is handled before the send returns; an operator already busy (an
- * `onEvent` promise pending, or a message sent back to it from downstream) finds the event in
- * its mailbox when it is done. The operator's last event is STOP: from the dataflow, or once all
+ * that hands its events to its host (one at a time, or a window of them to a worker). Events are
+ * the operator's own (its input ids). A pump runs synchronously as long as the operator answers
+ * synchronously, so a message sent from one shared operator to the next is handled before the
+ * send returns; an operator already busy (an `onEvent` promise pending, or a message sent back
+ * to it from downstream) finds the event in its mailbox when it is done. The operator's last event is STOP: from the dataflow, or once all
  * its inputs closed (`all-inputs-closed`); after that, or after it returned STOP or STOP_ALL,
  * its mailbox is closed and later events are discarded (counted).
  */
 export class OperatorSlot {
   readonly mailbox = new OperatorMailbox();
   readonly #open = new Set<string>();
+  /** True while `#pump` runs (a send from the operator may deliver to it again). */
   #busy = false;
+  /** Events handed to the host whose Status is not back yet. */
+  #inFlight = 0;
+  readonly #window: number;
   #end: OperatorEnd | undefined;
   readonly #finished: Promise<OperatorEnd>;
   #resolveFinished!: (how: OperatorEnd) => void;
@@ -46,6 +50,7 @@ export class OperatorSlot {
       this.#open.add(id);
     }
     this.#finished = new Promise((resolve) => (this.#resolveFinished = resolve));
+    this.#window = host.window ?? 1;
   }
 
   get id(): string {
@@ -87,32 +92,38 @@ export class OperatorSlot {
     return this.mailbox.stats();
   }
 
-  /** Hands the operator its waiting events, one at a time, until none is left or it is busy. */
+  /**
+   * Hands the host the waiting events in order, until none is left, the host has `window`
+   * unsettled, or the operator ended; each settled Status is acted on in order.
+   */
   #pump(): void {
     if (this.#busy) return;
     this.#busy = true;
     try {
-      for (let event = this.mailbox.take(); event && !this.#end; event = this.mailbox.take()) {
+      while (!this.#end && this.#inFlight < this.#window) {
+        const event = this.mailbox.take();
+        if (!event) break;
         const status = this.host.handle(event);
         if (isThenable(status)) {
+          this.#inFlight++;
           status.then(
             (settled) => {
-              this.#busy = false;
+              this.#inFlight--;
               if (this.#after(event, settled)) this.#pump();
             },
             (error: unknown) => {
-              this.#busy = false;
+              this.#inFlight--;
               this.#failed(error as Error);
             },
           );
-          return;
+          continue;
         }
         if (!this.#after(event, status)) break;
       }
-      this.#busy = false;
     } catch (error) {
-      this.#busy = false;
       this.#failed(error as Error);
+    } finally {
+      this.#busy = false;
     }
   }
 

@@ -2,7 +2,7 @@ import { extname } from "node:path";
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import type { NodeEvent } from "@rivulet/core";
 import { frameFieldsOf } from "@rivulet/core/internal";
-import type { Operator, SendOutput } from "@rivulet/node";
+import { type Operator, type SendOutput, Status } from "@rivulet/node";
 import { constructOperator, invokeOperator } from "./operator-instance.js";
 import { OperatorFailedError } from "./runtime-errors.js";
 import { type FromWorker, type ToWorker, type WorkerInit, portableError, portableValue, revivedEvent } from "./worker-messages.js";
@@ -45,7 +45,8 @@ async function main(): Promise<void> {
     post({ t: "failed", phase: error instanceof OperatorFailedError ? error.phase : "module", error: portableError(error instanceof OperatorFailedError ? error.cause : error) });
     return;
   }
-  // Events come one at a time: the runtime waits for each Status before it posts the next.
+  // The runtime posts events ahead (a window): they are handled here one at a time, in order.
+  let queue = Promise.resolve();
   port.on("message", (message: ToWorker) => {
     if (message.t === "sent") {
       unacknowledged--;
@@ -53,15 +54,23 @@ async function main(): Promise<void> {
       if (message.error) post({ t: "failed", phase: "onEvent", error: message.error });
       return;
     }
-    void handle(operator, revivedEvent(message.event));
+    const event = revivedEvent(message.event);
+    queue = queue.then(() => handle(operator, event));
   });
   post({ t: "ready" });
 }
 
+/** True once the operator returned STOP or STOP_ALL, got STOP, or failed: events posted ahead are not handed to it. */
+let ended = false;
+
 async function handle(operator: Operator, event: NodeEvent): Promise<void> {
+  if (ended) return post({ t: "status", status: Status.CONTINUE });
   try {
-    post({ t: "status", status: await invokeOperator(operator, event, sendOutput, init) });
+    const status = await invokeOperator(operator, event, sendOutput, init);
+    ended = event.type === "STOP" || status !== Status.CONTINUE;
+    post({ t: "status", status });
   } catch (error) {
+    ended = true;
     post({ t: "failed", phase: "onEvent", error: portableError((error as OperatorFailedError).cause ?? error) });
   }
 }

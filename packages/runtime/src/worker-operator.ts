@@ -5,6 +5,9 @@ import type { OperatorHost } from "./operator-host.js";
 import { type FailedOperator, OperatorFailedError } from "./runtime-errors.js";
 import { type FromWorker, type ToWorker, type WorkerInit, portableError, portableEvent, revivedError, sendableOf } from "./worker-messages.js";
 
+/** Events a worker operator may have queued ahead of the one it is handling. */
+const WORKER_WINDOW = 16;
+
 /** The worker script: compiled beside this file (tests that import the sources use the build's). */
 const WORKER_SCRIPT = new URL(import.meta.url.endsWith(".ts") ? "../dist/operator-worker.js" : "./operator-worker.js", import.meta.url);
 
@@ -16,9 +19,11 @@ const WORKER_SCRIPT = new URL(import.meta.url.endsWith(".ts") ? "../dist/operato
  * microseconds more than on a shared operator.
  */
 export class WorkerOperator implements OperatorHost {
+  /** Events posted ahead while the worker computes: its thread round trip is not paid per event. */
+  readonly window = WORKER_WINDOW;
   #worker: Worker | undefined;
-  /** The call of `handle` waiting for its Status. */
-  #waiting: { resolve: (status: Status) => void; reject: (error: Error) => void } | undefined;
+  /** The calls of `handle` waiting for their Status, in order. */
+  readonly #waiting: { resolve: (status: Status) => void; reject: (error: Error) => void }[] = [];
   #started: { resolve: () => void; reject: (error: Error) => void } | undefined;
   #ready = false;
   #failure: Error | undefined;
@@ -47,7 +52,7 @@ export class WorkerOperator implements OperatorHost {
     if (this.#failure) return Promise.reject(this.#failure);
     const { event: portable, transfer } = portableEvent(event);
     return new Promise<Status>((resolve, reject) => {
-      this.#waiting = { resolve, reject };
+      this.#waiting.push({ resolve, reject });
       this.#post({ t: "event", event: portable }, transfer);
     });
   }
@@ -64,12 +69,9 @@ export class WorkerOperator implements OperatorHost {
         this.#ready = true;
         this.#started?.resolve();
         return;
-      case "status": {
-        const waiting = this.#waiting;
-        this.#waiting = undefined;
-        waiting?.resolve(message.status);
+      case "status":
+        this.#waiting.shift()?.resolve(message.status);
         return;
-      }
       case "send":
         // Through a promise, so that a refusal thrown at once (an undeclared output) is the ack's error too.
         Promise.resolve()
@@ -96,9 +98,8 @@ export class WorkerOperator implements OperatorHost {
     if (this.#failure || this.#disposed) return;
     this.#failure = error;
     const started = this.#started;
-    const waiting = this.#waiting;
-    this.#waiting = undefined;
-    if (waiting) waiting.reject(error);
+    const waiting = this.#waiting.splice(0);
+    if (waiting.length > 0) for (const call of waiting) call.reject(error);
     else if (started && !this.#ready) started.reject(error);
     else this.onFailure(error);
   }
