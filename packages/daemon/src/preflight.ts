@@ -73,7 +73,11 @@ export async function preflight(file: string, options: PreflightOptions = {}): P
       errors.push(...moduleErrors);
       // Its command runs the runtime, which loads the modules: only worth making when they load.
       const key = rawKeys(parsed, index).includes("operators") ? "operators" : "operator";
-      if (moduleErrors.length === 0) commands.set(node.id, nodeCommand(node, baseDir, { ...parsed.locate(["nodes", index], key), nodeId: node.id }));
+      try {
+        if (moduleErrors.length === 0) commands.set(node.id, nodeCommand(node, baseDir, { ...parsed.locate(["nodes", index], key), nodeId: node.id }));
+      } catch (error) {
+        errors.push(error as Error); // NodeProgramError: the runtime's program itself cannot run.
+      }
       continue;
     }
     if (node.build) {

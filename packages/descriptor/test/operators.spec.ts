@@ -57,10 +57,10 @@ describe("operator ids on the runtime node", () => {
     expect(toMermaid(descriptor)).toContain('  n_chain -- "first/out -> second/value (in-process)" --> n_chain\n');
   });
 
-  it("a consumer naming a one-entry list's output without the operator is refused, with the prefixed one suggested", () => {
+  it("a consumer naming a one-entry list's output without the operator is refused, listing the prefixed one", () => {
     const yaml = "nodes:\n  - id: lone\n    operators:\n      - { id: op, typescript: op.ts, outputs: [out] }\n  - id: sink\n    path: sink.ts\n    inputs:\n      a: lone/out\n";
     expect(errorsOf(yaml)).toMatchObject([{ name: "UnknownSourceOutputError", yamlPath: "nodes[1].inputs.a", nodeId: "sink" }]);
-    expect(errorsOf(yaml)[0]!.message).toContain("did you mean 'op/out'?");
+    expect(errorsOf(yaml)[0]!.message).toContain("node 'lone' has no output 'out' (declared: op/out)");
   });
 });
 
