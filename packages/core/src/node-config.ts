@@ -16,12 +16,35 @@ export interface InputConfig {
   channel?: PlannedChannel;
   /** Node id of the producer, absent for timers. */
   producer?: string;
+  /**
+   * True for an input of a runtime node fed by an operator of that same runtime node: no channel
+   * is planned for it (`channel` is absent, and the producing output has no channel for it); the
+   * runtime hands the values over in-process. Absent otherwise.
+   */
+  local?: boolean;
 }
 
 /** One output of a node, with one planned channel per transport its consumers use. */
 export interface OutputConfig {
   id: string;
   channels: PlannedChannel[];
+}
+
+/** Where an operator runs: on its runtime's event loop (`shared`, the default) or on a worker thread of its own. */
+export type OperatorThread = "shared" | "worker";
+
+/** One operator a runtime node hosts, as the daemon planned it. */
+export interface OperatorConfig {
+  /** The operator's id (`op` for the `operator:` shorthand). */
+  id: string;
+  /** Absolute path of the operator's `.ts`/`.js` module. */
+  module: string;
+  language: "typescript" | "javascript";
+  thread: OperatorThread;
+  /** The operator's inputs: its own id (`in`) -> the runtime node's input id (`op/in`, or `in` for the shorthand). */
+  inputs: Record<string, string>;
+  /** The operator's outputs: its own id (`out`) -> the runtime node's output id (`op/out`, or `out` for the shorthand). */
+  outputs: Record<string, string>;
 }
 
 /** Everything a node learns from `RIVULET_NODE_CONFIG`. */
@@ -50,6 +73,8 @@ export interface NodeConfig {
   transports?: Record<string, NodeTransportConfig>;
   /** The parsed dataflow descriptor (YAML as JSON), for `dataflowDescriptor()`. */
   descriptor: unknown;
+  /** The operators this node hosts: present, and not empty, for runtime nodes only. */
+  operators?: OperatorConfig[];
 }
 
 /** One named transport of a node: its kind and its options from the YAML (`transports.<name>` minus `kind`). */
