@@ -52,9 +52,10 @@ describe("nodes that cannot run", () => {
     expect(result.stderr).toContain("StartTimeoutError: node 'loner' did not join the dataflow within 5 s");
   });
 
-  it("operators are refused before anything starts, with a clear error", async () => {
+  it("an operator whose module is missing is refused before anything starts, naming node, operator and file", async () => {
     const result = await runCli(["run", fixture("operator")]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/UnsupportedFeatureError: .*operator\/dataflow\.yml:5:5: nodes\[1\]\.operator \(node 'doubler'\): operators \(operator\) is not supported/);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/OperatorModuleError: .*operator\/dataflow\.yml:6:19: nodes\[1\]\.operator\.typescript \(node 'doubler', operator 'op'\): operator module 'doubler\.ts' not found/);
   });
 });

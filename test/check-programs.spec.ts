@@ -109,11 +109,18 @@ describe("locations and messages of what check prints", () => {
     expect(errors).toEqual([expect.stringMatching(/^error: NodeProgramError: .*dataflow\.yml:6:11: nodes\[1\]\.path \(node 'r'\): program 'reciever\.ts' not found .*; did you mean 'receiver\.ts'\?$/)]);
   });
 
-  it("operators are refused at the operator key, with the YAML path and node id", async () => {
-    const dataflow = "nodes:\n  - id: s\n    path: s.ts\n    outputs: [out]\n  - id: op\n    operator:\n      typescript: op.ts\n      inputs:\n        a: s/out\n";
-    const dir = tempDataflow({ "dataflow.yml": dataflow, "package.json": TYPE_MODULE, "s.ts": SENDER }, { packages: true });
-    const errors = await bothRefuse(dir);
-    expect(errors).toEqual([expect.stringMatching(/^error: UnsupportedFeatureError: .*dataflow\.yml:6:5: nodes\[1\]\.operator \(node 'op'\): operators \(operator\) is not supported/)]);
+  it("operator modules: check and run refuse the same missing module, wrong extension and unresolved import, at the module key, naming node and operator", async () => {
+    const dataflow =
+      "nodes:\n  - id: s\n    path: s.ts\n    outputs: [out]\n  - id: rt\n    operators:\n      - id: gone\n        typescript: gone.ts\n        inputs: { a: s/out }\n" +
+      "      - id: wrong\n        typescript: wrong.js\n        inputs: { a: s/out }\n      - id: broken\n        javascript: broken.js\n        inputs: { a: s/out }\n";
+    const files = { "dataflow.yml": dataflow, "package.json": TYPE_MODULE, "s.ts": SENDER, "wrong.js": "export default class {}\n", "broken.js": 'import { x } from "./helper";\nexport default class {}\n', "helper.js": "export const x = 1;\n" };
+    const errors = await bothRefuse(tempDataflow(files, { packages: true }));
+    expect(errors).toEqual([
+      expect.stringMatching(/^error: OperatorModuleError: .*dataflow\.yml:8:21: nodes\[1\]\.operators\[0\]\.typescript \(node 'rt', operator 'gone'\): operator module 'gone\.ts' not found/),
+      expect.stringMatching(/^error: OperatorModuleError: .*dataflow\.yml:11:21: nodes\[1\]\.operators\[1\]\.typescript \(node 'rt', operator 'wrong'\): a typescript operator module must end in \.ts, \.mts, \.cts; 'wrong\.js' does not \(write 'javascript: wrong\.js'\)/),
+      // Plain Node loads a .js operator: an extensionless import does not resolve.
+      expect.stringMatching(/^error: UnresolvedImportError: .*dataflow\.yml:14:21: nodes\[1\]\.operators\[2\]\.javascript \(node 'rt', operator 'broken'\): broken\.js imports '\.\/helper', which does not exist/),
+    ]);
   });
 
   it("the deploy.machine warning of _unstable_deploy points at the machine key", async () => {

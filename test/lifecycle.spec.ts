@@ -24,6 +24,14 @@ describe("lifecycle", () => {
     expect(result.stderr).toContain("stopping (received SIGINT)");
   });
 
+  it("a node's node.stopDataflow() stops the dataflow the same way, and rivulet run says which node asked", async () => {
+    const result = await runCli(["run", fixture("stop-all")]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("rivulet: stopping (node 'asker' asked to stop the dataflow: done)");
+    expect(result.stdout).toContain("[asker] asker: STOP manual");
+    expect(result.stdout).toContain("[worker] worker: STOP manual after some ticks");
+  });
+
   it("escalates to SIGTERM after the grace for a node that ignores STOP, and fails the run naming it", async () => {
     const result = await runCli(["run", fixture("ignore-stop"), "--stop-after", "300ms", "--grace", "300ms"]);
     expect(result.code).toBe(1);

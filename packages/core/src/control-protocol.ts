@@ -39,7 +39,9 @@ export type NodeToDaemon =
   /** A send reported as stalled completed after `waitedMs`. */
   | { t: "output_resumed"; output: string; waitedMs: number }
   /** The node closed its outputs (finished sending); final drop totals. */
-  | { t: "outputs_closed"; drops: DropCounts };
+  | { t: "outputs_closed"; drops: DropCounts }
+  /** The node asks the daemon to stop the whole dataflow, as `rivulet stop` or Ctrl-C would (an operator's STOP_ALL). */
+  | { t: "stop_all"; reason?: string };
 
 /**
  * The daemon's answer to a node's `register`: with the options of every transport the node uses,

@@ -32,5 +32,5 @@ export { SequencedInbox } from "./sequenced-inbox.js";
 export type { SendableValue } from "./arrow-codec.js";
 export { toRows } from "./arrow-rows.js";
 export { ConcurrentPullError, type PullOptions } from "./queued-iterator.js";
-export type { QueuePolicy, InputConfig, OutputConfig, NodeConfig, NodeTransportConfig } from "./node-config.js";
+export type { QueuePolicy, InputConfig, OutputConfig, NodeConfig, NodeTransportConfig, OperatorConfig, OperatorThread } from "./node-config.js";
 export type { LogLevel, NodeStatus, DropCounts } from "./control-protocol.js";

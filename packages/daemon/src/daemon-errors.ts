@@ -33,16 +33,6 @@ export class StartTimeoutError extends RivuletError {
   }
 }
 
-/** A feature the descriptor accepts that this version cannot run yet; located at its key. */
-export class UnsupportedFeatureError extends DescriptorError {
-  constructor(
-    readonly feature: string,
-    init: DescriptorErrorInit & { nodeId: string },
-  ) {
-    super(`${feature} is not supported by this version of rivulet run`, init);
-  }
-}
-
 /**
  * Planning the transports failed: a plugin's `plan()` threw (`cause`), or a transport was not
  * loaded. Located, when the caller knows it, where the transport is named in the YAML (`file`,

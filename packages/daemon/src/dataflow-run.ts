@@ -3,8 +3,7 @@ import { mkdirSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { DEFAULT_START_TIMEOUT_MS, DEFAULT_STALL_REPORT_MS, DEFAULT_STOP_GRACE_MS, type DropCounts, NODE_CONFIG_ENV, type NodeConfig, type TransportPlugins } from "@rivulet/core";
-import { environmentConfig } from "@rivulet/core/internal";
-import { type NodeToDaemon } from "@rivulet/core/internal";
+import { type NodeToDaemon, environmentConfig } from "@rivulet/core/internal";
 import { allInputs } from "@rivulet/descriptor";
 import { type BuildStep, runBuilds } from "./build-step.js";
 import { ControlServer } from "./control-server.js";
@@ -19,7 +18,6 @@ import { createRunDir } from "./run-dir.js";
 import { StartBarrier } from "./start-barrier.js";
 import { StopEscalation } from "./stop-escalation.js";
 import { TimerScheduler } from "./timer-scheduler.js";
-
 
 /** Options of `startDataflow`. */
 export interface DataflowRunInit {
@@ -187,7 +185,8 @@ export class DataflowRun {
   }
 
   /**
-   * Stops the dataflow: STOP to every registered node, SIGTERM at once to plain nodes (no
+   * Stops the dataflow (also what a node's `stop_all` does, with the event naming that node):
+   * STOP to every registered node, SIGTERM at once to plain nodes (no
    * inputs, no outputs: they never register, so cannot receive STOP), SIGTERM to the rest after
    * the grace, SIGKILL after another. A node with inputs or outputs still starting gets STOP
    * when it registers within the grace. Calling it again while stopping skips straight to
@@ -198,8 +197,8 @@ export class DataflowRun {
     this.#stop(reason, false);
   }
 
-  /** `termUnregistered`: SIGTERM at once also nodes with inputs or outputs that never registered. */
-  #stop(reason: string | undefined, termUnregistered: boolean): void {
+  /** `termUnregistered`: SIGTERM at once also nodes with inputs or outputs that never registered; `requestedBy`: the node that asked (`stop_all`). */
+  #stop(reason: string | undefined, termUnregistered: boolean, requestedBy?: string): void {
     if (this.#stopping) {
       this.#skipReason ??= reason ?? "second stop request";
       this.#escalation.skip();
@@ -209,7 +208,7 @@ export class DataflowRun {
     this.#stopping = true;
     this.#barrier.cancel();
     this.#timers?.stop();
-    this.emit({ type: "stopping", reason });
+    this.emit({ type: "stopping", reason, ...(requestedBy === undefined ? {} : { requestedBy }) });
     const unregistered: string[] = [];
     for (const [id, member] of this.#members) {
       if (this.#barrier.registered(id)) this.#control?.send(id, { t: "stop" });
@@ -266,6 +265,14 @@ export class DataflowRun {
       case "output_resumed":
         this.emit({ type: "resumed", nodeId, outputId: message.output, waitedMs: message.waitedMs });
         return;
+      case "stop_all": {
+        // Once stopping, another request changes nothing: unlike a second Ctrl-C it must not cut the grace short.
+        if (this.#stopping) return;
+        const why = typeof message.reason === "string" && message.reason !== "" ? `: ${message.reason}` : "";
+        member.process.note(`asked to stop the dataflow${why}`);
+        this.#stop(`node '${nodeId}' asked to stop the dataflow${why}`, false, nodeId);
+        return;
+      }
     }
   }
 

@@ -12,7 +12,7 @@
 export { startDataflow, DataflowRun, type DataflowRunInit } from "./dataflow-run.js";
 export { preflight, PreflightError, type Preflight, type PreflightOptions } from "./preflight.js";
 export { checkDataflow } from "./check-dataflow.js";
-export { TransportUnavailableError, TransportOptionError, UnsupportedQueuePolicyError, UnloadablePackageError, NodeModuleTypeError, UnresolvedImportError, NodeSyntaxError } from "./preflight-errors.js";
+export { TransportUnavailableError, TransportOptionError, UnsupportedQueuePolicyError, UnloadablePackageError, NodeModuleTypeError, UnresolvedImportError, NodeSyntaxError, OperatorModuleError, type OperatorModuleProblem } from "./preflight-errors.js";
 export type { BuildStep } from "./build-step.js";
 export type { RunEvent, RunResult, NodeResult, StalledConsumer } from "./run-events.js";
 export type { NodeExit } from "./node-process.js";
@@ -20,7 +20,6 @@ export {
   NodeProgramError,
   type NodeProgramProblem,
   StartTimeoutError,
-  UnsupportedFeatureError,
   PlanError,
   BuildError,
   RegistrationRefusedError,

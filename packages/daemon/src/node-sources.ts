@@ -105,6 +105,6 @@ async function parse(file: string, source: string, program: string, at: Descript
     const first = (failure as { errors?: { text: string; location: { line: number; column: number } | null }[] }).errors?.[0];
     if (!first) throw failure;
     const location = first.location ?? { line: 1, column: 0 };
-    return new NodeSyntaxError(program, first.text, { file, line: location.line, column: location.column + 1, yamlPath: at.yamlPath, nodeId: at.nodeId });
+    return new NodeSyntaxError(program, first.text, { ...at, file, line: location.line, column: location.column + 1 });
   }
 }

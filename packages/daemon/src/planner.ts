@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
-import { isAbsolute, join, normalize } from "node:path";
-import { type ChannelRequest, type InputConfig, type Json, type NodeConfig, type OutputConfig, type PlannedChannel, CONTROL_PROTOCOL_VERSION, DEFAULT_PLAN_TIMEOUT_MS } from "@rivulet/core";
+import { dirname, isAbsolute, join, normalize, resolve } from "node:path";
+import { type ChannelRequest, type InputConfig, type Json, type NodeConfig, type OperatorConfig, type OutputConfig, type PlannedChannel, CONTROL_PROTOCOL_VERSION, DEFAULT_PLAN_TIMEOUT_MS } from "@rivulet/core";
 import { waitFor } from "@rivulet/core/internal";
-import { type DescriptorErrorInit, type ResolvedGraph, type TransportConfig, allInputs } from "@rivulet/descriptor";
+import { type DescriptorErrorInit, type NodeDescriptor, type OperatorDescriptor, type ResolvedGraph, type TransportConfig, allInputs } from "@rivulet/descriptor";
 import { PlanError } from "./daemon-errors.js";
 import type { LoadedTransports } from "./transport-checks.js";
 
@@ -30,6 +30,9 @@ export interface PlanContext {
  * distinct transport its consumers use; each input gets the channel of its own edge. A channel
  * of a plugin loaded from a module carries that module's URL, so that nodes load the same one,
  * and every channel a `channelId` (from 1, unique in the run) that its frames carry.
+ * An edge between two operators of one runtime node (`graph.local`) gets no channel: its input is
+ * `local`, and its output carries channels for its other consumers only. A runtime node's config
+ * lists its operators, with their modules' absolute paths (relative to the YAML's folder).
  * Plugins plan one after the other; an async `plan()` gets `planTimeoutMs`.
  * @throws PlanError when a transport was not loaded by preflight, or its plugin's plan() throws,
  *   rejects, or has not resolved within the timeout.
@@ -85,13 +88,15 @@ export async function planDataflow(graph: ResolvedGraph, context: PlanContext): 
   const configs = new Map<string, NodeConfig>();
   for (const node of graph.nodes) {
     const edgesIn = graph.edges.filter((e) => e.consumer === node.id);
+    const localIn = graph.local.filter((e) => e.node === node.id);
     const inputs: InputConfig[] = allInputs(node).map((input) => {
+      const local = localIn.find((e) => e.input === input.id);
+      const common = { id: input.id, queueSize: input.queueSize, queuePolicy: input.queuePolicy };
+      if (local) return { ...common, source: `${node.id}/${local.output}`, producer: node.id, local: true };
       const edge = edgesIn.find((e) => e.input === input.id);
       return {
-        id: input.id,
+        ...common,
         source: edge ? edge.channel : "timer",
-        queueSize: input.queueSize,
-        queuePolicy: input.queuePolicy,
         channel: edge ? planned.get(`${edge.transport.name}\u0000${edge.channel}`) : undefined,
         producer: edge?.producer,
       };
@@ -115,7 +120,21 @@ export async function planDataflow(graph: ResolvedGraph, context: PlanContext): 
       outputs,
       transports,
       descriptor: graph.descriptor.raw,
+      ...(node.kind === "runtime" ? { operators: operatorConfigs(node, dirname(resolve(graph.descriptor.file))) } : {}),
     });
   }
   return configs;
+}
+
+/** What a runtime node's config says of its operators: modules by absolute path, and their ids on the node. */
+function operatorConfigs(node: NodeDescriptor, baseDir: string): OperatorConfig[] {
+  const onNode = (op: OperatorDescriptor, ids: readonly string[]): Record<string, string> => Object.fromEntries(ids.map((id) => [id, `${op.portPrefix}${id}`]));
+  return node.operators.map((op) => ({
+    id: op.id,
+    module: resolve(baseDir, op.path),
+    language: op.language,
+    thread: op.thread,
+    inputs: onNode(op, op.inputs.map((input) => input.id)),
+    outputs: onNode(op, op.outputs),
+  }));
 }

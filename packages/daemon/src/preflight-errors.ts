@@ -127,3 +127,22 @@ export class NodeSyntaxError extends DescriptorError {
     super(`syntax error: ${detail}`, init);
   }
 }
+
+/** What is wrong with an operator's module file. */
+export type OperatorModuleProblem = "missing" | "folder" | "extension";
+
+/**
+ * An operator's module cannot be loaded by its runtime: missing, a folder, or a file whose
+ * extension is not of the language its key names (`typescript: op.js`). Located at the module
+ * (`typescript:` or `javascript:`), with the node and the operator (`nodeId`, `operatorId`).
+ */
+export class OperatorModuleError extends DescriptorError {
+  constructor(
+    readonly reason: OperatorModuleProblem,
+    readonly module: string,
+    detail: string,
+    init: DescriptorErrorInit & { nodeId: string },
+  ) {
+    super(detail, init);
+  }
+}

@@ -2,9 +2,10 @@ import { dirname, resolve } from "node:path";
 import { RivuletError, type TransportPlugins } from "@rivulet/core";
 import { type Descriptor, type DescriptorErrorInit, type DescriptorWarning, type NodeDescriptor, type ParsedDescriptor, type ResolvedGraph, loadDescriptor, resolveGraph } from "@rivulet/descriptor";
 import type { BuildStep } from "./build-step.js";
-import { NodeProgramError, UnsupportedFeatureError } from "./daemon-errors.js";
+import { NodeProgramError } from "./daemon-errors.js";
 import { type NodeCommand, nodeCommand } from "./node-command.js";
 import { nodeSourceErrors } from "./node-sources.js";
+import { operatorModuleErrors } from "./operator-modules.js";
 import { type LoadedTransports, loadTransports, namedTransports, queuePolicyErrors } from "./transport-checks.js";
 
 /** Everything checked before a single process starts. */
@@ -47,8 +48,8 @@ type NodeAt = DescriptorErrorInit & { nodeId: string };
 
 /**
  * Loads and validates the dataflow, then checks what only the file system can tell: every
- * transport's plugin loads and accepts its options, every node's program exists, parses, can
- * load as written (module format) and finds what it imports. The one check behind both
+ * transport's plugin loads and accepts its options, every node's program and every operator's
+ * module exists, parses, can load as written (module format) and finds what it imports. The one check behind both
  * `rivulet check` and `rivulet run`; everything is reported together, before anything is spawned
  * (with `options.build`, before anything is built, then again for the programs builds create).
  * @throws DescriptorValidationError for descriptor errors; PreflightError for the rest; what
@@ -68,8 +69,15 @@ export async function preflight(file: string, options: PreflightOptions = {}): P
     const index = parsed.descriptor.nodes.indexOf(node);
     warnings.push(...ignoredKeyWarnings(parsed, index));
     if (node.kind === "runtime") {
+      const moduleErrors = await operatorModuleErrors(node, parsed, baseDir);
+      errors.push(...moduleErrors);
+      // Its command runs the runtime, which loads the modules: only worth making when they load.
       const key = rawKeys(parsed, index).includes("operators") ? "operators" : "operator";
-      errors.push(new UnsupportedFeatureError(`operators (${key})`, { ...parsed.locate(["nodes", index], key), nodeId: node.id }));
+      try {
+        if (moduleErrors.length === 0) commands.set(node.id, nodeCommand(node, baseDir, { ...parsed.locate(["nodes", index], key), nodeId: node.id }));
+      } catch (error) {
+        errors.push(error as Error); // NodeProgramError: the runtime's program itself cannot run.
+      }
       continue;
     }
     if (node.build) {

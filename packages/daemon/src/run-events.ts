@@ -37,7 +37,8 @@ export type RunEvent =
   | { type: "log"; nodeId: string; level: LogLevel; message: string; fields?: Record<string, Parameter> }
   | { type: "status"; nodeId: string; status: NodeStatus }
   | { type: "ready"; nodeCount: number }
-  | { type: "stopping"; reason: string }
+  /** The dataflow is stopping; `requestedBy` is the node that asked (`node.stopDataflow()`, an operator's STOP_ALL). */
+  | { type: "stopping"; reason: string; requestedBy?: string }
   /**
    * Signals sent at stop: after the grace (`unregistered` false), or at once to nodes that never
    * registered and so cannot receive STOP (`unregistered` true).

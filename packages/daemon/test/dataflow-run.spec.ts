@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -79,6 +79,20 @@ describe("a dataflow run (daemon source, real nodes)", () => {
     expect(events.of("stopping")).toEqual([]);
     expect(events.lifecycle()[0]).toBe("ready");
     expect(events.of("ready")).toEqual([{ type: "ready", nodeCount: 3 }]);
+  });
+
+  it("a node asking for the stop (stop_all): every node gets STOP, the run succeeds, the event and the asker's log name it", async () => {
+    const { run, events, logDir } = await start("stop-all", { graceMs: 5000 });
+    const result = await run.finished;
+    expect(result.exitCode).toBe(0);
+    expect(result.error).toBeUndefined();
+    expect(result.nodes.map((n) => [n.id, n.failed])).toEqual([["asker", false], ["worker", false]]);
+    expect(events.of("stopping")).toEqual([{ type: "stopping", reason: "node 'asker' asked to stop the dataflow: done", requestedBy: "asker" }]);
+    expect(events.lines("asker")).toEqual(["asker: asked to stop", "asker: STOP manual"]);
+    expect(events.lines("worker")).toEqual(["worker: STOP manual after some ticks"]);
+    // Stopped by STOP within the grace: no signal was needed.
+    expect(events.of("escalate")).toEqual([]);
+    expect(readFileSync(join(logDir, "log_asker.txt"), "utf8")).toContain("asked to stop the dataflow: done");
   });
 
   it("STOP ignored: SIGTERM after the grace to that node only, and it fails naming the grace", async () => {

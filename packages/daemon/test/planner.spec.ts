@@ -120,4 +120,52 @@ nodes:
     expect(configs.get("b")!.transports).toEqual({ one: { kind: "./plugin.mjs", options: { label: "x" } }, two: { kind: "./plugin.mjs", options: { label: "y" } } });
     expect(configs.get("c")!.transports).toEqual({ unix: { kind: "unix", options: {} } });
   });
+
+  it("a runtime node's config: its operators with absolute module paths and their ids on the node; no channel for an edge between two of its operators", async () => {
+    const yaml = `nodes:
+  - id: src
+    path: src.ts
+    outputs: [out]
+  - id: rt
+    operators:
+      - id: first
+        typescript: ops/first.ts
+        inputs:
+          value: src/out
+        outputs: [out]
+      - id: second
+        javascript: ops/second.js
+        thread: worker
+        inputs:
+          value: rt/first/out
+        outputs: [out, spare]
+  - id: single
+    operator:
+      typescript: single.ts
+      inputs:
+        tick: dora/timer/millis/10
+        value: rt/second/out
+      outputs: [doubled]
+`;
+    const graph = resolveGraph(parseDescriptor(yaml, "/flows/demo/dataflow.yml").descriptor);
+    const configs = await planDataflow(graph, { dataflowId: "df", runDir: runDir(), controlSocket: "/c.sock", token: "t", transports: new Map([["unix", { plugin: unix() }]]) });
+    const rt = configs.get("rt")!;
+    expect(rt.operators).toEqual([
+      { id: "first", module: "/flows/demo/ops/first.ts", language: "typescript", thread: "shared", inputs: { value: "first/value" }, outputs: { out: "first/out" } },
+      { id: "second", module: "/flows/demo/ops/second.js", language: "javascript", thread: "worker", inputs: { value: "second/value" }, outputs: { out: "second/out", spare: "second/spare" } },
+    ]);
+    expect(rt.inputs.map(({ id, source, producer, local, channel }) => ({ id, source, producer, local, channel: channel?.channel }))).toEqual([
+      { id: "first/value", source: "src/out", producer: "src", local: undefined, channel: "src/out" },
+      { id: "second/value", source: "rt/first/out", producer: "rt", local: true, channel: undefined },
+    ]);
+    // first/out feeds only second: no channel at all; second/out feeds single over unix; spare feeds nobody.
+    expect(rt.outputs.map((o) => [o.id, o.channels.map((c) => c.channel)])).toEqual([
+      ["first/out", []],
+      ["second/out", ["rt/second/out"]],
+      ["second/spare", []],
+    ]);
+    expect(configs.get("single")!.operators).toEqual([{ id: "op", module: "/flows/demo/single.ts", language: "typescript", thread: "shared", inputs: { tick: "tick", value: "value" }, outputs: { doubled: "doubled" } }]);
+    expect(configs.get("single")!.inputs.map((i) => [i.id, i.source, i.local])).toEqual([["tick", "timer", undefined], ["value", "rt/second/out", undefined]]);
+    expect(configs.get("src")).not.toHaveProperty("operators");
+  });
 });

@@ -57,6 +57,23 @@ describe("preflight of node programs", () => {
     expect(errors[0]).toMatchObject({ name: "UnresolvedImportError", specifier: "./x.js", nodeId: "a" });
   });
 
+  it("operator modules: missing, a folder, the other language's extension, then the program checks — each at its module key with node and operator", async () => {
+    const yaml =
+      "nodes:\n  - id: rt\n    operators:\n      - { id: gone, typescript: gone.ts }\n      - { id: dir, javascript: lib }\n      - { id: wrong, javascript: op.ts }\n      - { id: bad, typescript: bad.ts }\n" +
+      "  - id: single\n    operator:\n      javascript: single.js\n";
+    const file = dataflow(yaml, { "lib/x.js": "", "op.ts": "export default class {}\n", "bad.ts": "export default class {\n", "single.js": 'import "./missing.js";\nexport default class {}\n' });
+    const errors = await preflightErrors(file);
+    // In position order: the syntax error is located inside bad.ts (line 2), the rest in the YAML.
+    expect(errors.map((e) => ({ ...e }))).toEqual([
+      expect.objectContaining({ name: "NodeSyntaxError", file: join(dirname(file), "bad.ts"), line: 2, yamlPath: "nodes[0].operators[3].typescript", nodeId: "rt", operatorId: "bad" }),
+      expect.objectContaining({ name: "OperatorModuleError", reason: "missing", module: "gone.ts", line: 4, column: 33, yamlPath: "nodes[0].operators[0].typescript", nodeId: "rt", operatorId: "gone" }),
+      expect.objectContaining({ name: "OperatorModuleError", reason: "folder", module: "lib", line: 5, yamlPath: "nodes[0].operators[1].javascript", operatorId: "dir" }),
+      expect.objectContaining({ name: "OperatorModuleError", reason: "extension", module: "op.ts", line: 6, yamlPath: "nodes[0].operators[2].javascript", operatorId: "wrong" }),
+      expect.objectContaining({ name: "UnresolvedImportError", specifier: "./missing.js", line: 10, yamlPath: "nodes[1].operator.javascript", nodeId: "single", operatorId: "op" }),
+    ]);
+    expect(errors[3]!.message).toContain("(write 'typescript: op.ts')");
+  });
+
   it("with a build step, the programs of built nodes are checked after the build; without, a missing one is a warning", async () => {
     const file = dataflow('nodes:\n  - id: a\n    path: gen/a.sh\n    build: "mkdir -p gen && cp a.sh gen/a.sh"\n', { "a.sh": "#!/bin/sh\n" });
     const checked = await preflight(file);

@@ -5,12 +5,14 @@ import {
   DuplicateIdError,
   InvalidSourceError,
   NodeKindError,
+  OperatorPortsError,
   UnknownSourceNodeError,
   UnknownSourceOutputError,
   UnknownTransportNameError,
+  UnsupportedOperatorError,
 } from "./descriptor-errors.js";
 import { didYouMean } from "@rivulet/core";
-import { DEPRECATED_KEYS, TRANSPORT_KINDS } from "./schema.js";
+import { DEPRECATED_KEYS, REFUSED_OPERATOR_KEYS, TRANSPORT_KINDS } from "./schema.js";
 import { isTimerSource, parseTimer } from "./timer-spec.js";
 import type { YamlLocator, YamlPath } from "./yaml-locator.js";
 
@@ -98,10 +100,19 @@ export function checkGraph(raw: unknown, locator: YamlLocator): { errors: Descri
     }
     const operatorList = Array.isArray(node.operators) ? node.operators.map((op, j) => [op, at("operators", j)] as const) : [];
     const single = isRec(node.operator) ? [[node.operator, at("operator")] as const] : [];
+    if (Array.isArray(node.operators)) {
+      // Each operator of a list declares its own; the node's would belong to none of them.
+      for (const key of ["inputs", "outputs"]) {
+        if (node[key] !== undefined) errors.push(new OperatorPortsError(`'${key}' of a node with an 'operators' list belong to its operators: declare them on each operator (consumers name them node/operator/output)`, locator.at(at(), key)));
+      }
+    }
     for (const [op, path] of [...single, ...operatorList]) {
       if (!isRec(op)) continue;
+      const refused = Object.keys(REFUSED_OPERATOR_KEYS).filter((k) => k in op);
+      for (const key of refused) errors.push(new UnsupportedOperatorError(key, REFUSED_OPERATOR_KEYS[key]!, locator.at(path, key)));
       const langs = ["typescript", "javascript"].filter((k) => op[k] !== undefined);
-      if (langs.length !== 1) errors.push(new NodeKindError("an operator needs exactly one of 'typescript' or 'javascript'", locator.at(path)));
+      // A python or shared-library operator is already refused by name: no second error for it.
+      if (langs.length !== 1 && !(langs.length === 0 && refused.length > 0)) errors.push(new NodeKindError("an operator needs exactly one of 'typescript' or 'javascript'", locator.at(path)));
       checkInputs(op.inputs, [...path, "inputs"]);
     }
     checkInputs(node.inputs, at("inputs"));

@@ -3,7 +3,8 @@ import { RivuletError } from "@rivulet/core";
 /**
  * One error class per descriptor rule. Every error carries where it is (`file`, `line`,
  * `column` — 1-based — and the YAML path such as `nodes[1].inputs.tick`) and, when it is
- * inside a node, the node's id. Tests and tools match on `name` and these fields.
+ * inside a node, the node's id, and inside one of its operators, the operator's id. Tests and
+ * tools match on `name` and these fields.
  */
 export interface DescriptorErrorInit {
   file: string;
@@ -11,6 +12,8 @@ export interface DescriptorErrorInit {
   column: number;
   yamlPath: string;
   nodeId?: string;
+  /** The operator's id (`op` for the `operator:` shorthand) when the error is inside one. */
+  operatorId?: string;
 }
 
 /** The location fields are declared once, by DescriptorErrorInit, and set from it. */
@@ -23,10 +26,11 @@ export class DescriptorError extends RivuletError {
     options?: { cause?: unknown },
   ) {
     const where = `${init.file}:${init.line}:${init.column}`;
-    const node = init.nodeId ? ` (node '${init.nodeId}')` : "";
+    const operator = init.operatorId ? `, operator '${init.operatorId}'` : "";
+    const node = init.nodeId ? ` (node '${init.nodeId}'${operator})` : "";
     super(`${where}: ${init.yamlPath || "<root>"}${node}: ${detail}`, options);
-    const { file, line, column, yamlPath, nodeId } = init;
-    Object.assign(this, { file, line, column, yamlPath, nodeId });
+    const { file, line, column, yamlPath, nodeId, operatorId } = init;
+    Object.assign(this, { file, line, column, yamlPath, nodeId, operatorId });
   }
 }
 
@@ -60,6 +64,21 @@ export class InvalidSourceError extends DescriptorError {}
 export class NodeKindError extends DescriptorError {}
 /** A transport name that is neither a built-in kind, a name under `transports`, nor a module path. */
 export class UnknownTransportNameError extends DescriptorError {}
+/**
+ * An operator of a kind dora has and Rivulet does not run (`python`, `shared-library`), refused
+ * by name at its key, with what to do instead.
+ */
+export class UnsupportedOperatorError extends DescriptorError {
+  constructor(
+    readonly kind: string,
+    instead: string,
+    init: DescriptorErrorInit,
+  ) {
+    super(`${kind} operators are not supported by Rivulet: write the operator in TypeScript or JavaScript, or ${instead}`, init);
+  }
+}
+/** `inputs` or `outputs` on a node with an `operators:` list, where each operator declares its own. */
+export class OperatorPortsError extends DescriptorError {}
 
 /** Every error of one descriptor, reported together. */
 export class DescriptorValidationError extends RivuletError {

@@ -22,12 +22,23 @@ export interface InputDescriptor {
 }
 
 export interface OperatorDescriptor {
+  /** The operator's id; `op` for the `operator:` shorthand. */
   id: string;
   language: "typescript" | "javascript";
+  /** The module, as written (relative to the YAML's folder). */
   path: string;
   build?: string;
+  /** Its inputs, by its own ids (`in`). */
   inputs: InputDescriptor[];
+  /** Its outputs, by its own ids (`out`). */
   outputs: string[];
+  thread: "shared" | "worker";
+  /**
+   * What its input and output ids get in front on the runtime node, and so in sources that name
+   * them: `""` for the `operator:` shorthand (`node/out`), `<id>/` in an `operators:` list, even
+   * a one-entry one (`node/op/out`).
+   */
+  portPrefix: string;
 }
 
 /** What runs for a node: a process, a built-in timer, or a runtime hosting operators. */

@@ -8,11 +8,11 @@
  * ```
  */
 export { parseDescriptor, loadDescriptor, type ParsedDescriptor } from "./parse-descriptor.js";
-export { resolveGraph, allInputs, type ResolvedGraph, type Edge, type TimerInput } from "./resolve-graph.js";
+export { resolveGraph, allInputs, type ResolvedGraph, type Edge, type LocalEdge, type TimerInput } from "./resolve-graph.js";
 export { toMermaid } from "./mermaid.js";
 export { formatPath, type YamlPath } from "./yaml-locator.js";
 export { didYouMean } from "@rivulet/core";
-export { dataflowJsonSchema, dataflowSchema, TRANSPORT_KINDS, QUEUE_POLICIES, ID_PATTERN } from "./schema.js";
+export { dataflowJsonSchema, dataflowSchema, TRANSPORT_KINDS, QUEUE_POLICIES, OPERATOR_THREADS, ID_PATTERN } from "./schema.js";
 export { parseTimer, isTimerSource, MIN_TIMER_PERIOD_NS, type TimerSpec } from "./timer-spec.js";
 export { splitArgs } from "./split-args.js";
 export * from "./descriptor-errors.js";

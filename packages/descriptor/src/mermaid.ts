@@ -2,7 +2,7 @@ import { DEFAULT_TRANSPORT_KIND } from "@rivulet/core/internal";
 import type { Descriptor } from "./descriptor.js";
 import { resolveGraph } from "./resolve-graph.js";
 
-/** Mermaid `flowchart` text of a dataflow: one box per node, one arrow per input. */
+/** Mermaid `flowchart` text of a dataflow: one box per node, one arrow per input (a loop for one between operators of a runtime). */
 export function toMermaid(descriptor: Descriptor): string {
   const graph = resolveGraph(descriptor);
   const lines = ["flowchart TB"];
@@ -27,5 +27,6 @@ export function toMermaid(descriptor: Descriptor): string {
     const text = edge.output === edge.input ? edge.output : `${edge.output} -> ${edge.input}`;
     lines.push(`  ${ref(edge.producer)} -- "${label(text + transport)}" --> ${ref(edge.consumer)}`);
   }
+  for (const edge of graph.local) lines.push(`  ${ref(edge.node)} -- "${label(`${edge.output} -> ${edge.input} (in-process)`)}" --> ${ref(edge.node)}`);
   return lines.join("\n") + "\n";
 }

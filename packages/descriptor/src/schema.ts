@@ -34,6 +34,18 @@ const envValue = z.union([z.string(), z.number(), z.boolean()]);
 const inputsSchema = z.record(id, inputSchema);
 const outputsSchema = z.array(id);
 
+/** Where an operator runs: `shared` (default) on its runtime's event loop, `worker` on a worker thread of its own. */
+export const OPERATOR_THREADS = ["shared", "worker"] as const;
+
+/**
+ * Operator kinds dora has and Rivulet refuses by name (not as unknown keys), each with what to
+ * do instead. Not in the schema, so editors flag them too.
+ */
+export const REFUSED_OPERATOR_KEYS: Readonly<Record<string, string>> = {
+  python: "run the Python code as a node with path:",
+  "shared-library": "run the native code as a node with path:",
+};
+
 export const operatorSchema = z.strictObject({
   id: id.optional(),
   name: z.string().optional(),
@@ -43,6 +55,10 @@ export const operatorSchema = z.strictObject({
   build: z.string().optional(),
   inputs: inputsSchema.optional(),
   outputs: outputsSchema.optional(),
+  thread: z
+    .enum(OPERATOR_THREADS)
+    .optional()
+    .describe("`shared` (default): on the runtime's event loop with its other operators, the fastest; `worker`: on a worker thread of its own, so that its CPU work cannot stall them"),
 });
 
 const deploySchema = z.strictObject({ machine: z.string().optional(), working_dir: z.string().optional() });
@@ -68,7 +84,7 @@ export const nodeSchema = z.strictObject({
   inputs: inputsSchema.optional(),
   outputs: outputsSchema.optional(),
   operator: operatorSchema.optional(),
-  operators: z.array(operatorSchema).optional(),
+  operators: z.array(operatorSchema).min(1, "an operators list needs at least one operator").optional(),
   custom: customSchema.optional().describe("Deprecated (dora 0.x): use path, args, env, inputs, outputs"),
   send_stdout_as: id.optional(),
   restart_policy: z.enum(["never", "on-failure", "always"]).optional(),

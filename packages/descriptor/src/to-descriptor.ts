@@ -27,9 +27,9 @@ function toNode(node: RawNode, line: number): NodeDescriptor {
   const path = node.path ?? custom?.source;
   const timer = path !== undefined && isTimerSource(path) ? parseTimer(path) : undefined;
   const single = node.operator
-    ? [{ id: "op", ...node.operator, inputs: { ...node.inputs, ...node.operator.inputs }, outputs: [...(node.outputs ?? []), ...(node.operator.outputs ?? [])] }]
+    ? [toOperator({ id: "op", ...node.operator, inputs: { ...node.inputs, ...node.operator.inputs }, outputs: [...(node.outputs ?? []), ...(node.operator.outputs ?? [])] }, "")]
     : [];
-  const operators = node.operators ?? single;
+  const operators = node.operators?.map((op) => toOperator(op, `${op.id!}/`)) ?? single;
   const args = node.args ?? custom?.args;
   const inputs = { ...custom?.inputs, ...node.inputs, ...(node.operator ? node.operator.inputs : {}) };
   const env: Record<string, string> = {};
@@ -45,7 +45,7 @@ function toNode(node: RawNode, line: number): NodeDescriptor {
     build: node.build ?? custom?.build,
     inputs: toInputs(inputs),
     outputs: declaredOutputs(node as Record<string, unknown>),
-    operators: operators.map(toOperator),
+    operators,
     timer: typeof timer === "object" ? timer : undefined,
     sendStdoutAs: node.send_stdout_as,
     restartPolicy: node.restart_policy ?? "never",
@@ -57,7 +57,7 @@ function toNode(node: RawNode, line: number): NodeDescriptor {
   };
 }
 
-function toOperator(op: RawOperator): OperatorDescriptor {
+function toOperator(op: RawOperator, portPrefix: string): OperatorDescriptor {
   return {
     id: op.id ?? "op",
     language: op.typescript !== undefined ? "typescript" : "javascript",
@@ -65,6 +65,8 @@ function toOperator(op: RawOperator): OperatorDescriptor {
     build: op.build,
     inputs: toInputs(op.inputs ?? {}),
     outputs: op.outputs ?? [],
+    thread: op.thread ?? "shared",
+    portPrefix,
   };
 }
 

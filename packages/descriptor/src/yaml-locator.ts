@@ -32,13 +32,23 @@ export class YamlLocator {
     }
     const { line, col } = this.lines.linePos(offset);
     const fullPath = key === undefined ? path : [...path, key];
-    return { file: this.file, line, column: col, yamlPath: formatPath(fullPath), nodeId: this.nodeIdAt(path) };
+    const operatorId = this.operatorIdAt(path);
+    return { file: this.file, line, column: col, yamlPath: formatPath(fullPath), nodeId: this.nodeIdAt(path), ...(operatorId === undefined ? {} : { operatorId }) };
   }
 
   /** The id of the node that `path` is inside, when it is inside `nodes[i]`. */
   nodeIdAt(path: YamlPath): string | undefined {
     if (path[0] !== "nodes" || typeof path[1] !== "number") return undefined;
     const id = this.doc.getIn(["nodes", path[1], "id"]);
+    return typeof id === "string" || typeof id === "number" ? String(id) : undefined;
+  }
+
+  /** The id of the operator that `path` is inside: `nodes[i].operators[j]` (its `id`), or `nodes[i].operator` (`op`). */
+  operatorIdAt(path: YamlPath): string | undefined {
+    if (path[0] !== "nodes" || typeof path[1] !== "number") return undefined;
+    if (path[2] === "operator") return "op";
+    if (path[2] !== "operators" || typeof path[3] !== "number") return undefined;
+    const id = this.doc.getIn(["nodes", path[1], "operators", path[3], "id"]);
     return typeof id === "string" || typeof id === "number" ? String(id) : undefined;
   }
 }

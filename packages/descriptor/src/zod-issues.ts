@@ -7,7 +7,7 @@ import {
   UnknownKeyError,
 } from "./descriptor-errors.js";
 import { didYouMean } from "@rivulet/core";
-import { dataflowSchema } from "./schema.js";
+import { REFUSED_OPERATOR_KEYS, dataflowSchema } from "./schema.js";
 import type { YamlLocator, YamlPath } from "./yaml-locator.js";
 
 type Issue = z.core.$ZodIssue;
@@ -21,6 +21,8 @@ export function issuesToErrors(issues: readonly Issue[], raw: unknown, locator: 
     switch (issue.code) {
       case "unrecognized_keys":
         for (const key of issue.keys) {
+          // checkGraph refuses these by name (UnsupportedOperatorError), with what to do instead.
+          if (key in REFUSED_OPERATOR_KEYS && isOperatorPath(path)) continue;
           errors.push(new UnknownKeyError(key, didYouMean(key, keysAt(path)), locator.at(path, key)));
         }
         return;
@@ -51,6 +53,11 @@ export function issuesToErrors(issues: readonly Issue[], raw: unknown, locator: 
   };
   for (const issue of issues) visit(issue, []);
   return errors;
+}
+
+/** `nodes[i].operator` or `nodes[i].operators[j]`. */
+function isOperatorPath(path: YamlPath): boolean {
+  return path[0] === "nodes" && (path.length === 3 ? path[2] === "operator" : path.length === 4 && path[2] === "operators" && typeof path[3] === "number");
 }
 
 function describeUnion(issue: Extract<Issue, { code: "invalid_union" }>): string {

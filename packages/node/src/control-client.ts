@@ -73,10 +73,11 @@ export class ControlClient {
     return registered;
   }
 
-  /** Sends a message, or keeps it until connected; dropped once the connection is gone. */
-  send(message: NodeToDaemon): void {
-    if (this.#json) this.#json.send(message);
-    else this.#backlog.push(message);
+  /** Sends a message, or keeps it until connected; false when it was dropped (the connection is gone). */
+  send(message: NodeToDaemon): boolean {
+    if (this.#json) return this.#json.send(message);
+    this.#backlog.push(message);
+    return true;
   }
 
   /** Ends the connection after flushing what was sent. */

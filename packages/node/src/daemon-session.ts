@@ -1,5 +1,5 @@
-import type { DropCounts, LogLevel, NodeConfig, NodeStatus, Parameter, StopEvent, TransportPlugins } from "@rivulet/core";
-import { type DaemonToNode, HybridClock } from "@rivulet/core/internal";
+import { ControlPlaneError, type DropCounts, type LogLevel, type NodeConfig, type NodeStatus, type Parameter, type StopEvent, type TransportPlugins } from "@rivulet/core";
+import { type DaemonToNode, HybridClock, type RegisteredMessage } from "@rivulet/core/internal";
 import { ControlClient } from "./control-client.js";
 import { DropReporter } from "./drop-reporter.js";
 import type { NodeHost } from "./node-contract.js";
@@ -25,6 +25,8 @@ export class DaemonSession implements NodeHost {
   readonly #transports: NodeTransports;
   /** Aborts every wait of the node (subscriptions still connecting) on STOP or close. */
   readonly #shutdown = new AbortController();
+  /** Resolves once the daemon accepted the node (`registered`); rejects as `connect` does. */
+  readonly #registered: Promise<RegisteredMessage>;
   readonly #started: Promise<void>;
   #closed: Promise<void> | undefined;
   readonly #dropReporter = new DropReporter(
@@ -57,6 +59,8 @@ export class DaemonSession implements NodeHost {
       (message) => this.#onControl(message),
       () => this.#stop("daemon-lost"),
     );
+    // Not aborted by close(): a node closed while joining still joins, then ends cleanly.
+    this.#registered = this.#control.connect();
     this.#started = this.#start();
     this.#started.catch((error: Error) => {
       this.inputs.fail(error);
@@ -83,6 +87,13 @@ export class DaemonSession implements NodeHost {
     this.#control.send({ t: "status", status });
   }
 
+  async stopDataflow(reason?: string): Promise<void> {
+    await this.lifecycle.keepAlive.holding(this.#registered);
+    if (!this.#control.send({ t: "stop_all", ...(reason === undefined ? {} : { reason }) })) {
+      throw new ControlPlaneError(`node '${this.config.nodeId}' cannot ask the daemon to stop the dataflow: its control connection is closed`);
+    }
+  }
+
   close(): Promise<void> {
     forgetBeforeExit(this);
     // Held so the process stays alive until every output is flushed to its consumers.
@@ -105,8 +116,7 @@ export class DaemonSession implements NodeHost {
   }
 
   async #start(): Promise<void> {
-    // Not aborted by close(): a node closed while joining still joins, then ends cleanly.
-    const registered = await this.#control.connect();
+    const registered = await this.#registered;
     if (registered.transports) this.#transports.configure(registered.transports);
     const stallHooks = {
       onStall: (output: string, waitedMs: number) => this.#control.send({ t: "output_stalled", output, waitedMs }),

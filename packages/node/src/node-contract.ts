@@ -65,6 +65,8 @@ export interface NodeHost {
   ready(): Promise<void>;
   log(level: LogLevel, message: string, fields?: Record<string, Parameter>): void;
   status(status: NodeStatus): void;
+  /** Asks for the whole dataflow to stop (see `Node.stopDataflow`). */
+  stopDataflow(reason?: string): Promise<void>;
   /** Closes outputs, inputs and connections. Idempotent. */
   close(): Promise<void>;
 }

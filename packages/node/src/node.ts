@@ -136,6 +136,19 @@ export class Node implements EventSource, OutputSink {
     this.#host.status(status);
   }
 
+  /**
+   * Asks the daemon to stop the whole dataflow, as `rivulet stop` or Ctrl-C would: every node,
+   * this one too, gets STOP (this node's loop ends as on any STOP), and the run ends with
+   * success unless a node fails. The run's events and log name this node and `reason`. A
+   * request while the dataflow is already stopping changes nothing. Resolves once the request is
+   * on its way, after the node has registered with the daemon (waiting for that if needed).
+   * @throws ControlPlaneError when the node could not join the dataflow, or its control
+   *   connection is closed (after `close()`).
+   */
+  stopDataflow(reason?: string): Promise<void> {
+    return this.#host.stopDataflow(reason);
+  }
+
   /** The whole dataflow descriptor (the YAML as plain data). */
   dataflowDescriptor(): unknown {
     return this.config.descriptor;

@@ -22,8 +22,11 @@ export interface SentOutput {
   metadata: Metadata;
 }
 
-/** A log line or status the node reported. */
-export type Report = { type: "log"; level: LogLevel; message: string; fields?: Record<string, Parameter> } | { type: "status"; status: NodeStatus };
+/** What the node reported to its host: a log line, a status, a request to stop the dataflow (`node.stopDataflow`). */
+export type Report =
+  | { type: "log"; level: LogLevel; message: string; fields?: Record<string, Parameter> }
+  | { type: "status"; status: NodeStatus }
+  | { type: "stop_dataflow"; reason?: string };
 
 /** Options of a mock node (see `runNode`). */
 export interface MockNodeInit {
@@ -98,6 +101,12 @@ export class MockSession implements NodeHost {
 
   status(status: NodeStatus): void {
     this.reports.push({ type: "status", status });
+  }
+
+  /** Recorded, then STOP ordered, as the daemon answers every node once the dataflow stops. */
+  async stopDataflow(reason?: string): Promise<void> {
+    this.reports.push(reason === undefined ? { type: "stop_dataflow" } : { type: "stop_dataflow", reason });
+    this.stop();
   }
 
   /** STOP ordered now (as by the daemon). */

@@ -6,7 +6,7 @@ import { type MockNodeInit, MockSession, type Report, type SentOutput } from "./
 export interface NodeRun {
   /** Every message it sent, in order, decoded as its consumers would read it. */
   outputs: SentOutput[];
-  /** Its `node.log` lines and `node.status` updates, in order. */
+  /** Its `node.log` lines, `node.status` updates and `node.stopDataflow` requests, in order. */
   reports: Report[];
   /** `node.stats()` once it closed: inputs received and discarded, outputs sent and discarded. */
   stats: NodeStats;
