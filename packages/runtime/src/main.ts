@@ -1,5 +1,5 @@
 import { Node } from "@rivulet/node";
-import { type RuntimeNode, OperatorRuntime } from "./operator-runtime.js";
+import { OperatorRuntime } from "./operator-runtime.js";
 
 /**
  * The runtime node's process (what the daemon starts for a node with `operator:` or
@@ -9,16 +9,9 @@ import { type RuntimeNode, OperatorRuntime } from "./operator-runtime.js";
  * file (with line and column when the stack has them), and the process exits 1: a node failure.
  */
 const node = new Node();
-const host: RuntimeNode = {
-  config: node.config,
-  recv: (options) => node.recv(options),
-  sendOutput: (output, data, metadata, options) => node.sendOutput(output, data, metadata, options),
-  log: (level, message, fields) => node.log(level, message, fields),
-  stopDataflow: (reason) => (node as unknown as RuntimeNode).stopDataflow(reason),
-};
 
 try {
-  await new OperatorRuntime(host).run();
+  await new OperatorRuntime(node).run();
   await node.close();
 } catch (error) {
   const cause = (error as Error).cause;

@@ -17,8 +17,8 @@ export interface OperatorRun extends NodeRun {
   statuses: Status[];
   /**
    * How the operator ended: `stop-event` (it got the script's STOP, or STOP after its inputs
-   * closed), `stop` (it returned `Status.STOP`), `stop-all` (it returned `Status.STOP_ALL`: in a
-   * dataflow, every node would now get STOP).
+   * closed), `stop` (it returned `Status.STOP`), `stop-all` (it returned `Status.STOP_ALL`: the
+   * run asked to stop the dataflow, as its runtime would; `reports` holds that `stop_dataflow`).
    */
   ended: "stop-event" | "stop" | "stop-all";
 }
@@ -52,8 +52,14 @@ export async function runOperator(operator: OperatorClass | string, init: Operat
       const status = checkStatus(await instance.onEvent(event, sendOutput));
       statuses.push(status);
       if (event.type === "STOP") return;
-      if (status === Status.STOP || status === Status.STOP_ALL) {
-        ended = status === Status.STOP ? "stop" : "stop-all";
+      if (status === Status.STOP) {
+        ended = "stop";
+        return;
+      }
+      if (status === Status.STOP_ALL) {
+        ended = "stop-all";
+        // As its runtime does: the request shows in `reports` as `stop_dataflow`.
+        await node.stopDataflow(`operator '${operatorId}' of node '${node.id}' returned STOP_ALL`);
         return;
       }
     }
