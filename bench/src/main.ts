@@ -8,6 +8,7 @@ import { type BenchPlan, fullPlan, halveSamples, quickPlan } from "./plan.js";
 import { measuredCommit, updateReadme } from "./readme-table.js";
 import { runCodecBench } from "./codec-bench.js";
 import { networkSection } from "./network-section.js";
+import { operatorsBench } from "./run-operators.js";
 import { goals, markdownReport } from "./report.js";
 import type { BenchResults } from "./results.js";
 import { rawLatency, rawThroughput } from "./run-raw.js";
@@ -20,9 +21,12 @@ import { type RoundResult, throughputRows } from "./throughput-rounds.js";
 const BENCH = fileURLToPath(new URL("../", import.meta.url));
 
 /**
- * `npm run bench [-- --quick] [--out DIR] [--no-peers]`: latency (back to back and paced),
- * throughput (1 -> 1 and fan-out), each beside a raw Unix-socket baseline measured in the same
- * run; the zeromq, NATS and MQTT transports beside their raw clients; Node-RED as a peer. Writes latest.json, RESULTS.md and latency.svg.
+ * `npm run bench [-- --quick] [--out DIR] [--no-peers] [--only operators]`: latency (back to back
+ * and paced), throughput (1 -> 1 and fan-out), each beside a raw Unix-socket baseline measured in
+ * the same run; the zeromq, NATS and MQTT transports beside their raw clients; operators against
+ * nodes; Node-RED as a peer. Writes latest.json, RESULTS.md and latency.svg. `--only operators`
+ * measures that section alone, into `--out` (default results/operators-only), never the
+ * published report.
  * `--from results/latest.json` re-renders the report and chart from saved results.
  */
 async function main(argv: string[]): Promise<void> {
@@ -34,9 +38,12 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const quick = argv.includes("--quick");
+  const onlyIndex = argv.indexOf("--only");
+  const only = onlyIndex >= 0 ? argv[onlyIndex + 1] : undefined;
+  if (only !== undefined && only !== "operators") throw new Error(`--only: unknown section '${only}' (known: operators)`);
   const outIndex = argv.indexOf("--out");
-  const outDir = outIndex >= 0 ? argv[outIndex + 1]! : join(BENCH, "results");
-  const reportFile = outIndex >= 0 ? join(outDir, "RESULTS.md") : join(BENCH, "RESULTS.md");
+  const outDir = outIndex >= 0 ? argv[outIndex + 1]! : join(BENCH, "results", ...(only ? [`${only}-only`] : []));
+  const reportFile = outIndex >= 0 || only ? join(outDir, "RESULTS.md") : join(BENCH, "RESULTS.md");
   const peers = !argv.includes("--no-peers") && !quick;
   const plan: BenchPlan = quick ? quickPlan() : fullPlan();
   const work = join(BENCH, "tmp", String(process.pid));
@@ -56,6 +63,20 @@ async function main(argv: string[]): Promise<void> {
   };
   const step = (text: string): void => console.error(`bench: ${text}`);
   const started = Date.now();
+  if (only === "operators") {
+    try {
+      results.operators = await operatorsBench(plan.operators, join(work, "operators"), step);
+    } catch (error) {
+      results.failures.push(`the benchmark stopped: ${(error as Error).message}`);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    writeFileSync(join(outDir, "latest.json"), JSON.stringify(results, null, 2) + "\n");
+    render(results, outDir, reportFile);
+    for (const failure of results.failures) console.error(`bench: FAILED: ${failure}`);
+    if (results.failures.length > 0) process.exitCode = 1;
+    return;
+  }
   try {
     // Rounds run in ABBA order (Rivulet, raw, raw, Rivulet) with half the samples each, so a
     // slow drift of the machine's state during the run does not bias the ratio.
@@ -128,6 +149,7 @@ async function main(argv: string[]): Promise<void> {
     results.network = network.settings;
     step("one-row struct end to end: back-to-back latency, then throughput 1 -> 1");
     results.struct = await structBench(plan.struct, join(work, "struct"));
+    results.operators = await operatorsBench(plan.operators, join(work, "operators"), step);
     step("codec cost per message (encode + decode), Rivulet against Arrow IPC and JSON");
     results.codec = runCodecBench({ quick });
     if (peers) {

@@ -1,3 +1,4 @@
+import type { OperatorsPlan } from "./run-operators.js";
 import type { StructPlan } from "./run-struct.js";
 
 /** Sizes and sample counts of one benchmark run. */
@@ -16,6 +17,8 @@ export interface BenchPlan {
   struct: StructPlan;
   /** The network transports against their raw clients (bench/src/network-section.ts). */
   network: NetworkPlan;
+  /** Operators against nodes (bench/src/run-operators.ts). */
+  operators: OperatorsPlan;
 }
 
 /** The network transports measured, each against its own client library. */
@@ -51,6 +54,7 @@ export function fullPlan(): BenchPlan {
       // MQTT (QoS 1 through a broker) is several times slower: fewer messages take as long.
       throughput: { zeromq: sameCount(50_000), nats: sameCount(50_000), mqtt: sameCount(20_000) },
     },
+    operators: { chain: { warmup: 5000, count: 200_000 }, startup: { size: 10, rounds: 6 } },
   };
 }
 
@@ -63,6 +67,7 @@ export function quickPlan(): BenchPlan {
     throughput: { fanout: 4, sizes: SIZES.map((size) => ({ size, count: size >= 4_194_304 ? 5 : size >= 40_960 ? 200 : 5000 })) },
     struct: { pingpong: { warmup: 10, samples: 100 }, throughput: { warmup: 100, count: 5000 } },
     network: { pingpong: { warmup: 10, sizes: NETWORK_SIZES.map((size) => ({ size, samples: 40 })) }, throughput: { zeromq: sameCount(2000), nats: sameCount(2000), mqtt: sameCount(500) } },
+    operators: { chain: { warmup: 100, count: 5000 }, startup: { size: 10, rounds: 2 } },
   };
 }
 

@@ -1,6 +1,7 @@
 import { codecMarkdown } from "./codec-bench.js";
 import { k, mark, us } from "./format.js";
 import { networkGoals, networkMarkdown } from "./network-report.js";
+import { operatorsGoals, operatorsMarkdown } from "./operators-report.js";
 import { NETWORK_KINDS } from "./plan.js";
 import { type BenchResults, DORA_PUBLISHED, type LatencyRow, formatSize } from "./results.js";
 
@@ -101,6 +102,7 @@ export function markdownReport(results: BenchResults): string {
       "",
     );
   }
+  lines.push(...operatorsMarkdown(results));
   if (results.codec) lines.push(codecMarkdown(results.codec));
   lines.push("## Goals", "", ...goals(results).map((g) => `- ${g}`), "");
   if ((results.failures ?? []).length > 0) lines.push("## Failures", "", ...results.failures!.map((f) => `- ${f}`), "");
@@ -142,6 +144,7 @@ export function goals(results: BenchResults): string[] {
   }
   out.push(...networkGoals(results));
   out.push(...shmGoals(results));
+  out.push(...operatorsGoals(results));
   return out;
 }
 

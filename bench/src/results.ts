@@ -1,4 +1,5 @@
 import type { CodecResults } from "./codec-bench.js";
+import type { OperatorsResults } from "./run-operators.js";
 import type { StructResults } from "./run-struct.js";
 import type { LatencyStats, Throughput } from "./stats.js";
 
@@ -47,6 +48,8 @@ export interface BenchResults {
   struct?: StructResults;
   /** How the network transports and their raw clients were set up; absent in older results. */
   network?: NetworkSettings;
+  /** Operators against nodes: a chain of 3, and start-up (bench/src/run-operators.ts); absent in older results. */
+  operators?: OperatorsResults;
   /** What went wrong (messages lost, a node failed); any entry makes `npm run bench` exit 1. */
   failures?: string[];
 }

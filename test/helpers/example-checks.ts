@@ -33,6 +33,16 @@ export const EXAMPLE_CHECKS: Record<string, { title: string; check: (result: Cli
       expect(result.stdout).toContain("[printer] ticker finished after 10 ticks");
     },
   },
+  operators: {
+    title: "the doubler's numbers reach the summer in-process, its totals reach a plain node, and the dataflow ends by itself",
+    check(result) {
+      expect(result.code, result.stderr).toBe(0);
+      const totals = [...result.stdout.matchAll(/^\[printer\] total = (\d+)$/gm)].map((m) => Number(m[1]));
+      expect(totals).toEqual([2, 6, 12, 20, 30, 42, 56, 72, 90, 110]);
+      expect(result.stdout).toContain("[math] the doubler stopped; total 110");
+      expect(result.stdout).toContain("[printer] math finished after 10 totals");
+    },
+  },
   "arrow-struct": {
     title: "struct arrays and metadata parameters round-trip",
     check(result) {

@@ -1,5 +1,6 @@
 import { accessSync, constants, readdirSync, statSync } from "node:fs";
 import { basename, delimiter, dirname, extname, isAbsolute, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type DescriptorErrorInit, type NodeDescriptor, didYouMean } from "@rivulet/descriptor";
 import { NodeProgramError, type NodeProgramProblem } from "./daemon-errors.js";
 
@@ -12,10 +13,14 @@ export interface NodeCommand {
 }
 
 const tsxLoader = import.meta.resolve("tsx");
+/** The runtime node's process: hosts a node's operators (`operator:` / `operators:`). */
+const runtimeMain = fileURLToPath(import.meta.resolve("@rivulet/runtime/main"));
 
 /**
- * The command for a node: `.ts` files run in Node with the tsx loader (one process, no
- * wrapper), `.js`/`.mjs`/`.cjs` in Node, anything else as an executable. A path is relative to
+ * The command for a node: a runtime node (`operator:`, `operators:`) runs the @rivulet/runtime
+ * process in Node with the tsx loader (its operators may be .ts); `.ts` files run in Node with
+ * the tsx loader (one process, no wrapper), `.js`/`.mjs`/`.cjs` in Node, anything else as an
+ * executable. A path is relative to
  * the dataflow's folder (as in dora); a bare name (no `/`, no extension) that exists there is
  * used from there, otherwise it is looked up in PATH.
  * @param at where the node's `path` is written, for the errors.
@@ -24,6 +29,7 @@ const tsxLoader = import.meta.resolve("tsx");
  *   YAML nor in PATH is missing.
  */
 export function nodeCommand(node: NodeDescriptor, baseDir: string, at: DescriptorErrorInit & { nodeId: string }): NodeCommand {
+  if (node.kind === "runtime") return { command: process.execPath, args: ["--import", tsxLoader, runtimeMain, ...node.args] };
   const program = node.path!;
   const fail = (reason: NodeProgramProblem, detail: string, suggestion?: string): never => {
     throw new NodeProgramError(reason, program, detail, at, suggestion);

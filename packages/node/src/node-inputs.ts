@@ -52,6 +52,8 @@ export class NodeInputs implements InputSide {
       onMovedOn: (event) => (event as LazyInputEvent).settle(),
     });
     for (const input of config.inputs) {
+      // Fed in-process by another operator of this runtime node: never on a channel, never here.
+      if (input.local) continue;
       this.#queues.addInput(input.id, input.queueSize, input.queuePolicy, input.channel !== undefined);
       this.#subscriptions.open(input.id);
       if (input.channel?.channelId !== undefined) this.#frames.expectChannel(input.id, input.channel.channelId);
@@ -84,7 +86,7 @@ export class NodeInputs implements InputSide {
 
   /** Subscribes every input fed by a channel (timers are fed by the daemon). */
   async subscribe(): Promise<void> {
-    await Promise.all(this.node.config.inputs.filter((input) => input.channel).map((input) => this.#subscriptions.subscribe(input)));
+    await Promise.all(this.node.config.inputs.filter((input) => input.channel && !input.local).map((input) => this.#subscriptions.subscribe(input)));
   }
 
   /** The daemon's timer ticked for `inputs`: an INPUT event with an empty value each. */

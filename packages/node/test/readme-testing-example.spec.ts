@@ -5,24 +5,29 @@ import { describe, expect, it } from "vitest";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 
-/** The code block after `<!-- testing-example -->` in the root README. */
-function readmeExample(): string {
+/** The code block after `<!-- marker -->` in the root README. */
+function readmeExample(marker: string): string {
   const readme = readFileSync(join(HERE, "../../../README.md"), "utf8");
-  const block = /<!-- testing-example -->\s*```ts\n([\s\S]*?)```/.exec(readme);
-  if (!block) throw new Error("README.md has no testing example block");
+  const block = new RegExp(`<!-- ${marker} -->\\s*\`\`\`ts\\n([\\s\\S]*?)\`\`\``).exec(readme);
+  if (!block) throw new Error(`README.md has no ${marker} block`);
   return block[1]!;
 }
 
-describe("README: the @rivulet/node/testing example", () => {
-  it("runs as pasted, through the package's ./testing export, and its assertions hold", async () => {
-    // Inside the package so that `@rivulet/node` resolves as it does for a user's project.
-    const dir = mkdtempSync(join(HERE, ".readme-"));
-    try {
-      const file = join(dir, "example.ts");
-      writeFileSync(file, readmeExample());
-      await expect(import(file)).resolves.toBeDefined();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+describe("README: the @rivulet/node/testing examples", () => {
+  for (const [marker, what] of [
+    ["testing-example", "runNode"],
+    ["operator-testing-example", "runOperator"],
+  ] as const) {
+    it(`${what}: runs as pasted, through the package's exports, and its assertions hold`, async () => {
+      // Inside the package so that `@rivulet/node` resolves as it does for a user's project.
+      const dir = mkdtempSync(join(HERE, ".readme-"));
+      try {
+        const file = join(dir, "example.ts");
+        writeFileSync(file, readmeExample(marker));
+        await expect(import(file)).resolves.toBeDefined();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });

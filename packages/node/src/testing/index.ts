@@ -17,3 +17,4 @@
 export { runNode, type NodeRun } from "./run-node.js";
 export type { MockNodeInit, SentOutput, Report } from "./mock-session.js";
 export { ScriptError, type ScriptedEvent, type ScriptedInput } from "./scripted-events.js";
+export { runOperator, type OperatorRun, type OperatorRunInit } from "./run-operator.js";
