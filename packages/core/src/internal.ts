@@ -42,3 +42,4 @@ export * from "./transport-loader.js";
 export * from "./transport-errors.js";
 export { didYouMean } from "./did-you-mean.js";
 export * from "./resolve-package.js";
+export * from "./send-parameters.js";

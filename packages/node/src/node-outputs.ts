@@ -3,7 +3,7 @@ import { frameFieldsOf, waitFor } from "@rivulet/core/internal";
 import type { OutputSide, SendMetadata, SendOutputOptions } from "./node-contract.js";
 import type { NodeLifecycle } from "./node-lifecycle.js";
 import type { OutputChannel, OutputStats } from "./output-channels.js";
-import { checkParameters, parametersOf } from "./parameters.js";
+import { checkParameters, parametersOf } from "@rivulet/core/internal";
 import { type RawSample, RawSamples } from "./raw-samples.js";
 
 /** What the output side needs from its node. */

@@ -51,6 +51,18 @@ export class LocalValue {
 
   constructor(readonly sent: SendableValue) {}
 
+  /**
+   * Throws at the sender what encoding would have thrown for a remote consumer (a function, a
+   * symbol, undefined, a value Arrow cannot hold), so that a bad value fails the operator that
+   * sent it, not the one that reads it. A number, string or boolean always converts: those are
+   * left for the first read, which keeps the hot path of small values free of Arrow building.
+   */
+  check(): this {
+    const kind = typeof this.sent;
+    if (kind !== "number" && kind !== "string" && kind !== "boolean") void this.vector;
+    return this;
+  }
+
   get vector(): Vector {
     this.#vector ??= toLocalVector(this.sent);
     return this.#vector;

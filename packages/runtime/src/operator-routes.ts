@@ -1,5 +1,5 @@
-import { type Metadata, type Parameter, type SendableValue, UndeclaredOutputError } from "@rivulet/core";
-import { type HybridClock, type InputConfig, type NodeConfig, type OperatorConfig, frameFieldsOf } from "@rivulet/core/internal";
+import { type Metadata, type SendableValue, UndeclaredOutputError } from "@rivulet/core";
+import { type HybridClock, type InputConfig, type NodeConfig, type OperatorConfig, checkParameters, frameFieldsOf, parametersOf } from "@rivulet/core/internal";
 import type { SendMetadata, SendOutputOptions } from "@rivulet/node";
 import { LocalInput, LocalValue } from "./operator-events.js";
 import type { InputBound } from "./operator-mailbox.js";
@@ -99,9 +99,11 @@ export class OperatorRoutes {
    * `backpressure` input holds the sender back.
    */
   deliverLocal(route: OutputRoute, data: SendableValue, metadata: SendMetadata | undefined, options: SendOutputOptions | undefined, clock: HybridClock): Promise<void>[] {
-    const value = new LocalValue(data);
+    const value = new LocalValue(data).check();
     const fields = options && frameFieldsOf(options);
-    const meta: Metadata = { ...fields, timestamp: clock.now(), parameters: parametersOf(metadata) };
+    // Checked as a send through a transport would be, so a local edge refuses what a remote one does.
+    const parameters = checkParameters(parametersOf(metadata), this.config.nodeId);
+    const meta: Metadata = { ...fields, timestamp: clock.now(), parameters };
     const waits: Promise<void>[] = [];
     for (const { slot, id } of route.locals) {
       const wait = slot.deliver(new LocalInput(id, value, meta));
@@ -118,11 +120,4 @@ export class OperatorRoutes {
     }
     return routes;
   }
-}
-
-/** The parameters of `sendOutput`'s metadata: a flat dict, or an input event's metadata passed on. */
-function parametersOf(metadata: SendMetadata | undefined): Record<string, Parameter> {
-  if (!metadata) return {};
-  const asEvent = metadata as Partial<Metadata>;
-  return typeof asEvent.timestamp === "number" && typeof asEvent.parameters === "object" && asEvent.parameters !== null ? asEvent.parameters : (metadata as Record<string, Parameter>);
 }

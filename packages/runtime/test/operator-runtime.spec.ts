@@ -125,4 +125,20 @@ describe("OperatorRuntime", () => {
     host.input("doubler/tick", 1);
     await expect(running).rejects.toMatchObject({ name: "OperatorFailedError", cause: { name: "UndeclaredOutputError", nodeId: "rt/doubler", outputId: "doubled", declared: ["other"] } });
   });
+
+  it("a local edge refuses at the sender what a transport would: a value that cannot be encoded, a nested parameter", async () => {
+    for (const [tick, cause] of [
+      [1, { name: "UnsupportedValueError" }],
+      [2, { name: "InvalidParameterError", key: "nested", reason: "nested" }],
+    ] as const) {
+      const host = new RuntimeHost([
+        { id: "sender", module: fixture("bad-sender"), inputs: { tick: "timer" }, outputs: ["out"] },
+        { id: "recorder", module: fixture("recorder"), inputs: { in: "sender/out" }, outputs: ["log"] },
+      ]);
+      const running = new OperatorRuntime(host).run();
+      host.input("sender/tick", tick);
+      await expect(running).rejects.toMatchObject({ name: "OperatorFailedError", operatorId: "sender", phase: "onEvent", cause });
+      expect(host.sentOn("recorder/log")).toEqual([]);
+    }
+  });
 });

@@ -4,7 +4,7 @@ import type { LazyInputEvent } from "../input-event.js";
 import type { InputStats } from "../input-queues.js";
 import type { InputSide, SendMetadata } from "../node-contract.js";
 import { OutputChannel } from "../output-channels.js";
-import { checkParameters, parametersOf } from "../parameters.js";
+import { checkParameters, parametersOf } from "@rivulet/core/internal";
 import { LoopbackPublisher } from "./loopback-publisher.js";
 
 /** A message on input `id`: `value` as `sendOutput` accepts it (omitted: an empty value, as a timer tick). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkParameters } from "../src/parameters.js";
+import { checkParameters } from "../src/send-parameters.js";
 
 describe("checkParameters", () => {
   it("passes flat booleans, finite numbers, strings and arrays of one of those, unchanged", () => {

@@ -1,4 +1,5 @@
-import { InvalidParameterError, type Metadata, type Parameter } from "@rivulet/core";
+import { InvalidParameterError } from "./errors.js";
+import type { Metadata, Parameter } from "./event.js";
 
 /**
  * Checks the parameters of a send before anything is encoded: a flat dict whose values are
