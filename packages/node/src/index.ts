@@ -29,4 +29,4 @@ export type {
   NodeConfig,
 } from "@rivulet/core";
 export { UndeclaredOutputError, AbortError, TimeoutError, ControlPlaneError, NodeConfigError, FrameReleasedError, RawSampleSentError } from "@rivulet/core";
-export { Status, type Operator, type OperatorClass, type SendOutput, type OperatorSite, OperatorExportError, operatorClassOf, checkStatus } from "./status.js";
+export { Status, type Operator, type OperatorClass, type SendOutput, type OperatorSite, operatorLabel, OperatorExportError, operatorClassOf, checkStatus } from "./status.js";

@@ -64,6 +64,13 @@ export interface OperatorSite {
   operatorId: string;
   /** The module file. */
   file: string;
+  /** How messages name it, when not `operator '<id>' of node '<node>'`: the `operator:` shorthand's id is internal. */
+  label?: string;
+}
+
+/** How messages name the operator at `site`. */
+export function operatorLabel(site: OperatorSite): string {
+  return site.label ?? `operator '${site.operatorId}' of node '${site.nodeId}'`;
 }
 
 /** An operator module whose default export is not a class (a missing default export, a function's result, an object). */
@@ -73,7 +80,7 @@ export class OperatorExportError extends RivuletError {
   readonly file: string;
 
   constructor(site: OperatorSite, found: string) {
-    super(`operator '${site.operatorId}' of node '${site.nodeId}': ${site.file} must default-export a class with onEvent(event, sendOutput) (export default class ... { onEvent(...) { ... } }); its default export is ${found}`);
+    super(`${operatorLabel(site)}: ${site.file} must default-export a class with onEvent(event, sendOutput) (export default class ... { onEvent(...) { ... } }); its default export is ${found}`);
     this.nodeId = site.nodeId;
     this.operatorId = site.operatorId;
     this.file = site.file;

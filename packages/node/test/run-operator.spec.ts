@@ -43,7 +43,7 @@ describe("runOperator", () => {
     const run = await runOperator(Counter, { events, outputs: ["count"] });
     expect(run.ended).toBe("stop-all");
     expect(run.statuses.at(-1)).toBe(Status.STOP_ALL);
-    expect(run.reports).toEqual([{ type: "stop_dataflow", reason: "operator 'op' of node 'node' returned STOP_ALL" }]);
+    expect(run.reports).toEqual([{ type: "stop_dataflow", reason: "the operator of node 'node' returned STOP_ALL" }]);
   });
 
   it("throws what the operator throws, and refuses a Status that is not one", async () => {

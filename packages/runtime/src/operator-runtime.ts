@@ -1,6 +1,7 @@
 import { type LogLevel, type NodeEvent, NodeConfigError, type Parameter, type PullOptions, type SendableValue } from "@rivulet/core";
 import { HybridClock, type NodeConfig, type OperatorConfig } from "@rivulet/core/internal";
-import type { SendMetadata, SendOutput, SendOutputOptions } from "@rivulet/node";
+import { type SendMetadata, type SendOutput, type SendOutputOptions, operatorLabel } from "@rivulet/node";
+import { operatorSite } from "./runtime-errors.js";
 import { RenamedInput, forOperator } from "./operator-events.js";
 import type { OperatorHost } from "./operator-host.js";
 import type { MailboxInputStats } from "./operator-mailbox.js";
@@ -117,7 +118,7 @@ export class OperatorRuntime {
   }
 
   #host(config: OperatorConfig, slot: () => OperatorSlot): OperatorHost {
-    const at = { nodeId: this.node.config.nodeId, operatorId: config.id, file: config.module };
+    const at = operatorSite(this.node.config.nodeId, config);
     const send: SendOutput = (output, data, metadata, options) => this.#send(slot(), output, data, metadata, options);
     if (config.thread === "worker") return new WorkerOperator(at, send, (error) => this.#fail(error));
     return new SharedOperator(at, send);
@@ -136,7 +137,7 @@ export class OperatorRuntime {
   }
 
   #stopAll(slot: OperatorSlot): void {
-    const reason = `operator '${slot.id}' of node '${this.node.config.nodeId}' returned STOP_ALL`;
+    const reason = `${operatorLabel(operatorSite(this.node.config.nodeId, slot.config))} returned STOP_ALL`;
     this.node.stopDataflow(reason).catch((error: Error) => this.#fail(error));
   }
 

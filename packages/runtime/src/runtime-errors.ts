@@ -1,15 +1,17 @@
 import { RivuletError } from "@rivulet/core";
+import type { OperatorConfig } from "@rivulet/core/internal";
+import { type OperatorSite, operatorLabel } from "@rivulet/node";
 
 /** When an operator failed: loading its module, in its constructor, or in `onEvent`. */
 export type OperatorPhase = "load" | "constructor" | "onEvent";
 
 /** Where a failed operator lives. */
-export interface FailedOperator {
-  /** The runtime node hosting it. */
-  nodeId: string;
-  operatorId: string;
-  /** Its module file. */
-  file: string;
+export type FailedOperator = OperatorSite;
+
+/** Where the operator of `config` lives, for messages. The `operator:` shorthand's ports are the node's own (`out`, not `op/out`): its id is internal and never shown. */
+export function operatorSite(nodeId: string, config: OperatorConfig): OperatorSite {
+  const shorthand = Object.entries({ ...config.inputs, ...config.outputs }).every(([own, onNode]) => own === onNode);
+  return { nodeId, operatorId: config.id, file: config.module, label: shorthand ? `the operator of node '${nodeId}'` : undefined };
 }
 
 /**
@@ -30,7 +32,7 @@ export class OperatorFailedError extends RivuletError {
     const position = positionIn(at.file, cause);
     const where = position ? `${at.file}:${position.line}:${position.column}` : at.file;
     const what = phase === "load" ? "could not be loaded" : phase === "constructor" ? "threw in its constructor" : "failed in onEvent";
-    super(`operator '${at.operatorId}' of node '${at.nodeId}' ${what} (${where}): ${describe(cause)}`, { cause });
+    super(`${operatorLabel(at)} ${what} (${where}): ${describe(cause)}`, { cause });
     this.nodeId = at.nodeId;
     this.operatorId = at.operatorId;
     this.file = at.file;

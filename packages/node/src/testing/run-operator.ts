@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { NodeEvent } from "@rivulet/core";
-import { type Operator, type OperatorClass, type SendOutput, Status, checkStatus, operatorClassOf } from "../status.js";
+import { type Operator, type OperatorClass, type OperatorSite, type SendOutput, Status, checkStatus, operatorClassOf, operatorLabel } from "../status.js";
 import type { MockNodeInit } from "./mock-session.js";
 import { type NodeRun, runNode } from "./run-node.js";
 
@@ -42,7 +42,10 @@ export interface OperatorRun extends NodeRun {
  */
 export async function runOperator(operator: OperatorClass | string, init: OperatorRunInit = {}): Promise<OperatorRun> {
   const operatorId = init.operatorId ?? "op";
-  const OperatorType = typeof operator === "string" ? await loadClass(operator, init.nodeId ?? "node", operatorId) : operator;
+  const nodeId = init.nodeId ?? "node";
+  // Without an operator id it stands for the `operator:` shorthand, whose internal id is never shown.
+  const site = { nodeId, operatorId, file: typeof operator === "string" ? operator : "", label: init.operatorId ? undefined : `the operator of node '${nodeId}'` };
+  const OperatorType = typeof operator === "string" ? await loadClass(operator, site) : operator;
   const statuses: Status[] = [];
   let ended: OperatorRun["ended"] = "stop-event";
   const run = await runNode(async (node) => {
@@ -59,7 +62,7 @@ export async function runOperator(operator: OperatorClass | string, init: Operat
       if (status === Status.STOP_ALL) {
         ended = "stop-all";
         // As its runtime does: the request shows in `reports` as `stop_dataflow`.
-        await node.stopDataflow(`operator '${operatorId}' of node '${node.id}' returned STOP_ALL`);
+        await node.stopDataflow(`${operatorLabel(site)} returned STOP_ALL`);
         return;
       }
     }
@@ -67,8 +70,8 @@ export async function runOperator(operator: OperatorClass | string, init: Operat
   return { ...run, statuses, ended };
 }
 
-async function loadClass(path: string, nodeId: string, operatorId: string): Promise<OperatorClass> {
+async function loadClass(path: string, site: OperatorSite): Promise<OperatorClass> {
   const file = isAbsolute(path) ? path : resolve(path);
   const namespace = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  return operatorClassOf(namespace, { nodeId, operatorId, file });
+  return operatorClassOf(namespace, { ...site, file });
 }
