@@ -36,14 +36,17 @@ describe("rivulet run --watch", () => {
       {
         "counter.ts": counter("v1"),
         "printer.js": PRINTER,
+        // An operators: list, so that the daemon names the operator by its own id.
         "dataflow.yml": `nodes:
   - id: rt
-    operator: { typescript: counter.ts }
-    inputs: { tick: dora/timer/millis/50 }
-    outputs: [count]
+    operators:
+      - id: counter
+        typescript: counter.ts
+        inputs: { tick: dora/timer/millis/50 }
+        outputs: [count]
   - id: printer
     path: printer.js
-    inputs: { count: rt/count }
+    inputs: { count: rt/counter/count }
 `,
         "package.json": `{ "type": "module" }`,
       },
@@ -74,7 +77,7 @@ describe("rivulet run --watch", () => {
 
       // A syntax error: refused before the runtime is asked; v3 goes on counting.
       writeFileSync(file, counter("broken", "bad: number = ;"));
-      await eventually(() => seen("reload of operator 'op' of node 'rt' refused, its old code keeps running"), 20_000, "the refusal");
+      await eventually(() => seen("reload of operator 'counter' of node 'rt' refused, its old code keeps running"), 20_000, "the refusal");
       expect(cli.output()).toContain(`${file}:4:17: syntax error`);
       const afterRefusal = counts(cli.output()).length;
       await eventually(() => counts(cli.output()).length > afterRefusal + 2, 20_000, "counts after the refusal");
@@ -82,7 +85,7 @@ describe("rivulet run --watch", () => {
 
       // A constructor that throws passes the checks: the runtime keeps v3 and logs where it threw.
       writeFileSync(file, counter("throws", "constructor() { throw new RangeError('no calibration'); }"));
-      await eventually(() => seen("reload of operator 'op' of node 'rt' failed, its old code keeps running"), 20_000, "the failed reload");
+      await eventually(() => seen("reload of operator 'counter' of node 'rt' failed, its old code keeps running"), 20_000, "the failed reload");
       expect(cli.output()).toContain(`threw in its constructor (${file}:4:25): RangeError: no calibration`);
       const afterFailure = counts(cli.output()).length;
       await eventually(() => counts(cli.output()).length > afterFailure + 2, 20_000, "counts after the failed reload");

@@ -36,6 +36,18 @@ function counterRuntime(thread: "shared" | "worker"): { host: RuntimeHost; file:
   return { host, file, running: new OperatorRuntime(host).run() };
 }
 
+/** Rewrites the module, then asks the runtime to reload it, as the daemon does on a save. */
+function save(host: RuntimeHost, file: string, source: string): void {
+  writeFileSync(file, source);
+  host.reload("counter");
+}
+
+/** One tick; resolves once the `total`th count went out. */
+async function tick(host: RuntimeHost, total: number): Promise<void> {
+  host.input("counter/tick", null);
+  await host.sentCount("counter/count", total);
+}
+
 /** What went out on `count`; a worker's values come back decoded, as one-row vectors. */
 const counts = (host: RuntimeHost): unknown[] =>
   host.sentOn("counter/count").map(({ data }) => (typeof (data as { get?: unknown }).get === "function" ? (data as { get(i: number): unknown }).get(0) : data));
@@ -44,10 +56,8 @@ describe.each(["shared", "worker"] as const)("reloading a %s operator", (thread)
   it("carries its fields to the new instance, delivers RELOAD first, and loses no event queued across the swap", async () => {
     const { host, file, running } = counterRuntime(thread);
     host.input("counter/tick", null);
-    host.input("counter/tick", null);
-    await host.sentCount("counter/count", 2);
-    writeFileSync(file, counter("v2"));
-    host.reload("counter");
+    await tick(host, 2);
+    save(host, file, counter("v2"));
     host.input("counter/tick", null); // queued behind the reload
     await host.sentCount("counter/count", 4);
     host.stop();
@@ -58,20 +68,15 @@ describe.each(["shared", "worker"] as const)("reloading a %s operator", (thread)
 
   it("keeps the old code running when the new version has a syntax error, naming the file and line; a fixed version then reloads with the state", async () => {
     const { host, file, running } = counterRuntime(thread);
-    host.input("counter/tick", null);
-    await host.sentCount("counter/count", 1);
-    writeFileSync(file, counter("broken", "bad: number = ;"));
-    host.reload("counter");
+    await tick(host, 1);
+    save(host, file, counter("broken", "bad: number = ;"));
     await host.logCount("error", 1);
     const failed = host.logs.find((l) => l.level === "error")!;
     expect(failed.fields).toEqual({ operator: "counter", file, line: 3, column: 16 });
     expect(failed.message).toContain(`reload of operator 'counter' of node 'rt' failed, its old code keeps running`);
-    host.input("counter/tick", null);
-    await host.sentCount("counter/count", 2);
-    writeFileSync(file, counter("v3"));
-    host.reload("counter");
-    host.input("counter/tick", null);
-    await host.sentCount("counter/count", 4);
+    await tick(host, 2);
+    save(host, file, counter("v3"));
+    await tick(host, 4);
     host.stop();
     await running;
     expect(counts(host)).toEqual(["v1:1", "v1:2", "v3 reloaded at 2", "v3:3"]);
@@ -81,15 +86,12 @@ describe.each(["shared", "worker"] as const)("reloading a %s operator", (thread)
 describe("reloading an operator", () => {
   it("hands snapshot() to restore(state) when both exist, instead of copying fields", async () => {
     const { host, file, running } = counterRuntime("shared");
-    host.input("counter/tick", null);
-    await host.sentCount("counter/count", 1);
-    writeFileSync(file, counter("v2", "snapshot() { return { n: this.n * 10 }; }\n  restore(state: { n: number }) { this.n = state.n + 1; }"));
-    host.reload("counter");
+    await tick(host, 1);
+    save(host, file, counter("v2", "snapshot() { return { n: this.n * 10 }; }\n  restore(state: { n: number }) { this.n = state.n + 1; }"));
     await host.sentCount("counter/count", 2);
     // The old instance has no snapshot(): its fields are copied (n = 1).
     expect(counts(host)[1]).toBe("v2 reloaded at 1");
-    writeFileSync(file, counter("v3", "restore(state: { n: number }) { this.n = state.n + 1; }"));
-    host.reload("counter");
+    save(host, file, counter("v3", "restore(state: { n: number }) { this.n = state.n + 1; }"));
     await host.sentCount("counter/count", 3);
     // v2 has snapshot() and v3 restore(): 1 * 10 + 1.
     expect(counts(host)[2]).toBe("v3 reloaded at 11");
@@ -99,22 +101,18 @@ describe("reloading an operator", () => {
 
   it("keeps the old instance when the new one throws in its constructor or exports no class", async () => {
     const { host, file, running } = counterRuntime("shared");
-    host.input("counter/tick", null);
-    await host.sentCount("counter/count", 1);
-    writeFileSync(file, counter("v2", "constructor() { throw new RangeError('not today'); }"));
-    host.reload("counter");
+    await tick(host, 1);
+    save(host, file, counter("v2", "constructor() { throw new RangeError('not today'); }"));
     await host.logCount("error", 1);
     expect(host.logs.at(-1)!.message).toContain("threw in its constructor");
     expect(host.logs.at(-1)!.message).toContain("RangeError: not today");
     // Its line and column are those of the stack, which vitest does not map back to the
     // TypeScript source (a runtime node does: test/hot-reload.spec.ts).
     expect(host.logs.at(-1)!.fields).toMatchObject({ operator: "counter", file, line: expect.any(Number), column: expect.any(Number) });
-    writeFileSync(file, "export const notAClass = 1;\n");
-    host.reload("counter");
+    save(host, file, "export const notAClass = 1;\n");
     await host.logCount("error", 2);
     expect(host.logs.at(-1)!.message).toContain("must default-export a class");
-    host.input("counter/tick", null);
-    await host.sentCount("counter/count", 2);
+    await tick(host, 2);
     host.stop();
     await running;
     expect(counts(host)).toEqual(["v1:1", "v1:2"]);
