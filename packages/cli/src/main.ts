@@ -51,13 +51,14 @@ export async function main(argv: readonly string[], terminal: Terminal = process
     .addOption(durationOption("--start-timeout <duration>", "give up when the nodes have not all joined by then", DEFAULT_START_TIMEOUT_MS))
     // Commander shows no default for an undefined value; the default folder depends on the run.
     .option("--log-dir <dir>", "folder for per-node logs (default: out/<run id> beside the YAML)")
+    .option("--watch", "reload an operator when its module (or a file it imports) changes, keeping its state; see the README")
     .addOption(
       new Option("--keep-logs <n>", "run folders to keep under the default out/, newest first (0 keeps all)").argParser(count).default(DEFAULT_KEEP_RUN_LOGS),
     )
-    .action(async (file: string, options: { stopAfter?: number; grace: number; startTimeout: number; logDir?: string; keepLogs: number }) => {
+    .action(async (file: string, options: { stopAfter?: number; grace: number; startTimeout: number; logDir?: string; keepLogs: number; watch?: boolean }) => {
       code = await runCommand(
         file,
-        { stopAfterMs: options.stopAfter, graceMs: options.grace, startTimeoutMs: options.startTimeout, logDir: options.logDir, keepLogs: options.keepLogs },
+        { stopAfterMs: options.stopAfter, graceMs: options.grace, startTimeoutMs: options.startTimeout, logDir: options.logDir, keepLogs: options.keepLogs, watch: options.watch },
         terminal,
       );
     });

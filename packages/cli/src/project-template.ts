@@ -5,7 +5,8 @@ const MESSAGES = 10;
  * The files of a new dataflow project, by path relative to its folder. The `@rivulet/*`
  * dependencies are pinned to `version` (the CLI's own: the packages are released in step).
  * Nodes need only `@rivulet/node` at run time: `rivulet run` brings the TypeScript loader (tsx)
- * for `.ts` nodes; tsx is listed for the test, which runs TypeScript outside a dataflow.
+ * for `.ts` nodes; tsx is listed for the test, which runs TypeScript outside a dataflow: each
+ * node's code is a function the test runs with `runNode` of `@rivulet/node/testing`.
  */
 export function projectFiles(name: string, version: string): Record<string, string> {
   const packageJson = {
@@ -67,56 +68,73 @@ nodes:
       message: sender/message
 `;
 
-const SENDER = `import { Node } from "@rivulet/node";
-
-// Sends ${MESSAGES} numbers on "message", then exits: the receiver's input closes after the last one.
-const node = new Node();
-for (let i = 0; i < ${MESSAGES}; i++) {
-  await node.sendOutput("message", [i]);
-}
-`;
-
-const RECEIVER = `import { Node } from "@rivulet/node";
-
-const node = new Node();
-let received = 0;
-for await (const event of node) {
-  switch (event.type) {
-    case "INPUT":
-      received += 1;
-      console.log(\`Received \${event.id}: \${event.value.toArray().join(", ")}\`);
-      break;
-    case "INPUT_CLOSED":
-      console.log(\`Input \${event.id} closed after \${received} messages\`);
-      break;
-    case "NODE_FAILED":
-      console.error(\`node '\${event.sourceNodeId}' failed: \${event.error}\`);
-      process.exitCode = 1;
-      break;
-  }
-}
-`;
-
-const TEST = `import { spawnSync } from "node:child_process";
-import { test } from "node:test";
-import assert from "node:assert/strict";
+const SENDER = `import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { Node } from "@rivulet/node";
 
-const project = fileURLToPath(new URL("..", import.meta.url));
-const rivulet = fileURLToPath(new URL("../node_modules/@rivulet/cli/bin/rivulet.js", import.meta.url));
-
-test("the receiver gets every message the sender sends", () => {
-  const run = spawnSync(process.execPath, [rivulet, "run", "dataflow.yml", "--keep-logs", "1"], {
-    cwd: project,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-    timeout: 60_000,
-  });
-  assert.equal(run.status, 0, run.stderr);
+/** Sends ${MESSAGES} numbers on "message", then returns: the receiver's input closes after the last one. */
+export async function send(node: Node): Promise<void> {
   for (let i = 0; i < ${MESSAGES}; i++) {
-    assert.ok(run.stdout.includes(\`[receiver] Received message: \${i}\\n\`), \`message \${i} missing:\\n\${run.stdout}\`);
+    await node.sendOutput("message", [i]);
   }
-  assert.ok(run.stdout.includes("[receiver] Input message closed after ${MESSAGES} messages"));
+}
+
+// Run by the dataflow; test/dataflow.test.ts imports send() and runs it without one.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await send(new Node());
+`;
+
+const RECEIVER = `import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Node } from "@rivulet/node";
+
+/** Prints each message (with \`print\`), and how many came when the input closes. */
+export async function receive(node: Node, print: (line: string) => void = console.log): Promise<void> {
+  let received = 0;
+  for await (const event of node) {
+    switch (event.type) {
+      case "INPUT":
+        received += 1;
+        print(\`Received \${event.id}: \${event.value.toArray().join(", ")}\`);
+        break;
+      case "INPUT_CLOSED":
+        print(\`Input \${event.id} closed after \${received} messages\`);
+        break;
+      case "NODE_FAILED":
+        console.error(\`node '\${event.sourceNodeId}' failed: \${event.error}\`);
+        process.exitCode = 1;
+        break;
+    }
+  }
+}
+
+// Run by the dataflow; test/dataflow.test.ts imports receive() and runs it without one.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await receive(new Node());
+`;
+
+/** The scaffold's test: each node's code run with runNode (no daemon, no sockets), as a user would test theirs. */
+const TEST = `import assert from "node:assert/strict";
+import { test } from "node:test";
+import { runNode } from "@rivulet/node/testing";
+import { receive } from "../receiver.js";
+import { send } from "../sender.js";
+
+test("the sender sends ${MESSAGES} numbers on message", async () => {
+  const { outputs } = await runNode(send, { outputs: ["message"] });
+  assert.deepEqual(
+    outputs.map((output) => output.rows),
+    Array.from({ length: ${MESSAGES} }, (_, i) => [i]),
+  );
+});
+
+test("the receiver prints every message, then how many came when its input closed", async () => {
+  const lines: string[] = [];
+  await runNode((node) => receive(node, (line) => lines.push(line)), {
+    events: [
+      { id: "message", value: [0] },
+      { id: "message", value: [1] },
+    ],
+  });
+  assert.deepEqual(lines, ["Received message: 0", "Received message: 1", "Input message closed after 2 messages"]);
 });
 `;
 
@@ -131,7 +149,7 @@ npm install
 npx rivulet run dataflow.yml     # or: npm start
 npx rivulet check dataflow.yml   # validate without running
 npx rivulet graph dataflow.yml   # Mermaid flowchart (--html graph.html for a page)
-npm test                         # runs the dataflow and checks the receiver's output
+npm test                         # tests the sender and the receiver without a dataflow (runNode)
 \`\`\`
 
 Each node is a process; its output is shown prefixed with its id and kept in

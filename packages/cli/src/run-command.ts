@@ -6,7 +6,7 @@ import { pruneRunLogs } from "./run-logs.js";
 import { type Terminal, nodePrefix, red, yellow } from "./terminal.js";
 
 /** The daemon's run options the command line sets, plus the CLI's own log retention. */
-export interface RunCommandOptions extends Pick<DataflowRunInit, "stopAfterMs" | "graceMs" | "startTimeoutMs" | "logDir"> {
+export interface RunCommandOptions extends Pick<DataflowRunInit, "stopAfterMs" | "graceMs" | "startTimeoutMs" | "logDir" | "watch"> {
   /** Run folders to keep under the default `out/` (the newest; 0 keeps all); ignored with `logDir`. */
   keepLogs?: number;
 }
@@ -30,6 +30,7 @@ export async function runCommand(file: string, options: RunCommandOptions, termi
     graceMs: options.graceMs,
     startTimeoutMs: options.startTimeoutMs,
     logDir: options.logDir,
+    watch: options.watch,
     onEvent: (event) => {
       if (event.type === "output") live.wrote(event.nodeId, event.stream);
       if (event.type === "stopping") stopping = true;
@@ -101,9 +102,25 @@ function showEvent(terminal: Terminal, event: RunEvent): void {
     case "resumed":
       terminal.err(`rivulet: node '${event.nodeId}' output '${event.outputId}' resumed after ${seconds(event.waitedMs)}\n`);
       return;
+    case "watch":
+      terminal.err(`rivulet: watch: ${watchLine(terminal, event)}\n`);
+      return;
     case "rejected":
       terminal.err(`rivulet: ${yellow(terminal, "warning")}: closed a control connection: ${event.error.name}: ${event.error.message}\n`);
       return;
+  }
+}
+
+/** What `--watch` did about a changed file. */
+function watchLine(terminal: Terminal, event: Extract<RunEvent, { type: "watch" }>): string {
+  const operator = event.shorthand ? `the operator of node '${event.nodeId}'` : `operator '${event.operatorId}' of node '${event.nodeId}'`;
+  switch (event.action) {
+    case "reload":
+      return `${event.file} changed: reloading ${operator}`;
+    case "refused":
+      return `${yellow(terminal, "warning")}: reload of ${operator} refused, its old code keeps running: ${event.error?.message}`;
+    case "node-changed":
+      return `${event.file} changed: node '${event.nodeId}' keeps running the code it started with (restarting a node when its program changes arrives with node restart support, issue 13)`;
   }
 }
 

@@ -1,6 +1,8 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { CLI_VERSION } from "../src/cli-version.js";
 import { TargetNotEmptyError, newCommand } from "../src/new-command.js";
@@ -20,6 +22,22 @@ describe("rivulet new", () => {
     const pkg = JSON.parse(readFileSync(join(project, "package.json"), "utf8"));
     expect(pkg).toMatchObject({ name: "my-flow", type: "module", dependencies: { "@rivulet/node": CLI_VERSION, "@rivulet/cli": CLI_VERSION } });
     expect(readdirSync(join(project, "test"))).toEqual(["dataflow.test.ts"]);
+  });
+
+  it("scaffolds a test that runs each node's code with runNode of @rivulet/node/testing, and passes, type-checked", async () => {
+    const project = freshDir();
+    expect(await newCommand(project, captureTerminal())).toBe(0);
+    const test = readFileSync(join(project, "test/dataflow.test.ts"), "utf8");
+    expect(test).toContain(`import { runNode } from "@rivulet/node/testing";`);
+    expect(test).not.toContain("spawn");
+    // The workspace's packages stand in for an install (packed-project.spec.ts installs the tarballs).
+    const root = fileURLToPath(new URL("../../..", import.meta.url));
+    symlinkSync(join(root, "node_modules"), join(project, "node_modules"));
+    const tested = spawnSync(process.execPath, ["--import", "tsx", "--test", "test/dataflow.test.ts"], { cwd: project, encoding: "utf8", timeout: 60_000 });
+    expect(tested.status, tested.stdout + tested.stderr).toBe(0);
+    expect(tested.stdout).toMatch(/# pass 2\n/);
+    const typed = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "--noEmit"], { cwd: project, encoding: "utf8", timeout: 60_000 });
+    expect(typed.status, typed.stdout).toBe(0);
   });
 
   it("scaffolds into an existing empty folder", async () => {

@@ -12,8 +12,8 @@ export const STDERR_TAIL_LINES = 20;
 export const NODE_CONFIG_ENV = "RIVULET_NODE_CONFIG";
 /** Version of the data frame format (docs/protocol.md §6); a frame of another version is refused by name. */
 export const FRAME_FORMAT_VERSION = 2;
-/** Version of the control protocol (docs/protocol.md §4): a node registering with another is refused. 3: `stop_all`, local inputs and operators in the config. */
-export const CONTROL_PROTOCOL_VERSION = 3;
+/** Version of the control protocol (docs/protocol.md §4): a node registering with another is refused. 3: `stop_all`, local inputs and operators in the config; 4: `reload_operator` (`rivulet run --watch`). */
+export const CONTROL_PROTOCOL_VERSION = 4;
 /** Run folders `rivulet run` keeps under a dataflow's default `out/` folder (the newest ones). */
 export const DEFAULT_KEEP_RUN_LOGS = 10;
 /**

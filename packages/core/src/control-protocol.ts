@@ -60,4 +60,6 @@ export type DaemonToNode =
   | { t: "stop" }
   | { t: "timer"; inputs: string[]; timestamp: number }
   | { t: "input_closed"; inputs: string[] }
-  | { t: "node_failed"; sourceNodeId: string; error: string; inputs: string[] };
+  | { t: "node_failed"; sourceNodeId: string; error: string; inputs: string[] }
+  /** `rivulet run --watch`: the module of operator `operator` (hosted by this runtime node) changed; reload it. */
+  | { t: "reload_operator"; operator: string };

@@ -112,7 +112,20 @@ export interface NodeFailedEvent {
   metadata: Metadata;
 }
 
+/**
+ * An operator's code was reloaded (`rivulet run --watch`, its module changed): the first event
+ * the new instance gets, after `restore(state)` (or the old instance's fields copied over). The
+ * runtime node itself gets it first, as the daemon's request to reload operator `operatorId`.
+ * Code that does not care ignores it, as any event type it does not know.
+ */
+export interface ReloadEvent {
+  type: "RELOAD";
+  /** The operator reloaded (its own id, as under `operators:`). */
+  operatorId: string;
+  metadata: Metadata;
+}
+
 /** Every event a node can receive. Consumers must ignore types they do not know. */
-export type NodeEvent = InputEvent | InputClosedEvent | StopEvent | ErrorEvent | NodeFailedEvent;
+export type NodeEvent = InputEvent | InputClosedEvent | StopEvent | ErrorEvent | NodeFailedEvent | ReloadEvent;
 
 export type EventType = NodeEvent["type"];

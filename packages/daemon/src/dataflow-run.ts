@@ -7,6 +7,7 @@ import { type NodeToDaemon, environmentConfig } from "@rivulet/core/internal";
 import { allInputs } from "@rivulet/descriptor";
 import { type BuildStep, runBuilds } from "./build-step.js";
 import { ControlServer } from "./control-server.js";
+import { DataflowWatch } from "./dataflow-watch.js";
 import { NodeNeverJoinedError, StartTimeoutError, StartupFailureError } from "./daemon-errors.js";
 import { dataflowNameOf } from "./dataflow-name.js";
 import { type NodeExit, NodeProcess } from "./node-process.js";
@@ -16,7 +17,7 @@ import { Reaper } from "./reaper.js";
 import type { NodeResult, RunEvent, RunResult, StalledConsumer } from "./run-events.js";
 import { createRunDir } from "./run-dir.js";
 import { StartBarrier } from "./start-barrier.js";
-import { StopEscalation } from "./stop-escalation.js";
+import { StopEscalation, type StopHistory, failureReason } from "./stop-escalation.js";
 import { TimerScheduler } from "./timer-scheduler.js";
 
 /** Options of `startDataflow`. */
@@ -37,16 +38,13 @@ export interface DataflowRunInit {
   registerTimeoutMs?: number;
   /** A send waiting this long for a flow-controlled consumer is reported (default 5 s). */
   stallReportMs?: number;
+  /** `rivulet run --watch`: reload changed operators, report changed programs (`DataflowWatch`), until the stop. */
+  watch?: boolean;
   onEvent?: (event: RunEvent) => void;
 }
 
-interface Member {
+interface Member extends StopHistory {
   process: NodeProcess;
-  killedWith?: "SIGTERM" | "SIGKILL";
-  /** Got SIGTERM at stop in place of STOP, having never registered. */
-  termAsStop: boolean;
-  /** Set when a second stop request killed the node before its grace ran out. */
-  killedOn?: string;
   drops: DropCounts;
 }
 
@@ -86,6 +84,7 @@ export class DataflowRun {
   /** Each node's transports with their options, handed over at registration (ControlHandlers.welcome). */
   readonly #transportsOf = new Map<string, NodeConfig["transports"]>();
   #timers: TimerScheduler | undefined;
+  #watch: DataflowWatch | undefined;
   #removeRunDir: () => Promise<void> = async () => {};
   /** Files outside the run folder that transports registered for removal (PlanRequest.cleanup). */
   readonly #transportFiles = new Set<string>();
@@ -180,6 +179,7 @@ export class DataflowRun {
     }, startTimeoutMs);
     startTimeout.unref();
     this.#timeouts.push(startTimeout);
+    if (this.init.watch) this.#watch = new DataflowWatch(this.checked, { send: (id, message) => this.#control?.send(id, message), emit: this.emit });
     // A dataflow of plain processes only has nothing to wait for.
     this.#checkBarrier();
   }
@@ -208,6 +208,7 @@ export class DataflowRun {
     this.#stopping = true;
     this.#barrier.cancel();
     this.#timers?.stop();
+    void this.#watch?.close();
     this.emit({ type: "stopping", reason, ...(requestedBy === undefined ? {} : { requestedBy }) });
     const unregistered: string[] = [];
     for (const [id, member] of this.#members) {
@@ -367,6 +368,7 @@ export class DataflowRun {
     for (const timer of this.#timeouts) clearTimeout(timer);
     this.#escalation.cancel();
     this.#timers?.stop();
+    await this.#watch?.close();
     await this.#control?.close();
     this.#reaper.close();
     await this.#removeRunDir();
@@ -381,19 +383,4 @@ export class DataflowRun {
     await Promise.all([...this.#transportFiles].map((path) => rm(path, { force: true })));
   }
 
-}
-
-function failureReason(exit: NodeExit, member: Member, graceMs: number): string | undefined {
-  if (member.killedOn !== undefined && (exit.signal || exit.code !== 0)) return `killed on ${member.killedOn}`;
-  if (member.killedWith === "SIGKILL" && member.termAsStop && (exit.signal || exit.code !== 0)) {
-    return `did not exit within ${graceMs / 1000} s of SIGTERM (sent in place of STOP: it never registered); killed with SIGKILL`;
-  }
-  if (member.killedWith && (exit.signal || exit.code !== 0)) {
-    return `did not exit within ${graceMs / 1000} s of STOP; ${member.killedWith === "SIGKILL" ? "killed with SIGKILL" : "terminated with SIGTERM"}`;
-  }
-  // SIGTERM was this node's STOP: ending on it (or with the shell's 128 + 15) is a clean stop.
-  if (member.termAsStop && (exit.signal === "SIGTERM" || exit.code === 143)) return undefined;
-  if (exit.signal) return `killed by ${exit.signal}`;
-  if (exit.code !== 0) return `exited with code ${exit.code}`;
-  return undefined;
 }

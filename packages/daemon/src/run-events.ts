@@ -63,4 +63,12 @@ export type RunEvent =
    * The control server closed a connection that broke the protocol or presented a wrong token
    * (a ControlProtocolError or RegistrationRefusedError); the run goes on.
    */
-  | { type: "rejected"; error: Error };
+  | { type: "rejected"; error: Error }
+  /**
+   * `watch: true` (`rivulet run --watch`), a watched `file` changed. `reload`: the module of
+   * operator `operatorId` passed the checks and its runtime node `nodeId` was asked to reload it
+   * (the node logs how that went); `refused`: it did not (`error`, located in the module), the
+   * old code keeps running; `node-changed`: the program of node `nodeId` (or a file it imports)
+   * changed, which restarts nothing yet (node restarts arrive with restart support, issue 13).
+   */
+  | { type: "watch"; action: "reload" | "refused" | "node-changed"; nodeId: string; operatorId?: string; shorthand?: boolean; file: string; error?: Error };

@@ -159,6 +159,9 @@ export class DaemonSession implements NodeHost {
       case "node_failed":
         this.inputs.producerFailed(message.sourceNodeId, message.error, message.inputs);
         return;
+      case "reload_operator":
+        this.inputs.reload(message.operator);
+        return;
     }
   }
 

@@ -110,6 +110,13 @@ export class NodeInputs implements InputSide {
     this.#events.notify();
   }
 
+  /** The daemon asks this runtime node to reload operator `operatorId` (`--watch`): a RELOAD event, in order with the rest. */
+  reload(operatorId: string): void {
+    if (this.ended) return;
+    this.#queues.pushControl({ type: "RELOAD", operatorId, metadata: this.#meta() });
+    this.#events.notify();
+  }
+
   /** STOP: the last event; the stream ends after it and subscriptions stop waiting for verdicts. */
   stop(reason: StopEvent["reason"]): void {
     this.#subscriptions.clear();

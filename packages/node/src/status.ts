@@ -46,11 +46,17 @@ export type SendOutput = (outputId: string, data: SendableValue, metadata?: Send
 export interface Operator {
   onEvent(event: NodeEvent, sendOutput: SendOutput): Status | Promise<Status>;
   /**
-   * The state to carry over when the operator's code is reloaded (reserved for hot reload;
-   * not called yet). Default: the instance's own fields.
+   * The state to carry over when the operator's code is reloaded (`rivulet run --watch`):
+   * called on the old instance, between two events, once the new one is constructed. Used only
+   * when the new instance has `restore`; otherwise the old instance's own enumerable fields
+   * are copied onto the new one (`#private` fields are not). A throw keeps the old instance.
    */
   snapshot?(): unknown;
-  /** Restores what `snapshot()` returned into a fresh instance (reserved for hot reload; not called yet). */
+  /**
+   * Takes what the old instance's `snapshot()` returned (the same value: nothing is cloned),
+   * right after this instance was constructed and before its first event, which is RELOAD.
+   * A throw keeps the old instance.
+   */
   restore?(state: unknown): void;
 }
 

@@ -11,4 +11,4 @@
 export { OperatorRuntime, type RuntimeNode, type RuntimeReport } from "./operator-runtime.js";
 export type { OperatorEnd } from "./operator-slot.js";
 export type { MailboxInputStats, InputBound } from "./operator-mailbox.js";
-export { OperatorFailedError, type OperatorPhase, type FailedOperator } from "./runtime-errors.js";
+export { OperatorFailedError, OperatorReloadError, type OperatorPhase, type FailedOperator } from "./runtime-errors.js";

@@ -24,6 +24,13 @@ export interface OperatorHost {
    * @throws (or rejects with) OperatorFailedError (`onEvent`).
    */
   handle(event: NodeEvent): Status | Promise<Status>;
+  /**
+   * Replaces the operator with one of its module's current version, carrying its state
+   * (`reloadOperator`). Called only while no event is unsettled; the next `handle` goes to the
+   * new instance.
+   * @throws OperatorReloadError; the old instance is kept and goes on handling events.
+   */
+  reload(): Promise<void>;
   /** Lets go of the operator (a worker thread is terminated). Idempotent. */
   dispose(): Promise<void>;
 }

@@ -3,16 +3,23 @@ import type { NodeEvent } from "@rivulet/core";
 import { type Operator, type SendOutput, type Status, checkStatus, operatorClassOf } from "@rivulet/node";
 import { type FailedOperator, OperatorFailedError } from "./runtime-errors.js";
 
+/** Imports a module file, giving its namespace. */
+export type ModuleLoader = (file: string) => Promise<Record<string, unknown>>;
+
+/** Node's `import()` (through the process's loader: tsx in a runtime node); cached by URL. */
+const importModule: ModuleLoader = (file) => import(pathToFileURL(file).href) as Promise<Record<string, unknown>>;
+
 /**
- * Loads an operator's module and constructs its class once, without arguments.
+ * Loads an operator's module (with `load`, default Node's cached `import()`) and constructs its
+ * class once, without arguments.
  * @throws OperatorExportError when the module's default export is not an operator class;
  *   OperatorFailedError (`load`) when the module cannot be imported, (`constructor`) when the
  *   constructor throws.
  */
-export async function constructOperator(at: FailedOperator): Promise<Operator> {
+export async function constructOperator(at: FailedOperator, load: ModuleLoader = importModule): Promise<Operator> {
   let namespace: Record<string, unknown>;
   try {
-    namespace = (await import(pathToFileURL(at.file).href)) as Record<string, unknown>;
+    namespace = await load(at.file);
   } catch (cause) {
     throw new OperatorFailedError(at, "load", cause);
   }

@@ -1,4 +1,4 @@
-import { type LogLevel, type NodeEvent, NodeConfigError, type Parameter, type PullOptions, type SendableValue } from "@rivulet/core";
+import { type LogLevel, type NodeEvent, NodeConfigError, type Parameter, type PullOptions, type ReloadEvent, type SendableValue } from "@rivulet/core";
 import { HybridClock, type NodeConfig, type OperatorConfig } from "@rivulet/core/internal";
 import { type SendMetadata, type SendOutput, type SendOutputOptions, operatorLabel } from "@rivulet/node";
 import { operatorSite } from "./runtime-errors.js";
@@ -7,6 +7,7 @@ import type { OperatorHost } from "./operator-host.js";
 import type { MailboxInputStats } from "./operator-mailbox.js";
 import { type OperatorEnd, OperatorSlot } from "./operator-slot.js";
 import { OperatorRoutes } from "./operator-routes.js";
+import type { OperatorReloadError } from "./runtime-errors.js";
 import { SharedOperator } from "./shared-operator.js";
 import { WorkerOperator } from "./worker-operator.js";
 
@@ -39,6 +40,11 @@ export interface RuntimeReport {
  * ends alone (operators it fed see those inputs close); STOP_ALL stops the whole dataflow through
  * the daemon. The runtime is done when every operator has ended. An operator that fails (module,
  * constructor, `onEvent`) ends the runtime with that error.
+ *
+ * A RELOAD event from the node (the daemon's `reload_operator`, `rivulet run --watch`) reloads
+ * that operator's code (`OperatorSlot.reload`) while the others go on; the outcome is logged
+ * through the node: `info` when the new code took over, `error` with the OperatorReloadError
+ * (node, operator, file, line, column) when the old code keeps running. Either way the run goes on.
  */
 export class OperatorRuntime {
   readonly #slots: OperatorSlot[] = [];
@@ -99,6 +105,10 @@ export class OperatorRuntime {
         throw error;
       }
       if (event === null) event = { type: "STOP", reason: "manual", metadata: { timestamp: this.#clock.now(), parameters: {} } };
+      if (event.type === "RELOAD") {
+        this.#reload(event);
+        continue;
+      }
       if (event.type === "INPUT") {
         const route = this.#routes.input(event.id);
         if (!route) continue;
@@ -115,6 +125,21 @@ export class OperatorRuntime {
       }
       if (event.type === "STOP") return;
     }
+  }
+
+  /** Reloads one operator without waiting for it (the others' events go on); logs the outcome. */
+  #reload(event: ReloadEvent): void {
+    const nodeId = this.node.config.nodeId;
+    const slot = this.#slots.find((s) => s.id === event.operatorId);
+    if (!slot) return this.node.log("warn", `node '${nodeId}' hosts no operator '${event.operatorId}' to reload`);
+    slot.reload(event).then(
+      () => this.node.log("info", `${operatorLabel(operatorSite(nodeId, slot.config))} reloaded from ${slot.config.module}`, { operator: slot.id, file: slot.config.module }),
+      (error: OperatorReloadError) => {
+        const at: Record<string, Parameter> = { operator: slot.id, file: slot.config.module };
+        if (error.line !== undefined && error.column !== undefined) Object.assign(at, { line: error.line, column: error.column });
+        this.node.log("error", error.message, at);
+      },
+    );
   }
 
   #host(config: OperatorConfig, slot: () => OperatorSlot): OperatorHost {

@@ -1,4 +1,4 @@
-import type { NodeEvent, OperatorConfig } from "@rivulet/core/internal";
+import type { NodeEvent, OperatorConfig, ReloadEvent } from "@rivulet/core/internal";
 import { Status } from "@rivulet/node";
 import type { OperatorHost } from "./operator-host.js";
 import { isThenable } from "./operator-instance.js";
@@ -34,6 +34,14 @@ export class OperatorSlot {
   #busy = false;
   /** Events handed to the host whose Status is not back yet. */
   #inFlight = 0;
+  /** True while the operator's code is being reloaded: events wait in the mailbox. */
+  #paused = false;
+  /** Wakes a reload waiting for the events in flight to settle. */
+  #wakeIdle: (() => void) | undefined;
+  /** Reloads run one after the other. */
+  #reloads: Promise<void> = Promise.resolve();
+  /** Events handed over before the mailbox's: the RELOAD after a reload. */
+  readonly #front: NodeEvent[] = [];
   readonly #window: number;
   #end: OperatorEnd | undefined;
   readonly #finished: Promise<OperatorEnd>;
@@ -82,6 +90,35 @@ export class OperatorSlot {
     return wait;
   }
 
+  /**
+   * Reloads the operator's code (`rivulet run --watch`) between two of its events: no event is
+   * handed over from the moment this is called (they wait in the mailbox, in order, none lost),
+   * the events in flight settle, the host swaps the instance, and the new one gets `event` (a
+   * RELOAD under its own id) before anything else queued. Reloads asked for while one runs
+   * follow it. Resolves at once for an operator that has ended.
+   * @throws OperatorReloadError (the old instance goes on with the waiting events).
+   */
+  reload(event: ReloadEvent): Promise<void> {
+    const run = this.#reloads.then(() => this.#reloadNow(event));
+    // The next reload waits for this one, failed or not; the caller gets this one's error.
+    this.#reloads = run.catch(() => undefined);
+    return run;
+  }
+
+  async #reloadNow(event: ReloadEvent): Promise<void> {
+    if (this.#end) return;
+    this.#paused = true;
+    try {
+      if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#wakeIdle = resolve));
+      if (this.#end) return;
+      await this.host.reload();
+      this.#front.push({ ...event, operatorId: this.id });
+    } finally {
+      this.#paused = false;
+      if (!this.#end) this.#pump();
+    }
+  }
+
   /** Ends the operator because the runtime failed or stops without it (no STOP event). */
   abandon(): void {
     this.#finish("failed");
@@ -100,19 +137,19 @@ export class OperatorSlot {
     if (this.#busy) return;
     this.#busy = true;
     try {
-      while (!this.#end && this.#inFlight < this.#window) {
-        const event = this.mailbox.take();
+      while (!this.#end && !this.#paused && this.#inFlight < this.#window) {
+        const event = this.#front.shift() ?? this.mailbox.take();
         if (!event) break;
         const status = this.host.handle(event);
         if (isThenable(status)) {
           this.#inFlight++;
           status.then(
             (settled) => {
-              this.#inFlight--;
+              this.#settled();
               if (this.#after(event, settled)) this.#pump();
             },
             (error: unknown) => {
-              this.#inFlight--;
+              this.#settled();
               this.#failed(error as Error);
             },
           );
@@ -125,6 +162,13 @@ export class OperatorSlot {
     } finally {
       this.#busy = false;
     }
+  }
+
+  /** One event in flight settled: a reload waiting for the last one may go on. */
+  #settled(): void {
+    if (--this.#inFlight > 0) return;
+    this.#wakeIdle?.();
+    this.#wakeIdle = undefined;
   }
 
   /** Acts on what the operator returned for `event`; false once it ended. */
@@ -153,6 +197,7 @@ export class OperatorSlot {
     if (this.#end) return;
     this.#end = how;
     this.mailbox.close();
+    this.#wakeIdle?.();
     this.#resolveFinished(how);
     if (how !== "failed") this.hooks.ended(this, how);
   }

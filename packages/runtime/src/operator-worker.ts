@@ -4,7 +4,8 @@ import type { NodeEvent } from "@rivulet/core";
 import { frameFieldsOf } from "@rivulet/core/internal";
 import { type Operator, type SendOutput, Status } from "@rivulet/node";
 import { constructOperator, invokeOperator } from "./operator-instance.js";
-import { OperatorFailedError } from "./runtime-errors.js";
+import { reloadOperator } from "./operator-reload.js";
+import { OperatorFailedError, type OperatorReloadError } from "./runtime-errors.js";
 import { type FromWorker, type ToWorker, type WorkerInit, portableError, portableValue, revivedEvent } from "./worker-messages.js";
 
 /**
@@ -52,6 +53,19 @@ async function main(): Promise<void> {
       unacknowledged--;
       windowWaiters.shift()?.();
       if (message.error) post({ t: "failed", phase: "onEvent", error: message.error });
+      return;
+    }
+    if (message.t === "reload") {
+      // In the queue: after every event posted before it, before every one posted after.
+      queue = queue.then(async () => {
+        try {
+          operator = await reloadOperator(operator, init);
+          post({ t: "reloaded" });
+        } catch (error) {
+          const { line, column } = error as OperatorReloadError;
+          post({ t: "reloaded", error: portableError(error), line, column });
+        }
+      });
       return;
     }
     const event = revivedEvent(message.event);

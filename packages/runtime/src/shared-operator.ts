@@ -2,6 +2,7 @@ import type { NodeEvent } from "@rivulet/core";
 import type { Operator, SendOutput, Status } from "@rivulet/node";
 import type { OperatorHost } from "./operator-host.js";
 import { constructOperator, invokeOperator } from "./operator-instance.js";
+import { reloadOperator } from "./operator-reload.js";
 import type { FailedOperator } from "./runtime-errors.js";
 
 /**
@@ -24,6 +25,10 @@ export class SharedOperator implements OperatorHost {
 
   handle(event: NodeEvent): Status | Promise<Status> {
     return invokeOperator(this.#operator!, event, this.sendOutput, this.at);
+  }
+
+  async reload(): Promise<void> {
+    this.#operator = await reloadOperator(this.#operator!, this.at);
   }
 
   async dispose(): Promise<void> {

@@ -37,13 +37,15 @@ export interface WorkerInit {
 }
 
 /** Runtime -> worker. */
-export type ToWorker = { t: "event"; event: PortableEvent } | { t: "sent"; seq: number; error?: PortableError };
+export type ToWorker = { t: "event"; event: PortableEvent } | { t: "sent"; seq: number; error?: PortableError } | { t: "reload" };
 
 /** Worker -> runtime. */
 export type FromWorker =
   | { t: "ready" }
   | { t: "status"; status: Status }
   | { t: "failed"; phase: OperatorPhase | "module"; error: PortableError }
+  /** The answer to `reload`: the new instance took over, or (with `error`, an OperatorReloadError's, and its position) the old one stays. */
+  | { t: "reloaded"; error?: PortableError; line?: number; column?: number }
   | ({ t: "send"; seq: number; output: string; parameters: Record<string, Parameter> | Metadata | undefined; fields: FrameFields | undefined } & PortableValue);
 
 export function portableError(error: unknown): PortableError {

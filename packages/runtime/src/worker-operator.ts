@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 import type { NodeEvent } from "@rivulet/core";
 import type { SendOutput, Status } from "@rivulet/node";
 import type { OperatorHost } from "./operator-host.js";
-import { type FailedOperator, OperatorFailedError } from "./runtime-errors.js";
+import { type FailedOperator, OperatorFailedError, OperatorReloadError } from "./runtime-errors.js";
 import { type FromWorker, type ToWorker, type WorkerInit, portableError, portableEvent, revivedError, sendableOf } from "./worker-messages.js";
 
 /** Events a worker operator may have queued ahead of the one it is handling. */
@@ -25,6 +25,8 @@ export class WorkerOperator implements OperatorHost {
   /** The calls of `handle` waiting for their Status, in order. */
   readonly #waiting: { resolve: (status: Status) => void; reject: (error: Error) => void }[] = [];
   #started: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  /** The call of `reload` waiting for the worker's answer. */
+  #reloading: { resolve: () => void; reject: (error: Error) => void } | undefined;
   #ready = false;
   #failure: Error | undefined;
   #disposed = false;
@@ -57,6 +59,18 @@ export class WorkerOperator implements OperatorHost {
     });
   }
 
+  /**
+   * The worker reloads the module on its own thread, between two events, so the state is
+   * carried there as it is for a shared operator (nothing is cloned) and the thread goes on.
+   */
+  reload(): Promise<void> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    return new Promise<void>((resolve, reject) => {
+      this.#reloading = { resolve, reject };
+      this.#post({ t: "reload" });
+    });
+  }
+
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
@@ -72,6 +86,14 @@ export class WorkerOperator implements OperatorHost {
       case "status":
         this.#waiting.shift()?.resolve(message.status);
         return;
+      case "reloaded": {
+        const reloading = this.#reloading;
+        this.#reloading = undefined;
+        if (!message.error) return reloading?.resolve();
+        // Rebuilt here with the worker's text and position (the cause's stack stays on its thread).
+        const error = new OperatorReloadError(this.at, Object.assign(revivedError(message.error), { line: message.line, column: message.column }));
+        return reloading?.reject(Object.assign(error, { message: message.error.message }));
+      }
       case "send":
         // Through a promise, so that a refusal thrown at once (an undeclared output) is the ack's error too.
         Promise.resolve()
@@ -99,6 +121,8 @@ export class WorkerOperator implements OperatorHost {
     this.#failure = error;
     const started = this.#started;
     const waiting = this.#waiting.splice(0);
+    this.#reloading?.reject(error);
+    this.#reloading = undefined;
     if (waiting.length > 0) for (const call of waiting) call.reject(error);
     else if (started && !this.#ready) started.reject(error);
     else this.onFailure(error);

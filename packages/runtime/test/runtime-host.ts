@@ -33,7 +33,7 @@ export interface Sent {
 export class RuntimeHost implements RuntimeNode {
   readonly config: NodeConfig;
   readonly sent: Sent[] = [];
-  readonly logs: { level: LogLevel; message: string }[] = [];
+  readonly logs: { level: LogLevel; message: string; fields?: Record<string, Parameter> }[] = [];
   readonly stopRequests: (string | undefined)[] = [];
   readonly #queue: NodeEvent[] = [];
   readonly #events: QueuedIterator<NodeEvent>;
@@ -85,8 +85,9 @@ export class RuntimeHost implements RuntimeNode {
     for (const wake of this.#waiters.splice(0)) wake();
   }
 
-  log(level: LogLevel, message: string, _fields?: Record<string, Parameter>): void {
-    this.logs.push({ level, message });
+  log(level: LogLevel, message: string, fields?: Record<string, Parameter>): void {
+    this.logs.push({ level, message, fields });
+    for (const wake of this.#waiters.splice(0)) wake();
   }
 
   async stopDataflow(reason?: string): Promise<void> {
@@ -96,6 +97,16 @@ export class RuntimeHost implements RuntimeNode {
   /** An INPUT on the node's input `id` (`op/input`). */
   input(id: string, value: SendableValue, parameters: Record<string, Parameter> = {}): void {
     this.#push(new LocalInput(id, new LocalValue(value), { timestamp: Date.now() * 1000, parameters }));
+  }
+
+  /** The daemon's `reload_operator` for operator `operatorId` (`--watch`). */
+  reload(operatorId: string): void {
+    this.#push({ type: "RELOAD", operatorId, metadata: { timestamp: 0, parameters: {} } });
+  }
+
+  /** Resolves once `count` log lines of `level` were written. */
+  async logCount(level: LogLevel, count: number): Promise<void> {
+    while (this.logs.filter((l) => l.level === level).length < count) await new Promise<void>((resolve) => this.#waiters.push(resolve));
   }
 
   close(id: string): void {
