@@ -132,10 +132,13 @@ export class OperatorRuntime {
     const nodeId = this.node.config.nodeId;
     const slot = this.#slots.find((s) => s.id === event.operatorId);
     if (!slot) return this.node.log("warn", `node '${nodeId}' hosts no operator '${event.operatorId}' to reload`);
+    const site = operatorSite(nodeId, slot.config);
+    // The shorthand's internal id is not a name the user gave: the fields leave it out.
+    const fields = (): Record<string, Parameter> => (site.label ? { file: site.file } : { operator: site.operatorId, file: site.file });
     slot.reload(event).then(
-      () => this.node.log("info", `${operatorLabel(operatorSite(nodeId, slot.config))} reloaded from ${slot.config.module}`, { operator: slot.id, file: slot.config.module }),
+      () => this.node.log("info", `${operatorLabel(site)} reloaded from ${site.file}`, fields()),
       (error: OperatorReloadError) => {
-        const at: Record<string, Parameter> = { operator: slot.id, file: slot.config.module };
+        const at = fields();
         if (error.line !== undefined && error.column !== undefined) Object.assign(at, { line: error.line, column: error.column });
         this.node.log("error", error.message, at);
       },
