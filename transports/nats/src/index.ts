@@ -15,7 +15,8 @@
 export { nats, nats as default, type NatsPluginInit } from "./nats-plugin.js";
 export { NatsTransport, type NatsConnectionInfo, natsConnection } from "./nats-transport.js";
 export { NatsPublisher, type NatsPublisherInit } from "./nats-publisher.js";
-export { NatsSubscription, NATS_MISSED_HEARTBEATS } from "./nats-subscription.js";
+export { NatsSubscription } from "./nats-subscription.js";
+export { NATS_MISSED_HEARTBEATS } from "./nats-heartbeat-watch.js";
 export {
   type NatsOptions,
   type NatsTlsOptions,

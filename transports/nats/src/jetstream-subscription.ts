@@ -7,7 +7,7 @@ import { NatsConnectionClosedError } from "./nats-errors.js";
 import { HelloCall, decodeHelloReply, encodeJson } from "./nats-hello.js";
 import type { NatsLink } from "./nats-link.js";
 import type { ChannelSubjects } from "./nats-subjects.js";
-import { NATS_MISSED_HEARTBEATS } from "./nats-subscription.js";
+import { HeartbeatWatch } from "./nats-heartbeat-watch.js";
 import { ChunkAssembler, NatsKind, type NatsMessage, decodeMessage } from "./nats-wire.js";
 import { durableName } from "./jetstream-plan.js";
 import type { JetStreamChannel } from "./jetstream-stream.js";
@@ -90,10 +90,8 @@ export class JetStreamSubscription implements Subscription {
   #toAck: JsMsg | undefined;
   #ackTimer: NodeJS.Immediate | undefined;
   #lastStreamSeq = 0;
-  #lastBeat = 0;
-  #lastTick = 0;
   #checking = false;
-  #watchdog: NodeJS.Timeout | undefined;
+  #watch: HeartbeatWatch | undefined;
   #cleanup: Promise<void> | undefined;
   #beatSub: NatsSub | undefined;
   #inboxSub: NatsSub | undefined;
@@ -120,13 +118,7 @@ export class JetStreamSubscription implements Subscription {
    */
   static async open(link: NatsLink, init: JetStreamSubscriptionInit, options: SubscribeOptions): Promise<JetStreamSubscription> {
     const subscription = new JetStreamSubscription(link, init, options);
-    try {
-      await link.hold(subscription.#handshake());
-      return subscription;
-    } catch (error) {
-      await subscription.close();
-      throw error;
-    }
+    return link.opening(subscription, subscription.#handshake());
   }
 
   async #handshake(): Promise<void> {
@@ -138,7 +130,7 @@ export class JetStreamSubscription implements Subscription {
         if (this.#ready && !this.#inbox.ended) this.options.onStatus?.("reconnecting");
       },
       reconnected: () => {
-        this.#lastBeat = Date.now();
+        this.#watch?.beat();
         // Messages lost in the broken connection were delivered but never acknowledged: start over at the floor.
         this.#reattach = true;
         this.#batch?.stop();
@@ -156,9 +148,7 @@ export class JetStreamSubscription implements Subscription {
     const hello = encodeJson({ t: "hello", id: this.options.subscriberId, token: this.#token });
     await this.#hello.run(this.link, this.init.subjects.hello, hello, this.#replies, () => this.#accepted, signal);
     this.#ready = true;
-    this.#lastBeat = this.#lastTick = Date.now();
-    this.#watchdog = setInterval(() => this.#checkHeartbeats(), this.#heartbeatMs);
-    this.#watchdog.unref();
+    this.#watch = new HeartbeatWatch(this.#heartbeatMs, (silence) => this.#onSilent(silence));
     this.options.onStatus?.("connected");
     this.#drainParked();
   }
@@ -179,7 +169,7 @@ export class JetStreamSubscription implements Subscription {
 
   #onBeat(msg: Msg): void {
     try {
-      if (decodeMessage(msg.data).kind === NatsKind.HEARTBEAT) this.#lastBeat = Date.now();
+      if (decodeMessage(msg.data).kind === NatsKind.HEARTBEAT) this.#watch?.beat();
     } catch {
       // Not a heartbeat of this protocol (anyone may publish on a subject): ignored.
     }
@@ -239,7 +229,7 @@ export class JetStreamSubscription implements Subscription {
     }
     this.#lastStreamSeq = msg.seq;
     // A frame stored by the publisher tells as much as a heartbeat while it keeps coming.
-    this.#lastBeat = Date.now();
+    this.#watch?.beat();
     if (message.epoch !== this.#epoch) {
       // The first frame here, or another publisher instance (its node restarted): numbering starts over.
       this.#epoch = message.epoch;
@@ -295,21 +285,15 @@ export class JetStreamSubscription implements Subscription {
     this.#inbox.resume();
   }
 
-  #checkHeartbeats(): void {
-    const now = Date.now();
-    // A tick far behind its time means this process was busy: the silence may be ours, not the publisher's.
-    if (now - this.#lastTick > 2 * this.#heartbeatMs) this.#lastBeat = now;
-    this.#lastTick = now;
+  #onSilent(silence: number): void {
     if (!this.link.connected || this.#inbox.ended || this.#checking) return;
-    const silence = now - this.#lastBeat;
-    if (silence <= NATS_MISSED_HEARTBEATS * this.#heartbeatMs) return;
     // The publisher is gone; what it stored is still to come if the consumer has more for us.
     this.#checking = true;
     void this.init.stream
       .info(this.#durable)
       .then((info) => {
         const delivered = info ? info.num_pending === 0 && info.delivered.stream_seq <= this.#lastStreamSeq : false;
-        if (delivered && Date.now() - this.#lastBeat > NATS_MISSED_HEARTBEATS * this.#heartbeatMs) {
+        if (delivered && this.#watch?.silent) {
           this.#finish(new ChannelLostError(`channel '${this.init.channel}': the publisher sent no heartbeat for ${silence} ms`, this.init.channel, "crashed"));
         }
       })
@@ -321,7 +305,7 @@ export class JetStreamSubscription implements Subscription {
 
   /** The channel ended (`undefined`, after `sent` frames) or broke. */
   #finish(error: Error | undefined, sent?: number): void {
-    clearInterval(this.#watchdog);
+    this.#watch?.stop();
     this.#inbox.end(error, sent);
   }
 
@@ -347,7 +331,7 @@ export class JetStreamSubscription implements Subscription {
   }
 
   #detach(): void {
-    clearInterval(this.#watchdog);
+    this.#watch?.stop();
     this.#unlisten();
     this.#beatSub?.unsubscribe();
     this.#inboxSub?.unsubscribe();

@@ -84,6 +84,20 @@ export class NatsLink {
     }
   }
 
+  /**
+   * Waits for a subscription's `handshake` (held, see `hold`) and gives the subscription back;
+   * when the handshake fails, closes it first, so nothing it subscribed stays behind.
+   */
+  async opening<T extends { close(): Promise<void> }>(subscription: T, handshake: Promise<void>): Promise<T> {
+    try {
+      await this.hold(handshake);
+      return subscription;
+    } catch (error) {
+      await subscription.close();
+      throw error;
+    }
+  }
+
   listen(listener: LinkListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);

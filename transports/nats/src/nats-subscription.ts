@@ -6,10 +6,8 @@ import { HelloCall, type HelloReply, decodeHelloReply, encodeJson } from "./nats
 import type { NatsLink } from "./nats-link.js";
 import type { ChannelSubjects } from "./nats-subjects.js";
 import { batchFrames } from "./nats-batch.js";
+import { HeartbeatWatch } from "./nats-heartbeat-watch.js";
 import { ChunkAssembler, NatsKind, type NatsMessage, decodeMessage, ownFrame } from "./nats-wire.js";
-
-/** Heartbeats a subscriber may miss (its own connection up) before it reports the publisher lost. */
-export const NATS_MISSED_HEARTBEATS = 3;
 
 /**
  * The receiving side of one channel on NATS. `open` subscribes to the data subject, flushes
@@ -28,9 +26,7 @@ export class NatsSubscription implements Subscription {
   readonly #assembler = new ChunkAssembler();
   #closedLocally = false;
   #accepted: HelloReply | undefined;
-  #lastSeen = 0;
-  #lastTick = 0;
-  #watchdog: NodeJS.Timeout | undefined;
+  #watch: HeartbeatWatch | undefined;
   readonly #hello = new HelloCall();
   #dataSub: NatsSub | undefined;
   #inboxSub: NatsSub | undefined;
@@ -55,13 +51,7 @@ export class NatsSubscription implements Subscription {
    */
   static async open(link: NatsLink, channel: string, subjects: ChannelSubjects, options: SubscribeOptions): Promise<NatsSubscription> {
     const subscription = new NatsSubscription(link, channel, subjects, options);
-    try {
-      await link.hold(subscription.#handshake());
-      return subscription;
-    } catch (error) {
-      await subscription.close();
-      throw error;
-    }
+    return link.opening(subscription, subscription.#handshake());
   }
 
   async #handshake(): Promise<void> {
@@ -94,9 +84,7 @@ export class NatsSubscription implements Subscription {
     if (!reply) return;
     this.#accepted = reply;
     this.#inbox.startAt(reply.seq);
-    this.#lastSeen = this.#lastTick = Date.now();
-    this.#watchdog = setInterval(() => this.#checkHeartbeats(), reply.heartbeatMs);
-    this.#watchdog.unref();
+    this.#watch = new HeartbeatWatch(reply.heartbeatMs, (silence) => this.#onSilent(silence));
     this.options.onStatus?.("connected");
     this.#hello.answered();
   }
@@ -110,7 +98,7 @@ export class NatsSubscription implements Subscription {
       const cause = error instanceof FrameDecodeError ? error : new FrameDecodeError(String(error));
       return this.#finish(new ChannelLostError(`channel '${this.channel}': a NATS message does not follow the protocol`, this.channel, "corrupt", { cause }));
     }
-    this.#lastSeen = Date.now();
+    this.#watch?.beat();
     if (message.epoch !== this.#accepted.epoch) {
       // Another publisher instance (its node restarted): its numbering starts over.
       this.#accepted = { ...this.#accepted, epoch: message.epoch };
@@ -155,15 +143,9 @@ export class NatsSubscription implements Subscription {
     this.#inbox.resume();
   }
 
-  #checkHeartbeats(): void {
-    const now = Date.now();
-    // A tick far behind its time means this process was busy: the silence may be ours, not the publisher's.
-    if (now - this.#lastTick > 2 * this.#accepted!.heartbeatMs) this.#lastSeen = now;
-    this.#lastTick = now;
+  #onSilent(silence: number): void {
     if (!this.link.connected || this.#inbox.ended) return;
-    if (now - this.#lastSeen > NATS_MISSED_HEARTBEATS * this.#accepted!.heartbeatMs) {
-      this.#finish(new ChannelLostError(`channel '${this.channel}': the publisher sent no heartbeat for ${now - this.#lastSeen} ms`, this.channel, "crashed"));
-    }
+    this.#finish(new ChannelLostError(`channel '${this.channel}': the publisher sent no heartbeat for ${silence} ms`, this.channel, "crashed"));
   }
 
   #onDisconnected(): void {
@@ -172,13 +154,13 @@ export class NatsSubscription implements Subscription {
   }
 
   #onReconnected(): void {
-    this.#lastSeen = Date.now();
+    this.#watch?.beat();
     if (this.#accepted && !this.#inbox.ended) this.options.onStatus?.("connected");
   }
 
   /** The channel ended (`undefined`, after `sent` frames when known) or broke: reported once the held frames are delivered. */
   #finish(error: Error | undefined, sent?: number): void {
-    clearInterval(this.#watchdog);
+    this.#watch?.stop();
     this.#inbox.end(error, sent);
   }
 
@@ -190,7 +172,7 @@ export class NatsSubscription implements Subscription {
   }
 
   #detach(): void {
-    clearInterval(this.#watchdog);
+    this.#watch?.stop();
     this.#unlisten();
     this.#dataSub?.unsubscribe();
     this.#inboxSub?.unsubscribe();
