@@ -1,0 +1,56 @@
+import type { InputEvent, PullOptions, SendableValue } from "@rivulet/core";
+import type { SendMetadata, SendOutputOptions } from "../node-contract.js";
+
+/**
+ * Why an input claim ended: its producer closed the edge (`closed`), failed (`failed`, with the
+ * producer's node id and error, from NODE_FAILED), the node stopped (`stopped`: STOP or close),
+ * or the pattern let the input go (`released`).
+ */
+export type ClaimEnd =
+  | { reason: "closed" }
+  | { reason: "failed"; sourceNodeId: string; error: string }
+  | { reason: "stopped" }
+  | { reason: "released" };
+
+/**
+ * One input taken out of the node's main event loop by a pattern (`request`, `serve`,
+ * `stream`...): its INPUT events, in order, go to the claim only; the input's queue size and
+ * policy still apply (a backpressure input stays flow-controlled until the claim reads).
+ * Control events (INPUT_CLOSED, NODE_FAILED, ERROR) still reach the main loop too; the claim
+ * learns of its end through `ended` and `onEnd`. Single consumer.
+ */
+export interface InputClaim extends AsyncIterable<InputEvent> {
+  readonly inputId: string;
+  /**
+   * The next INPUT event of this input, or `null` when `timeout` passes or the claim has ended
+   * (after the events queued before its end).
+   * @throws AbortError when `signal` fires.
+   */
+  recv(options?: PullOptions): Promise<InputEvent | null>;
+  /** Why the claim ended; undefined while it is open. */
+  readonly ended: ClaimEnd | undefined;
+  /** Called once when the claim ends (at once if it already has). */
+  onEnd(listener: (end: ClaimEnd) => void): void;
+  /** Gives the input back: later events are discarded and counted; `ended` becomes `released`. Idempotent. */
+  release(): void;
+}
+
+/** What a communication pattern needs from its node (the `Node` provides it; tests a loopback fake). */
+export interface PatternHost {
+  readonly nodeId: string;
+  /**
+   * Takes input `inputId` out of the main loop for `pattern` (named in errors: "request",
+   * "serve", "stream", "sendGoal", "serveActions").
+   * @throws UndeclaredInputError when the node has no such input; InputClaimedError when a
+   *   pattern holds it already, or the main loop started reading it... (see InputClaimedError).
+   */
+  claim(inputId: string, pattern: string): InputClaim;
+  sendOutput(outputId: string, data: SendableValue, metadata?: SendMetadata, options?: SendOutputOptions): Promise<void>;
+  /** Held while work is pending that must keep the process alive (a request in flight, a server). */
+  hold(): void;
+  release(): void;
+  /** Aborted when the node must stop (STOP, close): patterns end their waits with it. */
+  readonly signal: AbortSignal;
+  /** Structured log line to the daemon (patterns log what they drop). */
+  log(level: "debug" | "info" | "warn" | "error", message: string, fields?: Record<string, string | number | boolean>): void;
+}
