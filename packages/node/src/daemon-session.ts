@@ -73,6 +73,10 @@ export class DaemonSession implements NodeHost {
     return this.lifecycle.signal;
   }
 
+  get keepAlive(): NodeLifecycle["keepAlive"] {
+    return this.lifecycle.keepAlive;
+  }
+
   async ready(): Promise<void> {
     const keepAlive = this.lifecycle.keepAlive;
     await keepAlive.holding(this.#started);

@@ -1,4 +1,4 @@
-import { type NodeEvent, type QueuePolicy } from "@rivulet/core";
+import type { InputEvent, NodeEvent, QueuePolicy } from "@rivulet/core";
 import { BoundedQueue, type ItemSource } from "@rivulet/core/internal";
 
 interface Entry {
@@ -18,9 +18,17 @@ export interface InputStats {
    * Always 0 for timer inputs (a tick nobody waits for is not a lost message).
    */
   discarded: number;
+  /**
+   * Messages removed unread by a later `flush` message of the same input (streaming barge-in):
+   * what was queued before it, except messages correlated to a request or a goal.
+   */
+  flushed: number;
   /** Messages queued now, waiting to be read. */
   pending: number;
 }
+
+/** Parameters that mark a message as part of a request or a goal: a flush never removes it. */
+const CORRELATION_KEYS = ["request_id", "goal_id"];
 
 /**
  * One input's queue. Drop-oldest queues may overrun the capacity while one read of the socket
@@ -37,6 +45,13 @@ interface InputQueue {
   readonly carriesMessages: boolean;
   received: number;
   discarded: number;
+  flushed: number;
+  /** Read by a pattern (`claim`), not by the main event stream. */
+  claimed: boolean;
+  /** The pattern that claimed it let it go: arrivals are discarded. */
+  released: boolean;
+  /** The event a claim's reader took last, until it takes the next one. */
+  handedOut: NodeEvent | undefined;
 }
 
 /**
@@ -45,6 +60,9 @@ interface InputQueue {
  * still over its capacity at the end of an event-loop turn drops its own oldest messages only;
  * other inputs are unaffected. A backpressure input never
  * drops: `onFull` asks the owner to pause that input's subscription, `onSpace` to resume it.
+ * An input claimed by a pattern (`claim`) keeps its queue and policy but is read through its
+ * own source, not `shift()`. A message with the typed `flush` flag removes the older messages
+ * queued on its input (`#flush`), except those correlated to a request or a goal.
  */
 export class InputQueues implements ItemSource<NodeEvent> {
   readonly #inputs = new Map<string, InputQueue>();
@@ -74,7 +92,7 @@ export class InputQueues implements ItemSource<NodeEvent> {
 
   /** Adds an input; `carriesMessages` is false for a timer input. */
   addInput(id: string, capacity: number, policy: QueuePolicy, carriesMessages = true): void {
-    this.#inputs.set(id, { id, policy, entries: new BoundedQueue<Entry>(capacity), carriesMessages, received: 0, discarded: 0 });
+    this.#inputs.set(id, { id, policy, entries: new BoundedQueue<Entry>(capacity), carriesMessages, received: 0, discarded: 0, flushed: 0, claimed: false, released: false, handedOut: undefined });
   }
 
   /**
@@ -87,8 +105,9 @@ export class InputQueues implements ItemSource<NodeEvent> {
     this.trim();
     this.#intakeClosed = true;
     for (const queue of this.#inputs.values()) {
+      this.#settleClaimed(queue);
       if (queue.carriesMessages) queue.discarded += queue.entries.length;
-      this.#length -= queue.entries.length;
+      if (!queue.claimed) this.#length -= queue.entries.length;
       for (let entry = queue.entries.shift(); entry !== undefined; entry = queue.entries.shift()) this.hooks.onDropped?.(entry.event);
     }
   }
@@ -110,15 +129,16 @@ export class InputQueues implements ItemSource<NodeEvent> {
   pushInput(id: string, event: NodeEvent): void {
     const queue = this.#inputs.get(id);
     if (!queue) return;
-    if (this.#intakeClosed) {
+    if (this.#intakeClosed || queue.released) {
       this.discard(id);
       this.hooks.onDropped?.(event);
       return;
     }
     const entries = queue.entries;
     queue.received++;
+    if (event.type === "INPUT" && event.metadata.flush === true && entries.length > 0) this.#flush(queue);
     entries.append({ seq: this.#seq++, event });
-    this.#length++;
+    if (!queue.claimed) this.#length++;
     if (entries.length < entries.capacity) return;
     if (queue.policy === "backpressure") this.hooks.onFull?.(id);
     else if (entries.length > entries.capacity && !this.#trimScheduled) {
@@ -131,7 +151,41 @@ export class InputQueues implements ItemSource<NodeEvent> {
   trim(): void {
     this.#trimScheduled = false;
     const onDrop = this.hooks.onDropped ? (entry: Entry) => this.hooks.onDropped!(entry.event) : undefined;
-    for (const queue of this.#inputs.values()) if (queue.policy === "drop_oldest") this.#length -= queue.entries.trim(onDrop);
+    for (const queue of this.#inputs.values()) {
+      if (queue.policy !== "drop_oldest") continue;
+      const dropped = queue.entries.trim(onDrop);
+      if (!queue.claimed) this.#length -= dropped;
+    }
+  }
+
+  /**
+   * Takes input `id` out of the main stream for a pattern: its messages, those queued now
+   * included, are read from the returned source only (in order, with the same queue bound and
+   * policy), and `shift()` skips them. Returns undefined for an unknown input.
+   */
+  claim(id: string): ItemSource<InputEvent> | undefined {
+    const queue = this.#inputs.get(id);
+    if (!queue) return undefined;
+    if (!queue.claimed) {
+      queue.claimed = true;
+      this.#length -= queue.entries.length;
+    }
+    return {
+      shift: () => this.#shiftClaimed(queue),
+      get length() {
+        return queue.entries.length;
+      },
+    };
+  }
+
+  /** The pattern let input `id` go: what is queued and what arrives later is discarded and counted. */
+  release(id: string): void {
+    const queue = this.#inputs.get(id);
+    if (!queue?.claimed || queue.released) return;
+    queue.released = true;
+    this.#settleClaimed(queue);
+    if (queue.carriesMessages) queue.discarded += queue.entries.length;
+    for (let entry = queue.entries.shift(); entry !== undefined; entry = queue.entries.shift()) this.hooks.onDropped?.(entry.event);
   }
 
   /** Queues a control event; these are never dropped. */
@@ -150,6 +204,7 @@ export class InputQueues implements ItemSource<NodeEvent> {
     let best: InputQueue | undefined;
     let bestSeq = this.#control.length > 0 ? this.#control[0]!.seq : Infinity;
     for (const queue of this.#inputs.values()) {
+      if (queue.claimed) continue;
       const head = queue.entries.peek();
       if (head && head.seq < bestSeq) {
         best = queue;
@@ -158,13 +213,57 @@ export class InputQueues implements ItemSource<NodeEvent> {
     }
     this.#length--;
     if (!best) return this.#control.shift()!.event;
-    const entry = best.entries.shift()!;
-    if (best.policy === "backpressure") {
-      this.hooks.onTaken?.(best.id);
-      if (best.entries.length === best.entries.capacity - 1) this.hooks.onSpace?.(best.id);
+    this.#handedOut = this.#take(best);
+    return this.#handedOut;
+  }
+
+  /** The oldest message of `queue`, returning flow-control credit for a backpressure input. */
+  #take(queue: InputQueue): NodeEvent {
+    const entry = queue.entries.shift()!;
+    if (queue.policy === "backpressure") {
+      this.hooks.onTaken?.(queue.id);
+      if (queue.entries.length === queue.entries.capacity - 1) this.hooks.onSpace?.(queue.id);
     }
-    this.#handedOut = entry.event;
     return entry.event;
+  }
+
+  /** The next message of a claimed input; asking for it settles the one its reader took before. */
+  #shiftClaimed(queue: InputQueue): InputEvent | undefined {
+    this.#settleClaimed(queue);
+    if (queue.entries.length === 0) return undefined;
+    queue.handedOut = this.#take(queue);
+    return queue.handedOut as InputEvent;
+  }
+
+  #settleClaimed(queue: InputQueue): void {
+    const event = queue.handedOut;
+    if (event === undefined) return;
+    queue.handedOut = undefined;
+    this.hooks.onMovedOn?.(event);
+  }
+
+  /**
+   * A flush message arrived on `queue`: its older messages go, counted as `flushed`, except
+   * those correlated to a request or a goal (a reply must still reach its waiting client).
+   * Backpressure credit of the removed messages goes back as if they had been read.
+   */
+  #flush(queue: InputQueue): void {
+    const entries = queue.entries;
+    const wasFull = entries.length >= entries.capacity;
+    const kept: Entry[] = [];
+    for (let entry = entries.shift(); entry !== undefined; entry = entries.shift()) {
+      const parameters = entry.event.metadata.parameters;
+      if (CORRELATION_KEYS.some((key) => key in parameters)) {
+        kept.push(entry);
+        continue;
+      }
+      queue.flushed++;
+      if (!queue.claimed) this.#length--;
+      if (queue.policy === "backpressure") this.hooks.onTaken?.(queue.id);
+      this.hooks.onDropped?.(entry.event);
+    }
+    for (const entry of kept) entries.append(entry);
+    if (queue.policy === "backpressure" && wasFull && entries.length < entries.capacity) this.hooks.onSpace?.(queue.id);
   }
 
   /** The program is done with the input event handed out last (it moved on, or closed the node): `onMovedOn` it, once. */
@@ -182,7 +281,7 @@ export class InputQueues implements ItemSource<NodeEvent> {
   stats(): Record<string, InputStats> {
     if (this.#trimScheduled) this.trim();
     const stats: Record<string, InputStats> = {};
-    for (const [id, queue] of this.#inputs) stats[id] = { received: queue.received, dropped: queue.entries.drops, discarded: queue.discarded, pending: queue.entries.length };
+    for (const [id, queue] of this.#inputs) stats[id] = { received: queue.received, dropped: queue.entries.drops, discarded: queue.discarded, flushed: queue.flushed, pending: queue.entries.length };
     return stats;
   }
 }

@@ -2,6 +2,7 @@ import type { FrameFields, LogLevel, Metadata, NodeEvent, NodeStatus, Parameter,
 import type { InputStats } from "./input-queues.js";
 import type { OutputStats } from "./output-channels.js";
 import type { RawSample } from "./raw-samples.js";
+import type { InputClaim } from "./patterns/pattern-host.js";
 
 /**
  * Options of `sendOutput`: an abort signal, and the frame's typed fields (`fin`, `flush`,
@@ -44,6 +45,12 @@ export interface OutputSink {
 /** The input side of a node: its events, with their counters. */
 export interface InputSide extends EventSource {
   stats(): Record<string, InputStats>;
+  /**
+   * Takes input `inputId` out of the main event stream for a pattern (`request`, `serve`,
+   * `stream`...): see `InputClaim`.
+   * @throws UndeclaredInputError, InputClaimedError.
+   */
+  claim(inputId: string, pattern: string): InputClaim;
 }
 
 /** The output side of a node: its sends, with their counters. */
@@ -61,6 +68,8 @@ export interface NodeHost {
   readonly outputs: OutputSide;
   /** Aborted when the node must stop (see `Node.signal`). */
   readonly signal: AbortSignal;
+  /** Keeps the process alive while work is pending (patterns hold it for requests in flight and servers). */
+  readonly keepAlive: { hold(): void; release(): void };
   /** Resolves at the start-up barrier. @throws the error that kept the node from joining. */
   ready(): Promise<void>;
   log(level: LogLevel, message: string, fields?: Record<string, Parameter>): void;

@@ -7,6 +7,9 @@ import { InputSubscriptions } from "./input-subscriptions.js";
 import type { KeepAlive } from "./keep-alive.js";
 import type { InputSide } from "./node-contract.js";
 import type { NodeTransports } from "./node-transports.js";
+import { InputClaimedError, UndeclaredInputError } from "./patterns/claim-errors.js";
+import { ClaimedInput } from "./patterns/claimed-input.js";
+import type { ClaimEnd } from "./patterns/pattern-host.js";
 
 /** What the input side needs from its node. */
 export interface NodeInputsComponents {
@@ -33,6 +36,10 @@ export class NodeInputs implements InputSide {
   /** Each input's planned channel id and the types its producer defined by id. */
   readonly #frames: InputFrames;
   readonly #subscriptions: InputSubscriptions;
+  /** Inputs read by a pattern instead of the main stream, with the pattern's name. */
+  readonly #claims = new Map<string, { claim: ClaimedInput; pattern: string }>();
+  /** How inputs that ended did (closed, or their producer failed), for a claim made afterwards. */
+  readonly #inputEnds = new Map<string, ClaimEnd>();
 
   constructor(private readonly node: NodeInputsComponents) {
     const { config } = node;
@@ -84,6 +91,30 @@ export class NodeInputs implements InputSide {
     return inputs;
   }
 
+  /**
+   * Takes input `inputId` out of the main stream for `pattern` (see `InputClaim`). A claim made
+   * after the input ended, or the stream ended, is ended already (with the same reason).
+   * @throws UndeclaredInputError for an input the node does not have (or one fed in-process);
+   *   InputClaimedError when a pattern reads it already.
+   */
+  claim(inputId: string, pattern: string): ClaimedInput {
+    const { config, keepAlive } = this.node;
+    const source = config.inputs.some((input) => input.id === inputId && !input.local) ? this.#queues.claim(inputId) : undefined;
+    if (!source) throw new UndeclaredInputError(config.nodeId, inputId, config.inputs.map((input) => input.id), pattern);
+    const holder = this.#claims.get(inputId);
+    if (holder) throw new InputClaimedError(config.nodeId, inputId, holder.pattern, pattern);
+    const claim = new ClaimedInput(
+      inputId,
+      source,
+      (waiting) => (waiting ? keepAlive.hold() : keepAlive.release()),
+      () => this.#queues.release(inputId),
+    );
+    this.#claims.set(inputId, { claim, pattern });
+    const end = this.ended ? { reason: "stopped" as const } : this.#inputEnds.get(inputId);
+    if (end) claim.end(end);
+    return claim;
+  }
+
   /** Subscribes every input fed by a channel (timers are fed by the daemon). */
   async subscribe(): Promise<void> {
     await Promise.all(this.node.config.inputs.filter((input) => input.channel && !input.local).map((input) => this.#subscriptions.subscribe(input)));
@@ -93,7 +124,10 @@ export class NodeInputs implements InputSide {
   tick(inputs: readonly string[], timestamp: number): void {
     if (this.ended) return;
     this.node.clock.update(timestamp);
-    for (const id of inputs) this.#queues.pushInput(id, InputFrames.tick(id, this.node.clock.now()));
+    for (const id of inputs) {
+      this.#queues.pushInput(id, InputFrames.tick(id, this.node.clock.now()));
+      this.#claims.get(id)?.claim.notify();
+    }
     this.#events.notify();
   }
 
@@ -106,6 +140,8 @@ export class NodeInputs implements InputSide {
   producerFailed(sourceNodeId: string, error: string, inputs: string[]): void {
     if (this.ended) return;
     this.#queues.pushControl({ type: "NODE_FAILED", sourceNodeId, error, affectedInputIds: inputs, metadata: this.#meta() });
+    // Patterns reading these inputs end now (pending requests fail at once), not at the close.
+    for (const id of inputs) this.#endInput(id, { reason: "failed", sourceNodeId, error });
     this.producersGone(inputs);
     this.#events.notify();
   }
@@ -122,6 +158,7 @@ export class NodeInputs implements InputSide {
     this.#subscriptions.clear();
     this.#queues.pushControl({ type: "STOP", reason, metadata: this.#meta() });
     this.#events.end();
+    this.#endClaims();
   }
 
   /**
@@ -137,6 +174,7 @@ export class NodeInputs implements InputSide {
   end(): void {
     this.#subscriptions.clear();
     this.#events.end();
+    this.#endClaims();
   }
 
   /** Ends the stream with `error`, thrown to the program after the events already queued. */
@@ -173,7 +211,9 @@ export class NodeInputs implements InputSide {
     try {
       this.node.clock.update(decoded.timestamp);
       this.#queues.pushInput(inputId, this.#frames.event(inputId, decoded, lease));
-      this.#events.notify();
+      const claimed = this.#claims.get(inputId);
+      if (claimed) claimed.claim.notify();
+      else this.#events.notify();
     } catch (error) {
       lease?.release();
       this.#pushError(inputId, error as Error);
@@ -189,8 +229,21 @@ export class NodeInputs implements InputSide {
   #inputClosed(id: string): void {
     if (this.ended) return;
     this.#queues.pushControl({ type: "INPUT_CLOSED", id, metadata: this.#meta() });
+    this.#endInput(id, { reason: "closed" });
     if (this.#subscriptions.openCount === 0) this.node.onAllClosed();
     this.#events.notify();
+  }
+
+  /** Input `id` ended (the first reason counts): its claim, if any, ends after what is queued. */
+  #endInput(id: string, end: ClaimEnd): void {
+    if (this.#inputEnds.has(id)) return;
+    this.#inputEnds.set(id, end);
+    this.#claims.get(id)?.claim.end(end);
+  }
+
+  /** The stream ended (STOP, close): every claim still open ends as `stopped`. */
+  #endClaims(): void {
+    for (const { claim } of this.#claims.values()) claim.end({ reason: "stopped" });
   }
 
   #meta(): Metadata {

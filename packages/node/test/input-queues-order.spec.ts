@@ -37,7 +37,7 @@ describe("InputQueues order and bounds", () => {
     queues.pushInput("ghost", input("ghost"));
     queues.discard("ghost");
     expect(queues.length).toBe(0);
-    expect(queues.stats()).toEqual({ a: { received: 0, dropped: 0, discarded: 0, pending: 0 } });
+    expect(queues.stats()).toEqual({ a: { received: 0, dropped: 0, discarded: 0, flushed: 0, pending: 0 } });
   });
 
   it("drop_oldest: at the end of the turn an over-full input keeps its newest queue_size, other inputs untouched", async () => {
@@ -51,8 +51,8 @@ describe("InputQueues order and bounds", () => {
     await nextTurn();
     expect(queues.length).toBe(3);
     expect(queues.stats()).toEqual({
-      fast: { received: 5, dropped: 3, discarded: 0, pending: 2 },
-      other: { received: 1, dropped: 0, discarded: 0, pending: 1 },
+      fast: { received: 5, dropped: 3, discarded: 0, flushed: 0, pending: 2 },
+      other: { received: 1, dropped: 0, discarded: 0, flushed: 0, pending: 1 },
     });
     expect(drain(queues)).toEqual(["other0", "fast4", "fast5"]);
   });
@@ -62,12 +62,12 @@ describe("InputQueues order and bounds", () => {
     queues.addInput("a", 3, "drop_oldest");
     for (let i = 1; i <= 3; i++) queues.pushInput("a", input("a", i));
     await nextTurn();
-    expect(queues.stats().a).toEqual({ received: 3, dropped: 0, discarded: 0, pending: 3 });
+    expect(queues.stats().a).toEqual({ received: 3, dropped: 0, discarded: 0, flushed: 0, pending: 3 });
     for (let i = 4; i <= 5; i++) queues.pushInput("a", input("a", i));
     // Drained within the same turn: the scheduled trim finds nothing to drop.
     expect(drain(queues)).toEqual(["a1", "a2", "a3", "a4", "a5"]);
     await nextTurn();
-    expect(queues.stats().a).toEqual({ received: 5, dropped: 0, discarded: 0, pending: 0 });
+    expect(queues.stats().a).toEqual({ received: 5, dropped: 0, discarded: 0, flushed: 0, pending: 0 });
     // A later overrun is trimmed again (the trim is scheduled anew).
     for (let i = 6; i <= 10; i++) queues.pushInput("a", input("a", i));
     await nextTurn();
@@ -84,7 +84,7 @@ describe("InputQueues order and bounds", () => {
     queues.pushInput("bp", input("bp", 2));
     expect(calls).toEqual(["full:bp"]);
     await nextTurn();
-    expect(queues.stats().bp).toEqual({ received: 2, dropped: 0, discarded: 0, pending: 2 });
+    expect(queues.stats().bp).toEqual({ received: 2, dropped: 0, discarded: 0, flushed: 0, pending: 2 });
     expect(label(queues.shift())).toBe("bp1");
     expect(calls).toEqual(["full:bp", "taken:bp", "space:bp"]);
     expect(label(queues.shift())).toBe("bp2");
@@ -106,8 +106,8 @@ describe("InputQueues order and bounds", () => {
     expect(queues.length).toBe(1);
     expect(drain(queues)).toEqual(["STOP"]);
     expect(queues.stats()).toEqual({
-      a: { received: 2, dropped: 0, discarded: 2, pending: 0 },
-      b: { received: 1, dropped: 0, discarded: 1, pending: 0 },
+      a: { received: 2, dropped: 0, discarded: 2, flushed: 0, pending: 0 },
+      b: { received: 1, dropped: 0, discarded: 1, flushed: 0, pending: 0 },
     });
   });
 
@@ -116,7 +116,7 @@ describe("InputQueues order and bounds", () => {
     queues.addInput("a", 2, "drop_oldest");
     for (let i = 1; i <= 5; i++) queues.pushInput("a", input("a", i));
     queues.closeIntake();
-    expect(queues.stats().a).toEqual({ received: 5, dropped: 3, discarded: 2, pending: 0 });
+    expect(queues.stats().a).toEqual({ received: 5, dropped: 3, discarded: 2, flushed: 0, pending: 0 });
   });
 
   it("backpressure never drops, even over its capacity while a drop_oldest input is trimmed in the same turn", async () => {
@@ -129,8 +129,8 @@ describe("InputQueues order and bounds", () => {
     queues.pushInput("drop", input("drop", 6));
     await nextTurn();
     expect(queues.stats()).toEqual({
-      bp: { received: 4, dropped: 0, discarded: 0, pending: 4 },
-      drop: { received: 2, dropped: 1, discarded: 0, pending: 1 },
+      bp: { received: 4, dropped: 0, discarded: 0, flushed: 0, pending: 4 },
+      drop: { received: 2, dropped: 1, discarded: 0, flushed: 0, pending: 1 },
     });
     expect(drain(queues)).toEqual(["bp1", "bp2", "bp3", "bp4", "drop6"]);
   });

@@ -10,9 +10,9 @@ describe("InputQueues counters", () => {
     queues.addInput("tick", 2, "drop_oldest", false);
     for (let i = 0; i < 5; i++) queues.pushInput("tick", tick("tick"));
     // Same turn as the pushes: the scheduled trim has not run yet.
-    expect(queues.stats().tick).toEqual({ received: 5, dropped: 3, discarded: 0, pending: 2 });
+    expect(queues.stats().tick).toEqual({ received: 5, dropped: 3, discarded: 0, flushed: 0, pending: 2 });
     queues.trim();
-    expect(queues.stats().tick).toEqual({ received: 5, dropped: 3, discarded: 0, pending: 2 });
+    expect(queues.stats().tick).toEqual({ received: 5, dropped: 3, discarded: 0, flushed: 0, pending: 2 });
   });
 
   it("after closeIntake, messages left queued and arriving later are discarded and counted; timer ticks are not", () => {
@@ -27,8 +27,8 @@ describe("InputQueues counters", () => {
     expect(queues.length).toBe(0);
     expect(queues.shift()).toBeUndefined();
     expect(queues.stats()).toEqual({
-      in: { received: 4, dropped: 0, discarded: 4, pending: 0 },
-      tick: { received: 1, dropped: 0, discarded: 0, pending: 0 },
+      in: { received: 4, dropped: 0, discarded: 4, flushed: 0, pending: 0 },
+      tick: { received: 1, dropped: 0, discarded: 0, flushed: 0, pending: 0 },
     });
   });
 

@@ -136,7 +136,7 @@ describe("Node", () => {
     for (let i = 0; i < 20; i++) await producer.sendOutput("out", [i]);
     // The consumer is busy elsewhere until all 20 have arrived and the queue is back in bounds.
     await until(() => consumer.stats().inputs.in!.received === 20 && consumer.stats().inputs.in!.pending <= 3);
-    expect(consumer.stats().inputs.in).toEqual({ received: 20, dropped: 17, discarded: 0, pending: 3 });
+    expect(consumer.stats().inputs.in).toEqual({ received: 20, dropped: 17, discarded: 0, flushed: 0, pending: 3 });
     const events = await take(consumer, 3);
     expect(events.map((e) => (e.type === "INPUT" ? [...e.value][0] : e.type))).toEqual([17, 18, 19]);
   });
@@ -255,7 +255,7 @@ describe("Node", () => {
     await until(() => consumer.signal.aborted);
     for (let i = 0; i < 3; i++) await producer.sendOutput("out", [i]);
     await until(() => consumer.stats().inputs.in!.discarded === 3);
-    expect(consumer.stats().inputs.in).toEqual({ received: 3, dropped: 0, discarded: 3, pending: 0 });
+    expect(consumer.stats().inputs.in).toEqual({ received: 3, dropped: 0, discarded: 3, flushed: 0, pending: 0 });
     await consumer.close();
     await daemon.until(() => daemon.messages.some((m) => m.nodeId === "b" && m.message.t === "outputs_closed"));
     expect(daemon.messages.find((m) => m.nodeId === "b" && m.message.t === "outputs_closed")!.message).toEqual({ t: "outputs_closed", drops: { inputs: { in: 3 }, outputs: {} } });
@@ -437,7 +437,7 @@ describe("Node", () => {
     expect(of("status")).toEqual([{ t: "status", status: { text: "running", fill: "green", shape: "dot" } }]);
     expect(daemon.messages.find((m) => m.nodeId === "b" && m.message.t === "outputs_closed")!.message).toEqual({ t: "outputs_closed", drops: { inputs: { in: 5 }, outputs: {} } });
     // 4 dropped by the queue, plus the 1 left unread at close (discarded): 5 sent, none read.
-    expect(consumer.stats().inputs.in).toMatchObject({ received: 5, dropped: 4, discarded: 1, pending: 0 });
+    expect(consumer.stats().inputs.in).toMatchObject({ received: 5, dropped: 4, discarded: 1, flushed: 0, pending: 0 });
   });
 
   it("fails the event stream with ControlPlaneError when the daemon refuses the node", async () => {

@@ -28,7 +28,7 @@ describe("runNode", () => {
     expect(run.outputs[0]!.value.length).toBe(3);
     expect(run.outputs[1]!.metadata.timestamp).toBeGreaterThan(run.outputs[0]!.metadata.timestamp);
     expect(run.stats.outputs.doubled).toMatchObject({ sent: 2, discarded: 0 });
-    expect(run.stats.inputs.numbers).toEqual({ received: 2, dropped: 0, discarded: 0, pending: 0 });
+    expect(run.stats.inputs.numbers).toEqual({ received: 2, dropped: 0, discarded: 0, flushed: 0, pending: 0 });
   });
 
   it("ends the stream as a real node's: INPUT_CLOSED for each open input, then STOP all-inputs-closed", async () => {
@@ -137,7 +137,7 @@ describe("runNode", () => {
 
   it("counts the events a program left unread as discarded, and closes the node when the program throws", async () => {
     const run = await runNode(async (node) => void (await node.recv()), { events: [{ id: "in", value: 1 }, { id: "in", value: 2 }, { id: "in", value: 3 }] });
-    expect(run.stats.inputs.in).toEqual({ received: 3, dropped: 0, discarded: 2, pending: 0 });
+    expect(run.stats.inputs.in).toEqual({ received: 3, dropped: 0, discarded: 2, flushed: 0, pending: 0 });
     let seen: Node | undefined;
     await expect(
       runNode((node) => {

@@ -91,6 +91,10 @@ export class MockSession implements NodeHost {
     return this.lifecycle.signal;
   }
 
+  get keepAlive(): NodeLifecycle["keepAlive"] {
+    return this.lifecycle.keepAlive;
+  }
+
   async ready(): Promise<void> {
     await this.lifecycle.settled;
   }

@@ -1,4 +1,4 @@
-import { type FrameFields, type Metadata, type NodeEvent, type PullOptions, RivuletError, type SendableValue, type StopEvent } from "@rivulet/core";
+import { type FrameFields, type InputEvent, type Metadata, type NodeEvent, type PullOptions, RivuletError, type SendableValue, type StopEvent } from "@rivulet/core";
 import { type HybridClock, QueuedIterator } from "@rivulet/core/internal";
 import type { LazyInputEvent } from "../input-event.js";
 import type { InputStats } from "../input-queues.js";
@@ -6,6 +6,9 @@ import type { InputSide, SendMetadata } from "../node-contract.js";
 import { OutputChannel } from "../output-channels.js";
 import { checkParameters, parametersOf } from "@rivulet/core/internal";
 import { LoopbackPublisher } from "./loopback-publisher.js";
+import { InputClaimedError, UndeclaredInputError } from "../patterns/claim-errors.js";
+import { ClaimedInput } from "../patterns/claimed-input.js";
+import type { ClaimEnd } from "../patterns/pattern-host.js";
 
 /** A message on input `id`: `value` as `sendOutput` accepts it (omitted: an empty value, as a timer tick). */
 export interface ScriptedInput {
@@ -60,12 +63,13 @@ export class ScriptedEvents implements InputSide {
   #stopRead = false;
   readonly #iterator: QueuedIterator<NodeEvent>;
   readonly #stats = new Map<string, InputStats>();
+  readonly #claims = new Map<string, string>();
 
   constructor(
     script: readonly ScriptedEvent[],
     private readonly init: ScriptedEventsInit,
   ) {
-    for (const id of init.inputs) this.#stats.set(id, { received: 0, dropped: 0, discarded: 0, pending: 0 });
+    for (const id of init.inputs) this.#stats.set(id, { received: 0, dropped: 0, discarded: 0, flushed: 0, pending: 0 });
     this.#build(script);
     this.#iterator = new QueuedIterator<NodeEvent>(this);
     // Every event is buffered already: the stream ends after the last one.
@@ -103,6 +107,50 @@ export class ScriptedEvents implements InputSide {
     return Object.fromEntries([...this.#stats].map(([id, stats]) => [id, { ...stats }]));
   }
 
+  /**
+   * A pattern reads input `inputId`: its scripted messages not read yet leave the main stream
+   * for the claim, which then ends as the script ends that input (INPUT_CLOSED: `closed`;
+   * NODE_FAILED naming it: `failed`; STOP first: `stopped`).
+   * @throws UndeclaredInputError, InputClaimedError.
+   */
+  claim(inputId: string, pattern: string): ClaimedInput {
+    const { nodeId, inputs } = this.init;
+    if (!inputs.includes(inputId)) throw new UndeclaredInputError(nodeId, inputId, inputs, pattern);
+    const holder = this.#claims.get(inputId);
+    if (holder) throw new InputClaimedError(nodeId, inputId, holder, pattern);
+    this.#claims.set(inputId, pattern);
+    const queue: InputEvent[] = [];
+    const unread = this.#events.splice(this.#next);
+    for (const event of unread) (event.type === "INPUT" && event.id === inputId ? queue : this.#events).push(event as InputEvent);
+    const stats = this.#stats.get(inputId)!;
+    const source = {
+      get length() {
+        return queue.length;
+      },
+      shift: () => {
+        const event = queue.shift();
+        if (event) {
+          stats.received++;
+          stats.pending--;
+        }
+        return event;
+      },
+    };
+    const claim = new ClaimedInput(inputId, source, () => {}, () => this.#discard(queue.splice(0)));
+    claim.end(this.#endOf(inputId));
+    return claim;
+  }
+
+  /** How the script ends input `inputId`: the first INPUT_CLOSED or NODE_FAILED naming it, or STOP. */
+  #endOf(inputId: string): ClaimEnd {
+    for (const event of this.#events) {
+      if (event.type === "INPUT_CLOSED" && event.id === inputId) return { reason: "closed" };
+      if (event.type === "NODE_FAILED" && event.affectedInputIds.includes(inputId)) return { reason: "failed", sourceNodeId: event.sourceNodeId, error: event.error };
+      if (event.type === "STOP") return { reason: "stopped" };
+    }
+    return { reason: "stopped" };
+  }
+
   /** STOP now (ordered, as by the daemon): the program reads it next; the rest is discarded. */
   stop(reason: StopEvent["reason"]): void {
     if (this.#stopRead) return;
@@ -118,7 +166,10 @@ export class ScriptedEvents implements InputSide {
 
   /** Drops the events not read yet, counting their messages as discarded. */
   #discardRest(): void {
-    const rest = this.#events.splice(this.#next);
+    this.#discard(this.#events.splice(this.#next));
+  }
+
+  #discard(rest: readonly NodeEvent[]): void {
     for (const event of rest) {
       if (event.type !== "INPUT") continue;
       const stats = this.#stats.get(event.id)!;
