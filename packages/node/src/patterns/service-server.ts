@@ -17,8 +17,11 @@ export interface ServiceHandlerContext {
   requestId: string | undefined;
 }
 
-/** Computes the reply to one request; a throw (or rejection) becomes an error reply. */
-export type ServiceHandler = (request: InputEvent, context: ServiceHandlerContext) => Promise<SendableValue> | SendableValue;
+/**
+ * Computes the reply to one request; a throw (or rejection) becomes an error reply. Returning
+ * nothing sends an empty reply (an acknowledgement).
+ */
+export type ServiceHandler = (request: InputEvent, context: ServiceHandlerContext) => Promise<SendableValue | void> | SendableValue | void;
 
 /** Options of `serve`. */
 export interface ServeInit {
@@ -94,9 +97,10 @@ export class ServiceServer {
   }
 
   /**
-   * Stops taking requests and lets the request input go (requests still queued are discarded by
-   * the input; their clients time out). Handlers running finish and their replies are sent.
-   * Resolves as `done`. Idempotent.
+   * Stops taking new requests: the request input is let go, and requests arriving later are
+   * discarded and counted by the input (their clients time out, or wait if they set no timeout).
+   * Requests already queued for the server and handlers running are still answered. Resolves as
+   * `done`. Idempotent.
    */
   close(): Promise<ClaimEnd> {
     this.#claim?.release();
@@ -150,7 +154,7 @@ export class ServiceServer {
     const timer = wait <= 2 ** 31 - 1 ? setTimeout(() => controller.abort(new DeadlineExceededError(this.host.nodeId, this.requestInput, requestId ?? "(none)", deadline!)), wait) : undefined;
     let outcome: { value: SendableValue } | { error: unknown };
     try {
-      outcome = { value: await this.handler(request, { signal: controller.signal, deadline, requestId }) };
+      outcome = { value: (await this.handler(request, { signal: controller.signal, deadline, requestId })) ?? null };
     } catch (error) {
       outcome = { error };
     } finally {

@@ -1,10 +1,7 @@
+import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ServiceClient } from "../../src/patterns/service-client.js";
-import { serve } from "../../src/patterns/service-server.js";
 import { RecentIds } from "../../src/patterns/recent-ids.js";
-import { deferred, FAKE_TIMERS, rowOf, serviceNet, turns } from "./service-net.js";
-
-const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+import { clientOf, deferred, FAKE_TIMERS, rowOf, serveOn, serviceNet, turns, UUID_V7 } from "./service-net.js";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -14,11 +11,11 @@ describe("ServiceClient", () => {
   it("sends request_id (UUID v7) and deadline, and resolves with the reply carrying the same request_id", async () => {
     const { server, a } = serviceNet();
     const seen: Record<string, unknown>[] = [];
-    serve(server, "request", "response", (request) => {
+    serveOn(server, (request) => {
       seen.push({ ...request.metadata.parameters });
       return { doubled: (rowOf(request) as number) * 2 };
     });
-    const client = new ServiceClient(a, "request", "response");
+    const client = clientOf(a);
     const before = Date.now();
     const reply = await client.request(21, { timeout: 5_000, metadata: { tag: "x" } });
     expect(rowOf(reply)).toEqual({ doubled: 42 });
@@ -34,16 +31,16 @@ describe("ServiceClient", () => {
   it("sends no deadline without a timeout", async () => {
     const { server, a } = serviceNet();
     const keys: string[][] = [];
-    serve(server, "request", "response", (request) => void keys.push(Object.keys(request.metadata.parameters)));
-    await new ServiceClient(a, "request", "response").request("x");
+    serveOn(server, (request) => void keys.push(Object.keys(request.metadata.parameters)));
+    await clientOf(a).request("x");
     expect(keys).toEqual([["request_id"]]);
   });
 
   it("lets two clients share one server: each resolves its own replies and ignores the other's as foreign", async () => {
     const { server, a, b } = serviceNet();
-    serve(server, "request", "response", (request) => `echo ${String(rowOf(request))}`);
-    const ca = new ServiceClient(a, "request", "response");
-    const cb = new ServiceClient(b, "request", "response");
+    serveOn(server, (request) => `echo ${String(rowOf(request))}`);
+    const ca = clientOf(a);
+    const cb = clientOf(b);
     const replies = await Promise.all([ca.request("a1"), cb.request("b1"), ca.request("a2"), cb.request("b2"), cb.request("b3")]);
     expect(replies.map(rowOf)).toEqual(["echo a1", "echo b1", "echo a2", "echo b2", "echo b3"]);
     await turns();
@@ -53,8 +50,8 @@ describe("ServiceClient", () => {
 
   it("completes 1,000 concurrent requests with nothing left pending or held", async () => {
     const { server, a } = serviceNet();
-    serve(server, "request", "response", (request) => rowOf(request) as number);
-    const client = new ServiceClient(a, "request", "response");
+    serveOn(server, (request) => rowOf(request) as number);
+    const client = clientOf(a);
     const requests = Array.from({ length: 1_000 }, (_, i) => client.request(i, { timeout: 60_000 }));
     expect(client.stats().pending).toBe(1_000);
     expect(a.held).toBe(1_000);
@@ -67,7 +64,7 @@ describe("ServiceClient", () => {
   it("rejects with TimeoutError when no reply comes in time, and forgets the request", async () => {
     vi.useFakeTimers({ toFake: [...FAKE_TIMERS.toFake] });
     const { server, a } = serviceNet();
-    const client = new ServiceClient(a, "request", "response");
+    const client = clientOf(a);
     const request = client.request("slow", { timeout: 500 });
     const outcome = expect(request).rejects.toMatchObject({ name: "TimeoutError", timeoutMs: 500 });
     await turns();
@@ -80,9 +77,23 @@ describe("ServiceClient", () => {
     expect(a.held).toBe(0);
   });
 
+  it("leaves no timer and no abort listener behind once a request settles", async () => {
+    vi.useFakeTimers({ toFake: [...FAKE_TIMERS.toFake] });
+    const { server, a } = serviceNet();
+    serveOn(server, () => "ok");
+    const client = clientOf(a);
+    const controller = new AbortController();
+    const request = client.request("x", { timeout: 60_000, signal: controller.signal });
+    expect(vi.getTimerCount()).toBe(1);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
+    await request;
+    expect(vi.getTimerCount()).toBe(0);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+  });
+
   it("rejects at once with AbortError when the signal fired already, sending nothing", async () => {
     const { server, a } = serviceNet();
-    const client = new ServiceClient(a, "request", "response");
+    const client = clientOf(a);
     const controller = new AbortController();
     controller.abort(new Error("user gave up"));
     await expect(client.request("x", { signal: controller.signal })).rejects.toMatchObject({ name: "AbortError", cause: controller.signal.reason });
@@ -95,11 +106,11 @@ describe("ServiceClient", () => {
   it("rejects with AbortError when the signal fires while waiting, and counts the reply arriving later as late", async () => {
     const { server, a } = serviceNet();
     const gate = deferred();
-    serve(server, "request", "response", async (request) => {
+    serveOn(server, async (request) => {
       if (rowOf(request) === "held") await gate.promise;
       return "done";
     });
-    const client = new ServiceClient(a, "request", "response");
+    const client = clientOf(a);
     const controller = new AbortController();
     const request = client.request("held", { signal: controller.signal });
     await turns();
@@ -114,7 +125,7 @@ describe("ServiceClient", () => {
 
   it("ignores replies with another request_id or none, counting them as foreign", async () => {
     const { server, a } = serviceNet();
-    const client = new ServiceClient(a, "request", "response");
+    const client = clientOf(a);
     const request = client.request("x");
     await turns();
     const [incoming] = server.unclaimed;
@@ -125,82 +136,13 @@ describe("ServiceClient", () => {
     expect(client.stats()).toMatchObject({ foreign: 2, late: 0, replied: 1 });
   });
 
-  it("rejects every pending request at once with ServerFailedError when the server fails, and later requests too", async () => {
-    vi.useFakeTimers({ toFake: [...FAKE_TIMERS.toFake] });
-    const { net, server, a } = serviceNet();
-    serve(server, "request", "response", (_request, { signal }) => new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason))));
-    const client = new ServiceClient(a, "request", "response");
-    const requests = [1, 2, 3].map((i) => client.request(i, { timeout: 60_000 }).catch((error: unknown) => error));
-    await turns();
-    const start = Date.now();
-    net.fail("server", "exited with code 3");
-    const errors = (await Promise.all(requests)) as Record<string, unknown>[];
-    // The fake clock never moved: they ended on the failure, not on their 60 s timeout.
-    expect(Date.now()).toBe(start);
-    for (const error of errors) {
-      expect(error).toMatchObject({ name: "ServerFailedError", nodeId: "a", inputId: "response", serverNodeId: "server", serverError: "exited with code 3" });
-      expect(error.requestId).toMatch(UUID_V7);
-    }
-    expect(new Set(errors.map((error) => error.requestId)).size).toBe(3);
-    expect(client.stats()).toMatchObject({ failed: 3, timedOut: 0, pending: 0 });
-    expect(a.held).toBe(0);
-    await expect(client.request(4, { timeout: 60_000 })).rejects.toMatchObject({ name: "ServerFailedError", serverNodeId: "server" });
-    expect(a.held).toBe(0);
-  });
-
-  it("still resolves replies queued before the server failed", async () => {
-    const { net, server, a } = serviceNet();
-    serve(server, "request", "response", () => "ok");
-    const client = new ServiceClient(a, "request", "response");
-    const request = client.request("x");
-    await turns(1);
-    // The request reached the server; its reply and then the failure are on their way.
-    net.fail("server");
-    expect(rowOf(await request)).toBe("ok");
-  });
-
-  it("rejects pending and later requests with ServiceClosedError when the server ends normally", async () => {
-    const { net, a } = serviceNet();
-    const client = new ServiceClient(a, "request", "response");
-    const request = client.request("x");
-    net.finish("server");
-    await expect(request).rejects.toMatchObject({ name: "ServiceClosedError", reason: "closed", inputId: "response" });
-    await expect(client.request("y")).rejects.toMatchObject({ name: "ServiceClosedError", reason: "closed" });
-    expect(client.stats()).toMatchObject({ failed: 2, pending: 0 });
-    expect(a.held).toBe(0);
-  });
-
-  it("rejects pending and later requests with AbortError when the node stops", async () => {
-    const { a } = serviceNet();
-    const client = new ServiceClient(a, "request", "response");
-    const request = client.request("x", { timeout: 60_000 });
-    a.stop();
-    await expect(request).rejects.toMatchObject({ name: "AbortError", message: expect.stringContaining("stopping") });
-    await expect(client.request("y")).rejects.toMatchObject({ name: "AbortError" });
-    expect(a.held).toBe(0);
-  });
-
-  it("rejects pending and later requests with ServiceClosedError (released) on close, giving the input back", async () => {
-    const { server, a } = serviceNet();
-    serve(server, "request", "response", () => "late");
-    const client = new ServiceClient(a, "request", "response");
-    const request = client.request("x");
-    client.close();
-    await expect(request).rejects.toMatchObject({ name: "ServiceClosedError", reason: "released" });
-    await expect(client.request("y")).rejects.toMatchObject({ name: "ServiceClosedError", reason: "released" });
-    await turns();
-    // Released: the reply goes to the main loop's side, no longer to the client.
-    expect(a.unclaimed.map(rowOf)).toEqual(["late"]);
-    expect(a.held).toBe(0);
-  });
-
   it("rejects with ServiceError carrying the server's message when its handler throws", async () => {
     const { server, a } = serviceNet();
-    serve(server, "request", "response", (request) => {
+    serveOn(server, (request) => {
       if (rowOf(request) === "bad") throw new Error("no such thing");
       return "fine";
     });
-    const client = new ServiceClient(a, "request", "response");
+    const client = clientOf(a);
     const error = (await client.request("bad").catch((caught: unknown) => caught)) as Record<string, unknown>;
     expect(error).toMatchObject({ name: "ServiceError", serverMessage: "no such thing", nodeId: "a", inputId: "response" });
     expect(error.requestId).toMatch(UUID_V7);
@@ -210,7 +152,7 @@ describe("ServiceClient", () => {
 
   it("rejects with the send's error and forgets the request when the request cannot be sent", async () => {
     const { a } = serviceNet();
-    const client = new ServiceClient(a, "request", "response");
+    const client = clientOf(a);
     const nested = { nested: { not: "flat" } } as unknown as Record<string, string>;
     await expect(client.request("x", { metadata: nested })).rejects.toMatchObject({ name: "InvalidParameterError" });
     expect(client.stats()).toMatchObject({ failed: 1, sent: 0, pending: 0 });
@@ -219,7 +161,7 @@ describe("ServiceClient", () => {
 
   it("rejects a timeout out of range without sending", async () => {
     const { a } = serviceNet();
-    const client = new ServiceClient(a, "request", "response");
+    const client = clientOf(a);
     await expect(client.request("x", { timeout: -1 })).rejects.toBeInstanceOf(RangeError);
     await expect(client.request("x", { timeout: 2 ** 31 })).rejects.toBeInstanceOf(RangeError);
     expect(client.stats()).toMatchObject({ sent: 0, pending: 0 });
@@ -228,7 +170,7 @@ describe("ServiceClient", () => {
   it("rejects when the reply input is claimed already", async () => {
     const { a } = serviceNet();
     a.claim("response", "stream");
-    await expect(new ServiceClient(a, "request", "response").request("x")).rejects.toThrow(/claimed already/);
+    await expect(clientOf(a).request("x")).rejects.toThrow(/claimed already/);
     expect(a.held).toBe(0);
   });
 });

@@ -1,4 +1,6 @@
 import type { InputEvent } from "@rivulet/core";
+import { ServiceClient } from "../../src/patterns/service-client.js";
+import { type ServeInit, type ServiceHandler, type ServiceServer, serve } from "../../src/patterns/service-server.js";
 import { LoopbackNet, type LoopbackHost } from "./loopback-net.js";
 
 /**
@@ -19,6 +21,16 @@ export function serviceNet(): { net: LoopbackNet; server: LoopbackHost; a: Loopb
   return { net, server, a, b };
 }
 
+/** A client of `host` (`a` or `b` of a serviceNet): requests on `request`, replies on `response`. */
+export function clientOf(host: LoopbackHost): ServiceClient {
+  return new ServiceClient(host, "request", "response");
+}
+
+/** Serves the serviceNet's `request` input on `host` (its `server`), replying on `response`. */
+export function serveOn(host: LoopbackHost, handler: ServiceHandler, init?: ServeInit): ServiceServer {
+  return serve(host, "request", "response", handler, init);
+}
+
 /** Lets `count` event-loop turns pass: each loopback hop takes one (arrival "a turn later"). */
 export async function turns(count = 4): Promise<void> {
   for (let i = 0; i < count; i++) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -35,6 +47,9 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
 export function rowOf(event: InputEvent): unknown {
   return event.rows()[0];
 }
+
+/** A UUID v7 as text (what `request_id` holds). */
+export const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** Fake clock and timeouts, real setImmediate: loopback messages keep arriving a turn later. */
 export const FAKE_TIMERS = { toFake: ["setTimeout", "clearTimeout", "Date"] } as const;

@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { ServiceClient } from "../../src/patterns/service-client.js";
 import { respond, respondError } from "../../src/patterns/service-reply.js";
-import { rowOf, serviceNet, turns } from "./service-net.js";
+import { clientOf, rowOf, serviceNet, turns } from "./service-net.js";
 
 /** The manual path: the server reads its request input in its own loop (not claimed) and answers with respond(). */
 describe("respond", () => {
   it("answers a request read in the node's own loop, copying only its request_id over the given parameters", async () => {
     const { server, a } = serviceNet();
-    const client = new ServiceClient(a, "request", "response");
+    const client = clientOf(a);
     const reply = client.request("ping", { timeout: 60_000, metadata: { extra: 1 } });
     await turns();
     const [request] = server.unclaimed;
@@ -30,7 +29,7 @@ describe("respond", () => {
 
   it("respondError makes the client reject with ServiceError carrying the message", async () => {
     const { server, a } = serviceNet();
-    const reply = new ServiceClient(a, "request", "response").request("x");
+    const reply = clientOf(a).request("x");
     await turns();
     await respondError(server, "response", server.unclaimed[0]!, new Error("out of stock"));
     await expect(reply).rejects.toMatchObject({ name: "ServiceError", serverMessage: "out of stock" });

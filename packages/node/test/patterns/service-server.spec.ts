@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ServiceClient } from "../../src/patterns/service-client.js";
-import { serve } from "../../src/patterns/service-server.js";
-import { deferred, FAKE_TIMERS, rowOf, serviceNet, turns } from "./service-net.js";
+import { clientOf, deferred, FAKE_TIMERS, rowOf, serveOn, serviceNet, turns } from "./service-net.js";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -11,9 +9,9 @@ describe("serve", () => {
   it("skips and counts a request whose deadline passed before it was read", async () => {
     const { server, a } = serviceNet();
     const handled: unknown[] = [];
-    const service = serve(server, "request", "response", (request) => void handled.push(rowOf(request)));
+    const service = serveOn(server, (request) => void handled.push(rowOf(request)));
     await a.sendOutput("request", "stale", { request_id: "0190a000-0000-7000-8000-000000000001", deadline: Date.now() - 1 });
-    await new ServiceClient(a, "request", "response").request("fresh", { timeout: 60_000 });
+    await clientOf(a).request("fresh", { timeout: 60_000 });
     expect(handled).toEqual(["fresh"]);
     expect(service.stats()).toMatchObject({ received: 2, expired: 1, replied: 1 });
   });
@@ -22,14 +20,14 @@ describe("serve", () => {
     vi.useFakeTimers({ toFake: [...FAKE_TIMERS.toFake] });
     const { server, a } = serviceNet();
     const reasons: unknown[] = [];
-    const service = serve(server, "request", "response", async (_request, { signal, deadline, requestId }) => {
+    const service = serveOn(server, async (_request, { signal, deadline, requestId }) => {
       expect(deadline).toBe(Date.now() + 200);
       expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
       await new Promise((resolve) => signal.addEventListener("abort", resolve));
       reasons.push(signal.reason);
       return "too late";
     });
-    const client = new ServiceClient(a, "request", "response");
+    const client = clientOf(a);
     const request = client.request("x", { timeout: 200 });
     const outcome = expect(request).rejects.toMatchObject({ name: "TimeoutError" });
     await turns();
@@ -44,11 +42,11 @@ describe("serve", () => {
 
   it("logs a handler's error naming the request, replies with it, and goes on serving", async () => {
     const { server, a } = serviceNet();
-    const service = serve(server, "request", "response", (request) => {
+    const service = serveOn(server, (request) => {
       if (rowOf(request) === 1) throw new Error("boom");
       return "ok";
     });
-    const client = new ServiceClient(a, "request", "response");
+    const client = clientOf(a);
     const failure = (await client.request(1).catch((error: unknown) => error)) as { name: string; requestId: string };
     expect(failure.name).toBe("ServiceError");
     expect(rowOf(await client.request(2))).toBe("ok");
@@ -62,8 +60,8 @@ describe("serve", () => {
 
   it("answers with an error when the handler's value cannot be sent", async () => {
     const { server, a } = serviceNet();
-    const service = serve(server, "request", "response", () => Symbol("not sendable") as unknown as string);
-    await expect(new ServiceClient(a, "request", "response").request("x")).rejects.toMatchObject({ name: "ServiceError" });
+    const service = serveOn(server, () => Symbol("not sendable") as unknown as string);
+    await expect(clientOf(a).request("x")).rejects.toMatchObject({ name: "ServiceError" });
     expect(service.stats()).toMatchObject({ replied: 0, failed: 1 });
   });
 
@@ -73,10 +71,8 @@ describe("serve", () => {
     let running = 0;
     let most = 0;
     const started: number[] = [];
-    const service = serve(
+    const service = serveOn(
       server,
-      "request",
-      "response",
       async (request) => {
         const i = rowOf(request) as number;
         started.push(i);
@@ -87,7 +83,7 @@ describe("serve", () => {
       },
       { concurrency: 2 },
     );
-    const client = new ServiceClient(a, "request", "response");
+    const client = clientOf(a);
     const requests = [0, 1, 2, 3, 4].map((i) => client.request(i));
     await turns();
     expect(started).toEqual([0, 1]);
@@ -103,8 +99,8 @@ describe("serve", () => {
   it("defaults to 64 handlers at once", async () => {
     const { server, a } = serviceNet();
     const gate = deferred();
-    const service = serve(server, "request", "response", () => gate.promise);
-    const client = new ServiceClient(a, "request", "response");
+    const service = serveOn(server, () => gate.promise);
+    const client = clientOf(a);
     const requests = Array.from({ length: 70 }, (_, i) => client.request(i));
     await turns();
     expect(service.stats()).toMatchObject({ received: 64, inFlight: 64 });
@@ -115,7 +111,7 @@ describe("serve", () => {
 
   it("holds the node while serving and is done when its request input closes", async () => {
     const { net, server } = serviceNet();
-    const service = serve(server, "request", "response", () => "x");
+    const service = serveOn(server, () => "x");
     expect(server.held).toBe(1);
     net.finish("a");
     await expect(service.done).resolves.toEqual({ reason: "closed" });
@@ -125,7 +121,7 @@ describe("serve", () => {
   it("aborts running handlers at STOP and is done with `stopped`", async () => {
     const { server, a } = serviceNet();
     const reasons: unknown[] = [];
-    const service = serve(server, "request", "response", (_request, { signal }) => {
+    const service = serveOn(server, (_request, { signal }) => {
       return new Promise((_resolve, reject) =>
         signal.addEventListener("abort", () => {
           reasons.push(signal.reason);
@@ -133,7 +129,7 @@ describe("serve", () => {
         }),
       );
     });
-    void new ServiceClient(a, "request", "response").request("x").catch(() => undefined);
+    void clientOf(a).request("x").catch(() => undefined);
     await turns();
     expect(service.stats().inFlight).toBe(1);
     server.stop();
@@ -143,47 +139,57 @@ describe("serve", () => {
     expect(server.held).toBe(0);
   });
 
-  it("on close() stops taking requests but lets running handlers reply", async () => {
+  it("on close() answers what it holds already, then lets the input go", async () => {
     const { server, a } = serviceNet();
     const gate = deferred();
-    const service = serve(server, "request", "response", async () => {
-      await gate.promise;
-      return "finished";
-    });
-    const client = new ServiceClient(a, "request", "response");
-    const request = client.request("x");
+    const service = serveOn(
+      server,
+      async (request) => {
+        await gate.promise;
+        return `finished ${String(rowOf(request))}`;
+      },
+      { concurrency: 1 },
+    );
+    const client = clientOf(a);
+    const running = client.request(1);
+    const queued = client.request(2);
     await turns();
     const done = service.close();
+    await a.sendOutput("request", "after close", { request_id: "0190a000-0000-7000-8000-000000000003" });
     await turns();
     expect(server.held).toBe(1);
     gate.resolve();
-    expect(rowOf(await request)).toBe("finished");
+    expect((await Promise.all([running, queued])).map(rowOf)).toEqual(["finished 1", "finished 2"]);
     await expect(done).resolves.toEqual({ reason: "released" });
+    expect(service.stats()).toMatchObject({ received: 2, replied: 2 });
+    expect(server.unclaimed.map(rowOf)).toEqual(["after close"]);
     expect(server.held).toBe(0);
   });
 
   it("answers a request without request_id with a reply without one, which clients ignore", async () => {
-    const { server, a } = serviceNet();
-    serve(server, "request", "response", () => "anonymous");
-    const client = new ServiceClient(a, "request", "response");
+    const { server, a, b } = serviceNet();
+    serveOn(server, () => "anonymous");
+    const client = clientOf(a);
     const pending = client.request("mine");
     await a.sendOutput("request", "no id");
     await pending;
     await turns();
     expect(client.stats()).toMatchObject({ replied: 1, foreign: 1 });
+    // b runs no client: its main loop sees both replies as sent.
+    expect(b.unclaimed.map((event) => event.metadata.parameters)).toEqual([{ request_id: expect.any(String) }, {}]);
   });
 
   it("rejects a bad concurrency and an input claimed already", () => {
     const { server } = serviceNet();
-    expect(() => serve(server, "request", "response", () => null, { concurrency: 0 })).toThrow(RangeError);
-    serve(server, "request", "response", () => null);
-    expect(() => serve(server, "request", "response", () => null)).toThrow(/claimed already/);
+    expect(() => serveOn(server, () => null, { concurrency: 0 })).toThrow(RangeError);
+    serveOn(server, () => null);
+    expect(() => serveOn(server, () => null)).toThrow(/claimed already/);
   });
 
   it("is done at once, claiming nothing, when served after STOP", async () => {
     const { server } = serviceNet();
     server.stop();
-    const service = serve(server, "request", "response", () => null);
+    const service = serveOn(server, () => null);
     await expect(service.done).resolves.toEqual({ reason: "stopped" });
     expect(server.held).toBe(0);
   });
