@@ -50,6 +50,11 @@ export class ActionClient {
     this.#read().catch((error: unknown) => host.log("error", `action client reading input '${replyInput}' failed: ${String(error)}`));
   }
 
+  /** The output cancel requests go to; undefined: the goal output. */
+  get cancelOutput(): string | undefined {
+    return this.init.cancelOutput;
+  }
+
   /**
    * Sends a goal (a new UUID v7 as `goal_id`) and resolves with its handle once the server
    * accepted it.

@@ -167,7 +167,8 @@ export class StreamReader implements AsyncIterable<StreamChunk> {
  *   pattern holds it already or the main loop started reading it.
  */
 export function stream(host: PatternHost, inputId: string, options?: StreamReadOptions): StreamReader {
-  return new StreamReader(host.nodeId, host.claim(inputId, "stream"), options);
+  // The program waits on this reader as on the main loop: its wait keeps the process alive.
+  return new StreamReader(host.nodeId, host.claim(inputId, "stream", { keepsAlive: true }), options);
 }
 
 /** The stream keys of `event`; `flush` and `fin` from the typed frame field or the parameter. */
