@@ -100,7 +100,7 @@ export class NodeInputs implements InputSide {
    */
   claim(inputId: string, pattern: string, options: ClaimOptions = {}): ClaimedInput {
     const { config, keepAlive } = this.node;
-    const source = config.inputs.some((input) => input.id === inputId && !input.local) ? this.#queues.claim(inputId) : undefined;
+    const source = config.inputs.some((input) => input.id === inputId && !input.local) ? this.#queues.claim(inputId, options.replies) : undefined;
     if (!source) throw new UndeclaredInputError(config.nodeId, inputId, config.inputs.map((input) => input.id), pattern);
     const holder = this.#claims.get(inputId);
     if (holder) throw new InputClaimedError(config.nodeId, inputId, holder.pattern, pattern);
@@ -206,7 +206,7 @@ export class NodeInputs implements InputSide {
     if (this.ended) {
       // Sent to this node, never to be read: counted, not silently lost.
       lease?.release();
-      this.#queues.discard(inputId);
+      this.#queues.discard(inputId, decoded.parameters);
       return;
     }
     try {

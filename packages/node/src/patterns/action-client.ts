@@ -43,7 +43,7 @@ export class ActionClient {
     readonly replyInput: string,
     private readonly init: ActionClientInit = {},
   ) {
-    this.#claim = host.claim(replyInput, "sendGoal");
+    this.#claim = host.claim(replyInput, "sendGoal", { replies: true });
     this.#claim.onEnd((end) => this.#endAll(end));
     if (host.signal.aborted) this.#endAll({ reason: "stopped" });
     else host.signal.addEventListener("abort", this.#onStop, { once: true });

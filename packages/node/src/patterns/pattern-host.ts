@@ -38,6 +38,12 @@ export interface InputClaim extends AsyncIterable<InputEvent> {
 /** Options of `PatternHost.claim`. */
 export interface ClaimOptions {
   keepsAlive?: boolean;
+  /**
+   * The input carries replies correlated by `request_id` or `goal_id` (a service or action
+   * client's): replies arriving after the node stopped reading (another client's, sharing the
+   * server's output, or one for a request given up) are not reported as lost messages.
+   */
+  replies?: boolean;
 }
 
 /** What a communication pattern needs from its node (the `Node` provides it; tests a loopback fake). */

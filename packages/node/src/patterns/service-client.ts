@@ -147,7 +147,7 @@ export class ServiceClient {
       this.#ended = { reason: "stopped" };
       return;
     }
-    const claim = this.host.claim(this.responseInput, "request");
+    const claim = this.host.claim(this.responseInput, "request", { replies: true });
     this.#claim = claim;
     // STOP ends every wait at once, even before the host ends its claims.
     const onStop = (): void => this.#end({ reason: "stopped" });
