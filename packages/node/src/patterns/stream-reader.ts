@@ -109,16 +109,24 @@ export class StreamReader implements AsyncIterable<StreamChunk> {
   }
 
   async #next(): Promise<StreamChunk | null> {
+    // What arrived while the program handled the last chunk first: a flush among it drops the
+    // chunks read ahead before it, even when the program is slow (a speaker saying each token).
+    await this.#readQueued();
     while (this.#ahead.length === 0) {
       const event = await this.claim.recv(this.options);
       if (event === null) return null;
       this.#take(event);
-      for (let queued = await this.claim.recv(QUEUED); queued !== null; queued = await this.claim.recv(QUEUED)) this.#take(queued);
+      await this.#readQueued();
     }
     const chunk = this.#ahead.shift()!;
     if (chunk.kind === "flush") this.#stats.flushes++;
     else this.#stats.chunks++;
     return chunk;
+  }
+
+  /** Takes every message queued now into the read-ahead. */
+  async #readQueued(): Promise<void> {
+    for (let queued = await this.claim.recv(QUEUED); queued !== null; queued = await this.claim.recv(QUEUED)) this.#take(queued);
   }
 
   #take(event: InputEvent): void {

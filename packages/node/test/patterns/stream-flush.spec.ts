@@ -46,6 +46,22 @@ describe("stream flush (barge-in)", () => {
     await iterator.return!();
   });
 
+  it("a flush arriving while a slow loop works through chunks read ahead drops the rest of them at its next step", async () => {
+    const { llm, tts } = speechNet();
+    const iterator = stream(tts, "text")[Symbol.asyncIterator]();
+    const writer = openStream(llm, "text", { sessionId: "s1" });
+    for (const token of ["a", "b", "c", "d", "e"]) await writer.write(token);
+    await arrived();
+    // The first step reads all five ahead; the loop is then busy with "a" while the flush comes.
+    expect(line((await iterator.next()).value as StreamChunk)).toBe("data s1 0/0 a");
+    await writer.flush();
+    await writer.write("z");
+    await arrived();
+    expect(line((await iterator.next()).value as StreamChunk)).toBe("flush s1 0/5");
+    expect(line((await iterator.next()).value as StreamChunk)).toBe("data s1 1/6 z");
+    await iterator.return!();
+  });
+
   it("drops chunks of a flushed segment that arrive after the flush, and only those", async () => {
     const { net, llm, tts } = speechNet();
     const reader = stream(tts, "text");
