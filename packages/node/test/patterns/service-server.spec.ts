@@ -109,12 +109,24 @@ describe("serve", () => {
     expect(service.stats()).toMatchObject({ received: 70, replied: 70, inFlight: 0 });
   });
 
-  it("holds the node while serving and is done when its request input closes", async () => {
-    const { net, server } = serviceNet();
-    const service = serveOn(server, () => "x");
+  it("holds the node while serving and is done when its request input closes and its handlers finished", async () => {
+    const { net, server, a } = serviceNet();
+    const gate = deferred();
+    const service = serveOn(server, async () => {
+      await gate.promise;
+      return "x";
+    });
     expect(server.held).toBe(1);
+    const request = clientOf(a).request("x");
+    await turns();
+    let done = false;
+    void service.done.then(() => (done = true));
     net.finish("a");
+    await turns();
+    expect([done, server.held]).toEqual([false, 1]);
+    gate.resolve();
     await expect(service.done).resolves.toEqual({ reason: "closed" });
+    expect(rowOf(await request)).toBe("x");
     expect(server.held).toBe(0);
   });
 
