@@ -24,6 +24,7 @@ beforeAll(async () => {
 afterAll(() => Promise.all([nats?.close(), mosquitto?.close()]));
 
 const TRANSPORTS: MatrixTransport[] = [
+  { name: "shm" },
   { name: "zeromq" },
   { name: "tcp", definition: () => "{ kind: zeromq, protocol: tcp }" },
   { name: "bus", definition: () => `{ kind: nats, servers: "${nats!.url}" }` },
