@@ -83,4 +83,49 @@ export const EXAMPLE_CHECKS: Record<string, { title: string; check: (result: Cli
       expect(2 * sent - fast.received - slow.received).toBe(fast.dropped + slow.dropped + droppedByCamera);
     },
   },
+  service: {
+    title: "two clients get their own replies from a service doing an HTTP call per request; an unknown city is an error reply",
+    check(result) {
+      expect(result.code, result.stderr).toBe(0);
+      for (const line of ["[client-a] Paris: 14 °C", "[client-a] Oslo: 3 °C", "[client-a] Lima: 19 °C", "[client-b] Tokyo: 17 °C", "[weather] served 4 forecasts, 1 failed"]) {
+        expect(result.stdout).toContain(line);
+      }
+      expect(result.stdout).toMatch(/^\[client-b\] Atlantis: ServiceError: node 'client-b' request [0-9a-f-]{36}: the server replied on input 'answer' with an error: the weather API answered 404 for Atlantis$/m);
+      // Replies to the other client's requests are not this client's loss.
+      expect(result.stderr).not.toContain("lost");
+    },
+  },
+  action: {
+    title: "a goal runs to the end with feedback, one is cancelled midway, one is rejected",
+    check(result) {
+      expect(result.code, result.stderr).toBe(0);
+      const positions = (goal: string): number[] => [...result.stdout.matchAll(new RegExp(`^\\[planner\\] ${goal}: at (\\d+) mm$`, "gm"))].map((m) => Number(m[1]));
+      expect(positions("to 100")).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+      expect(result.stdout).toContain("[planner] to 100: succeeded at 100 mm");
+      expect(result.stdout).toContain("[planner] to 90: cancel requested, accepted: true");
+      // The arm stops where the cancel finds it: at 30 mm, or one step further.
+      const canceled = /^\[planner\] to 90: canceled at (\d+) mm$/m.exec(result.stdout);
+      expect(canceled, result.stdout).not.toBeNull();
+      expect(Number(canceled![1])).toBeGreaterThanOrEqual(30);
+      expect(Number(canceled![1])).toBeLessThan(90);
+      expect(result.stdout).toMatch(/^\[planner\] to 500: rejected \(node 'planner' goal [0-9a-f-]{36} sent on output 'goal' was rejected by the server\)$/m);
+    },
+  },
+  streaming: {
+    title: "a token stream interrupted by a flush: the queued tokens are dropped, the second answer is said in full",
+    check(result) {
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain("[llm] interrupted after 21 tokens sent; answered in segment 1");
+      expect(result.stdout).toContain("[speaker] barge-in: stop talking (segment 0 flushed)");
+      expect(result.stdout).toContain("[speaker] segment 1: said 3 tokens: Sure, stopping here.");
+      expect(result.stdout).toContain("[speaker] end of the answer");
+      const said = Number(/^\[speaker\] segment 0: said (\d+) tokens/m.exec(result.stdout)?.[1]);
+      const dropped = Number(/^\[speaker\] dropped (\d+) queued tokens at the barge-in$/m.exec(result.stdout)?.[1]);
+      // The listener interrupts after three words: the rest of the long answer is never said.
+      expect(said).toBeGreaterThanOrEqual(3);
+      expect(said).toBeLessThan(21);
+      expect(said + dropped).toBe(21);
+      expect(result.stdout).toContain(`[listener] heard ${said + 3} words`);
+    },
+  },
 };

@@ -21,7 +21,7 @@ export interface TraceContext {
 export interface FrameFields {
   /** The last message of a stream. */
   fin?: boolean;
-  /** Deliver without batching. */
+  /** Barge-in: the receiving node drops the older unread messages of this input, except those carrying `request_id` or `goal_id`, and counts them (`flushed`); see docs/patterns.md. */
   flush?: boolean;
   /** Request/reply: the request this message belongs to (u64). */
   requestId?: bigint;

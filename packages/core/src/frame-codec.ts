@@ -22,7 +22,7 @@ export const FRAME_HEADER_BYTES = 32;
 export const FrameFlag = {
   /** The last frame of a stream (streaming patterns). */
   FIN: 1,
-  /** The sender asks for this frame to be delivered without batching. */
+  /** Barge-in: the receiver drops the older unread messages of this input, except those of a request or a goal (docs/patterns.md). */
   FLUSH: 2,
   /** A u64 request id follows the header (request/reply). */
   REQUEST_ID: 4,

@@ -30,6 +30,10 @@ export interface InputStats {
 /** Parameters that mark a message as part of a request or a goal: a flush never removes it. */
 const CORRELATION_KEYS = ["request_id", "goal_id"];
 
+function isCorrelated(parameters: Readonly<Record<string, unknown>>): boolean {
+  return CORRELATION_KEYS.some((key) => key in parameters);
+}
+
 /**
  * One input's queue. Drop-oldest queues may overrun the capacity while one read of the socket
  * is being unpacked; `trim()` (run at the end of that event-loop turn, after the consumer has
@@ -50,6 +54,11 @@ interface InputQueue {
   claimed: boolean;
   /** The pattern that claimed it let it go: arrivals are discarded. */
   released: boolean;
+  /**
+   * Claimed for replies correlated by id (a service or action client): a correlated message it
+   * never reads (the client had ended) is nobody's loss here, not counted as discarded.
+   */
+  replies: boolean;
   /** The event a claim's reader took last, until it takes the next one. */
   handedOut: NodeEvent | undefined;
 }
@@ -92,7 +101,7 @@ export class InputQueues implements ItemSource<NodeEvent> {
 
   /** Adds an input; `carriesMessages` is false for a timer input. */
   addInput(id: string, capacity: number, policy: QueuePolicy, carriesMessages = true): void {
-    this.#inputs.set(id, { id, policy, entries: new BoundedQueue<Entry>(capacity), carriesMessages, received: 0, discarded: 0, flushed: 0, claimed: false, released: false, handedOut: undefined });
+    this.#inputs.set(id, { id, policy, entries: new BoundedQueue<Entry>(capacity), carriesMessages, received: 0, discarded: 0, flushed: 0, claimed: false, released: false, replies: false, handedOut: undefined });
   }
 
   /**
@@ -106,18 +115,27 @@ export class InputQueues implements ItemSource<NodeEvent> {
     this.#intakeClosed = true;
     for (const queue of this.#inputs.values()) {
       this.#settleClaimed(queue);
-      if (queue.carriesMessages) queue.discarded += queue.entries.length;
       if (!queue.claimed) this.#length -= queue.entries.length;
-      for (let entry = queue.entries.shift(); entry !== undefined; entry = queue.entries.shift()) this.hooks.onDropped?.(entry.event);
+      this.#discardQueued(queue);
     }
   }
 
-  /** Counts a message that arrived after the program stopped taking events. */
-  discard(id: string): void {
+  /**
+   * Counts a message that arrived after the program stopped taking events (a correlated reply on
+   * a reply input is received, not discarded: see `InputQueue.replies`).
+   */
+  discard(id: string, parameters?: Readonly<Record<string, unknown>>): void {
     const queue = this.#inputs.get(id);
-    if (queue?.carriesMessages) {
-      queue.received++;
-      queue.discarded++;
+    if (!queue?.carriesMessages) return;
+    queue.received++;
+    if (!(queue.replies && parameters && isCorrelated(parameters))) queue.discarded++;
+  }
+
+  /** Discards what `queue` holds, counted as `discard` does. */
+  #discardQueued(queue: InputQueue): void {
+    for (let entry = queue.entries.shift(); entry !== undefined; entry = queue.entries.shift()) {
+      if (queue.carriesMessages && !(queue.replies && isCorrelated(entry.event.metadata.parameters))) queue.discarded++;
+      this.hooks.onDropped?.(entry.event);
     }
   }
 
@@ -130,7 +148,7 @@ export class InputQueues implements ItemSource<NodeEvent> {
     const queue = this.#inputs.get(id);
     if (!queue) return;
     if (this.#intakeClosed || queue.released) {
-      this.discard(id);
+      this.discard(id, event.metadata.parameters);
       this.hooks.onDropped?.(event);
       return;
     }
@@ -162,10 +180,12 @@ export class InputQueues implements ItemSource<NodeEvent> {
    * Takes input `id` out of the main stream for a pattern: its messages, those queued now
    * included, are read from the returned source only (in order, with the same queue bound and
    * policy), and `shift()` skips them. Returns undefined for an unknown input.
+   * @param replies the input carries replies correlated by id (see `InputQueue.replies`).
    */
-  claim(id: string): ItemSource<InputEvent> | undefined {
+  claim(id: string, replies = false): ItemSource<InputEvent> | undefined {
     const queue = this.#inputs.get(id);
     if (!queue) return undefined;
+    queue.replies = replies;
     if (!queue.claimed) {
       queue.claimed = true;
       this.#length -= queue.entries.length;
@@ -184,8 +204,7 @@ export class InputQueues implements ItemSource<NodeEvent> {
     if (!queue?.claimed || queue.released) return;
     queue.released = true;
     this.#settleClaimed(queue);
-    if (queue.carriesMessages) queue.discarded += queue.entries.length;
-    for (let entry = queue.entries.shift(); entry !== undefined; entry = queue.entries.shift()) this.hooks.onDropped?.(entry.event);
+    this.#discardQueued(queue);
   }
 
   /** Queues a control event; these are never dropped. */
@@ -252,8 +271,7 @@ export class InputQueues implements ItemSource<NodeEvent> {
     const wasFull = entries.length >= entries.capacity;
     const kept: Entry[] = [];
     for (let entry = entries.shift(); entry !== undefined; entry = entries.shift()) {
-      const parameters = entry.event.metadata.parameters;
-      if (CORRELATION_KEYS.some((key) => key in parameters)) {
+      if (isCorrelated(entry.event.metadata.parameters)) {
         kept.push(entry);
         continue;
       }

@@ -2,7 +2,7 @@ import type { FrameFields, LogLevel, Metadata, NodeEvent, NodeStatus, Parameter,
 import type { InputStats } from "./input-queues.js";
 import type { OutputStats } from "./output-channels.js";
 import type { RawSample } from "./raw-samples.js";
-import type { InputClaim } from "./patterns/pattern-host.js";
+import type { ClaimOptions, InputClaim } from "./patterns/pattern-host.js";
 
 /**
  * Options of `sendOutput`: an abort signal, and the frame's typed fields (`fin`, `flush`,
@@ -50,7 +50,7 @@ export interface InputSide extends EventSource {
    * `stream`...): see `InputClaim`.
    * @throws UndeclaredInputError, InputClaimedError.
    */
-  claim(inputId: string, pattern: string): InputClaim;
+  claim(inputId: string, pattern: string, options?: ClaimOptions): InputClaim;
 }
 
 /** The output side of a node: its sends, with their counters. */

@@ -9,7 +9,7 @@ import type { InputSide } from "./node-contract.js";
 import type { NodeTransports } from "./node-transports.js";
 import { InputClaimedError, UndeclaredInputError } from "./patterns/claim-errors.js";
 import { ClaimedInput } from "./patterns/claimed-input.js";
-import type { ClaimEnd } from "./patterns/pattern-host.js";
+import type { ClaimEnd, ClaimOptions } from "./patterns/pattern-host.js";
 
 /** What the input side needs from its node. */
 export interface NodeInputsComponents {
@@ -92,21 +92,22 @@ export class NodeInputs implements InputSide {
   }
 
   /**
-   * Takes input `inputId` out of the main stream for `pattern` (see `InputClaim`). A claim made
+   * Takes input `inputId` out of the main stream for `pattern` (see `InputClaim`; a reader
+   * waiting on it keeps the process alive only with `keepsAlive`). A claim made
    * after the input ended, or the stream ended, is ended already (with the same reason).
    * @throws UndeclaredInputError for an input the node does not have (or one fed in-process);
    *   InputClaimedError when a pattern reads it already.
    */
-  claim(inputId: string, pattern: string): ClaimedInput {
+  claim(inputId: string, pattern: string, options: ClaimOptions = {}): ClaimedInput {
     const { config, keepAlive } = this.node;
-    const source = config.inputs.some((input) => input.id === inputId && !input.local) ? this.#queues.claim(inputId) : undefined;
+    const source = config.inputs.some((input) => input.id === inputId && !input.local) ? this.#queues.claim(inputId, options.replies) : undefined;
     if (!source) throw new UndeclaredInputError(config.nodeId, inputId, config.inputs.map((input) => input.id), pattern);
     const holder = this.#claims.get(inputId);
     if (holder) throw new InputClaimedError(config.nodeId, inputId, holder.pattern, pattern);
     const claim = new ClaimedInput(
       inputId,
       source,
-      (waiting) => (waiting ? keepAlive.hold() : keepAlive.release()),
+      options.keepsAlive ? (waiting) => (waiting ? keepAlive.hold() : keepAlive.release()) : () => {},
       () => this.#queues.release(inputId),
     );
     this.#claims.set(inputId, { claim, pattern });
@@ -205,7 +206,7 @@ export class NodeInputs implements InputSide {
     if (this.ended) {
       // Sent to this node, never to be read: counted, not silently lost.
       lease?.release();
-      this.#queues.discard(inputId);
+      this.#queues.discard(inputId, decoded.parameters);
       return;
     }
     try {

@@ -1,10 +1,21 @@
-import type { LogLevel, NodeConfig, NodeEvent, NodeStatus, Parameter, PullOptions, SendableValue, TransportPlugins } from "@rivulet/core";
+import type { InputEvent, LogLevel, NodeConfig, NodeEvent, NodeStatus, Parameter, PullOptions, SendableValue, TransportPlugins } from "@rivulet/core";
 import { readNodeConfig } from "@rivulet/core/internal";
 import { DaemonSession } from "./daemon-session.js";
 import type { InputStats } from "./input-queues.js";
 import type { EventSource, NodeHost, OutputSink, SendMetadata, SendOutputOptions } from "./node-contract.js";
 import type { OutputStats } from "./output-channels.js";
 import type { RawSample } from "./raw-samples.js";
+import type { ActionClient } from "./patterns/action-client.js";
+import type { ActionClientInit, SendGoalOptions } from "./patterns/action-client-options.js";
+import type { GoalHandle } from "./patterns/action-goal.js";
+import { type ActionServer, serveActions } from "./patterns/action-server.js";
+import type { ActionHandlers } from "./patterns/action-server-options.js";
+import { nodePatternHost } from "./patterns/node-pattern-host.js";
+import { NodePatterns } from "./patterns/node-patterns.js";
+import type { ServiceRequestOptions } from "./patterns/service-client.js";
+import { type ServeInit, type ServiceHandler, type ServiceServer, serve } from "./patterns/service-server.js";
+import { type StreamReadOptions, type StreamReader, stream } from "./patterns/stream-reader.js";
+import { type StreamInit, type StreamWriter, openStream } from "./patterns/stream-writer.js";
 
 /** Options of `new Node()`. */
 export interface NodeInit {
@@ -37,6 +48,7 @@ export interface NodeStats {
 export class Node implements EventSource, OutputSink {
   readonly config: NodeConfig;
   readonly #host: NodeHost;
+  #patterns: NodePatterns | undefined;
 
   /**
    * @param host what the node is made of; omitted, a session with the daemon named by the
@@ -126,6 +138,105 @@ export class Node implements EventSource, OutputSink {
     return this.#host.outputs.sendOutputRaw(outputId, length, metadata, options);
   }
 
+  /**
+   * Service client: sends `value` on `requestOutput` as a request (a new `request_id`, and a
+   * `deadline` when `timeout` is given) and resolves with its reply from `responseInput`. Any
+   * number may be in flight; each pending request keeps the process alive. `responseInput` is
+   * read by the pattern, not the main loop. See docs/patterns.md.
+   * @throws TimeoutError, AbortError (its `signal`, or this node stopping), ServiceError (the
+   *   server's handler failed), ServerFailedError / ServiceClosedError (the server failed or
+   *   ended: every pending request rejects at once), UndeclaredInputError, InputClaimedError,
+   *   ReplyInputRewiredError, and what `sendOutput` throws.
+   */
+  request(requestOutput: string, responseInput: string, value: SendableValue, options?: ServiceRequestOptions): Promise<InputEvent> {
+    try {
+      return this.#pattern().service(requestOutput, responseInput).request(value, options);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  /**
+   * Service server: answers every request read from `requestInput` (taken out of the main loop)
+   * with what `handler` returns, on `responseOutput`, up to `concurrency` (64) at once. A handler
+   * that throws sends an error reply and the server goes on; requests past their deadline are
+   * skipped and counted. The node stays alive while it serves: until the request input ends
+   * (every client finished), STOP, or `close()` on the returned server.
+   * @throws UndeclaredInputError, InputClaimedError; RangeError for a bad `concurrency`.
+   */
+  serve(requestInput: string, responseOutput: string, handler: ServiceHandler, init?: ServeInit): ServiceServer {
+    return serve(this.#pattern().host, requestInput, responseOutput, handler, init);
+  }
+
+  /**
+   * Replies to `request` (an INPUT event read in the node's own loop) on `responseOutput`,
+   * carrying its `request_id`. Resolves false without sending when its deadline has passed.
+   */
+  respond(responseOutput: string, request: InputEvent, value: SendableValue, metadata?: Record<string, Parameter>): Promise<boolean> {
+    return this.#pattern().respond(responseOutput, request, value, metadata);
+  }
+
+  /** Replies to `request` with an error (its client rejects with ServiceError carrying the message). */
+  respondError(responseOutput: string, request: InputEvent, error: unknown): Promise<boolean> {
+    return this.#pattern().respondError(responseOutput, request, error);
+  }
+
+  /**
+   * Action client: sends a goal on `goalOutput` and resolves once the server accepts it, with a
+   * handle: `feedback` (async iterable), `result` (`{ status: "succeeded" | "aborted" |
+   * "canceled", value?, error? }`, never rejects), `cancel()`, `status`. Replies come on
+   * `replyInput` (taken out of the main loop); `cancelOutput` names dora's separate cancel output.
+   * When the server fails or ends, every pending goal ends `aborted` at once.
+   * @throws GoalRejectedError, TimeoutError (acceptance), AbortError, ActionServerFailedError,
+   *   ActionServerClosedError, UndeclaredInputError, InputClaimedError, ReplyInputRewiredError.
+   */
+  sendGoal(goalOutput: string, replyInput: string, value: SendableValue, options: SendGoalOptions & ActionClientInit = {}): Promise<GoalHandle> {
+    try {
+      const { cancelOutput, feedbackQueueSize, ...goal } = options;
+      return this.#pattern().action(goalOutput, replyInput, { cancelOutput, feedbackQueueSize }).sendGoal(value, goal);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  /**
+   * The action client `sendGoal` uses for this wiring (made on first use): for `getResult(goalId)`
+   * (a finished goal's result, kept by the server for its TTL), `stats()` and `close()`.
+   * @throws UndeclaredInputError, InputClaimedError, ReplyInputRewiredError.
+   */
+  actionClient(goalOutput: string, replyInput: string, init?: ActionClientInit): ActionClient {
+    return this.#pattern().action(goalOutput, replyInput, init);
+  }
+
+  /**
+   * Action server: goals read from `goalInput` (taken out of the main loop) are accepted or
+   * rejected by `onGoal`, run by `execute(goal, { feedback, signal })` (`signal` aborts on cancel),
+   * and answered on `replyOutput` with statuses, feedback and the result, kept for
+   * `resultTtlMs` after the goal ends. The node stays alive while it serves.
+   * @throws UndeclaredInputError, InputClaimedError.
+   */
+  serveActions(goalInput: string, replyOutput: string, handlers: ActionHandlers): ActionServer {
+    return serveActions(this.#pattern().host, goalInput, replyOutput, handlers);
+  }
+
+  /**
+   * Opens a stream on `output`: `write(chunk)`, `nextSegment()`, `flush()` (barge-in: receivers
+   * drop what is queued before it), `end()`; messages carry `session_id`, `segment_id`, `seq`.
+   */
+  openStream(output: string, init?: StreamInit): StreamWriter {
+    return openStream(this.#pattern().host, output, init);
+  }
+
+  /**
+   * Reads `input` (taken out of the main loop) as a stream: `for await (const chunk of
+   * node.stream("tokens"))`, each chunk with `kind` (`data`, `flush`, `end`), `sessionId`,
+   * `segmentId`, `seq` and its `event`; after a flush, older chunks of that session are dropped.
+   * @throws UndeclaredInputError, InputClaimedError.
+   */
+  stream(input: string, options?: StreamReadOptions): StreamReader {
+    return stream(this.#pattern().host, input, options);
+  }
+
   /** Sends a structured log line to the daemon (shown with the node id, kept in the run's logs). */
   log(level: LogLevel, message: string, fields?: Record<string, Parameter>): void {
     this.#host.log(level, message, fields);
@@ -172,5 +283,10 @@ export class Node implements EventSource, OutputSink {
    */
   close(): Promise<void> {
     return this.#host.close();
+  }
+
+  #pattern(): NodePatterns {
+    this.#patterns ??= new NodePatterns(nodePatternHost(this.id, this.#host, this.#host.outputs));
+    return this.#patterns;
   }
 }

@@ -125,4 +125,18 @@ describe("input claims (patterns read their own inputs)", () => {
     expect(consumer.inputs.stats().x).toMatchObject({ received: 2, discarded: 2, pending: 0 });
     expect(await consumer.inputs.recv({ timeout: 50 })).toBeNull();
   });
+
+  it("a reply input's correlated messages arriving after STOP are not counted as lost; others are", async () => {
+    const { producer, consumer } = await pair();
+    consumer.inputs.claim("x", "request", { replies: true });
+    consumer.inputs.claim("y", "stream");
+    daemon.send("b", { t: "stop" });
+    await until(() => consumer.inputs.ended);
+    await producer.outputs.sendOutput("x", 1, { request_id: "someone-else" });
+    await producer.outputs.sendOutput("x", 2);
+    await producer.outputs.sendOutput("y", 3, { request_id: "r" });
+    await until(() => consumer.inputs.stats().x!.received === 2 && consumer.inputs.stats().y!.received === 1);
+    expect(consumer.inputs.stats().x).toMatchObject({ received: 2, discarded: 1 });
+    expect(consumer.inputs.stats().y).toMatchObject({ received: 1, discarded: 1 });
+  });
 });

@@ -28,3 +28,19 @@ export class InputClaimedError extends RivuletError {
     super(`${pattern}(): input '${inputId}' of node '${nodeId}' is already read by ${holder}(); give each pattern its own input`);
   }
 }
+
+/**
+ * A reply input already takes the replies of one output, and a pattern asked it to take those
+ * of another: replies on one input cannot be told apart by the output they answer.
+ */
+export class ReplyInputRewiredError extends RivuletError {
+  constructor(
+    readonly nodeId: string,
+    readonly inputId: string,
+    pattern: string,
+    was: string,
+    now: string,
+  ) {
+    super(`${pattern}(): input '${inputId}' of node '${nodeId}' already receives the replies to ${was}; it cannot also take those of ${now}: give each its own reply input`);
+  }
+}

@@ -35,16 +35,30 @@ export interface InputClaim extends AsyncIterable<InputEvent> {
   release(): void;
 }
 
+/** Options of `PatternHost.claim`. */
+export interface ClaimOptions {
+  keepsAlive?: boolean;
+  /**
+   * The input carries replies correlated by `request_id` or `goal_id` (a service or action
+   * client's): replies arriving after the node stopped reading (another client's, sharing the
+   * server's output, or one for a request given up) are not reported as lost messages.
+   */
+  replies?: boolean;
+}
+
 /** What a communication pattern needs from its node (the `Node` provides it; tests a loopback fake). */
 export interface PatternHost {
   readonly nodeId: string;
   /**
    * Takes input `inputId` out of the main loop for `pattern` (named in errors: "request",
    * "serve", "stream", "sendGoal", "serveActions").
+   * @param options.keepsAlive a reader waiting on the claim keeps the process alive, as a
+   *   program waiting in the main loop does (a user's `for await` over a stream); false (the
+   *   default) for a pattern's own background reader, whose liveness comes from `hold()`.
    * @throws UndeclaredInputError when the node has no such input; InputClaimedError when a
-   *   pattern holds it already, or the main loop started reading it... (see InputClaimedError).
+   *   pattern holds it already.
    */
-  claim(inputId: string, pattern: string): InputClaim;
+  claim(inputId: string, pattern: string, options?: ClaimOptions): InputClaim;
   sendOutput(outputId: string, data: SendableValue, metadata?: SendMetadata, options?: SendOutputOptions): Promise<void>;
   /** Held while work is pending that must keep the process alive (a request in flight, a server). */
   hold(): void;
