@@ -2,20 +2,15 @@ import { describe, expect, it } from "vitest";
 import { operatorsGoals, operatorsMarkdown } from "../bench/src/operators-report.js";
 import type { BenchResults } from "../bench/src/results.js";
 import { throughput } from "../bench/src/stats.js";
+import { benchResults } from "./helpers/bench-results.js";
 
-const results = (sharedMessagesPerSecond: number): BenchResults => ({
-  date: "2026-01-01",
-  quick: false,
-  machine: { cpus: 2, cpuModel: "test", memoryGiB: 4, os: "Linux", node: "20" },
-  latency: [],
-  throughput: [],
-  peers: [],
-  notes: [],
-  operators: {
-    chain: { shared: throughput(sharedMessagesPerSecond, 8, 1e9), worker: throughput(20_000, 8, 1e9), nodes: throughput(100_000, 8, 1e9) },
-    startup: { size: 10, runtimeMs: [300, 100, 200], nodesMs: [900, 1000] },
-  },
-});
+const results = (sharedMessagesPerSecond: number): BenchResults =>
+  benchResults({
+    operators: {
+      chain: { shared: throughput(sharedMessagesPerSecond, 8, 1e9), worker: throughput(20_000, 8, 1e9), nodes: throughput(100_000, 8, 1e9) },
+      startup: { size: 10, runtimeMs: [300, 100, 200], nodesMs: [900, 1000] },
+    },
+  });
 
 describe("benchmark: the operators section", () => {
   it("marks the goal met at >= 5x the nodes' rate, missed below, with the medians of the start-up rounds", () => {

@@ -11,52 +11,13 @@
 import { writeFileSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { isWarmup, sleep, stampOf, stamped, throughputWarmup, warmup } from "../nodes/stamp.mjs";
+import { readMessages } from "./length-prefix.mjs";
 
 const [role, path, planText, out] = process.argv.slice(2);
 const plan = JSON.parse(planText);
 /** Messages up to this size are copied into the batch; larger ones go out as they are. */
 const BATCH_LIMIT = 16 * 1024;
 const BATCH_BYTES = 256 * 1024;
-
-/** Calls onMessage for each length-prefixed message read from socket. */
-function readMessages(socket, onMessage) {
-  let partial; // a message spanning chunks: its buffer and how much of it is filled
-  let filled = 0;
-  let head = Buffer.alloc(0); // a length prefix split across chunks
-  socket.on("data", (chunk) => {
-    let at = 0;
-    while (at < chunk.length) {
-      if (partial) {
-        const n = Math.min(partial.length - filled, chunk.length - at);
-        chunk.copy(partial, filled, at, at + n);
-        filled += n;
-        at += n;
-        if (filled === partial.length) {
-          const message = partial;
-          partial = undefined;
-          onMessage(message);
-        }
-        continue;
-      }
-      if (head.length > 0 || chunk.length - at < 4) {
-        const n = Math.min(4 - head.length, chunk.length - at);
-        head = Buffer.concat([head, chunk.subarray(at, at + n)]);
-        at += n;
-        if (head.length < 4) return;
-      }
-      const length = head.length === 4 ? head.readUInt32LE(0) : chunk.readUInt32LE(at);
-      if (head.length === 4) head = Buffer.alloc(0);
-      else at += 4;
-      if (chunk.length - at >= length) {
-        onMessage(chunk.subarray(at, at + length));
-        at += length;
-      } else {
-        partial = Buffer.allocUnsafe(length);
-        filled = 0;
-      }
-    }
-  });
-}
 
 /** Writes length-prefixed messages to one or more sockets, batched per event-loop turn. */
 class BatchWriter {

@@ -9,6 +9,7 @@ import { measuredCommit, updateReadme } from "./readme-table.js";
 import { runCodecBench } from "./codec-bench.js";
 import { networkSection } from "./network-section.js";
 import { operatorsBench } from "./run-operators.js";
+import { patternsBench } from "./run-patterns.js";
 import { goals, markdownReport } from "./report.js";
 import type { BenchResults } from "./results.js";
 import { rawLatency, rawThroughput } from "./run-raw.js";
@@ -21,12 +22,13 @@ import { type RoundResult, throughputRows } from "./throughput-rounds.js";
 const BENCH = fileURLToPath(new URL("../", import.meta.url));
 
 /**
- * `npm run bench [-- --quick] [--out DIR] [--no-peers] [--only operators]`: latency (back to back
- * and paced), throughput (1 -> 1 and fan-out), each beside a raw Unix-socket baseline measured in
- * the same run; the zeromq, NATS and MQTT transports beside their raw clients; operators against
- * nodes; Node-RED as a peer. Writes latest.json, RESULTS.md and latency.svg. `--only operators`
- * measures that section alone, into `--out` (default results/operators-only), never the
- * published report.
+ * `npm run bench [-- --quick] [--out DIR] [--no-peers] [--only operators|patterns]`: latency (back
+ * to back and paced), throughput (1 -> 1 and fan-out), each beside a raw Unix-socket baseline
+ * measured in the same run; the zeromq, NATS and MQTT transports beside their raw clients;
+ * operators against nodes; services against raw request/reply (Unix socket, nats.js) and 1,000
+ * concurrent requests; Node-RED as a peer. Writes latest.json, RESULTS.md and latency.svg.
+ * `--only <section>` measures that section alone, into `--out` (default results/<section>-only),
+ * never the published report.
  * `--from results/latest.json` re-renders the report and chart from saved results.
  */
 async function main(argv: string[]): Promise<void> {
@@ -40,7 +42,7 @@ async function main(argv: string[]): Promise<void> {
   const quick = argv.includes("--quick");
   const onlyIndex = argv.indexOf("--only");
   const only = onlyIndex >= 0 ? argv[onlyIndex + 1] : undefined;
-  if (only !== undefined && only !== "operators") throw new Error(`--only: unknown section '${only}' (known: operators)`);
+  if (only !== undefined && !Object.hasOwn(SECTIONS, only)) throw new Error(`--only: unknown section '${only}' (known: ${Object.keys(SECTIONS).join(", ")})`);
   const outIndex = argv.indexOf("--out");
   const outDir = outIndex >= 0 ? argv[outIndex + 1]! : join(BENCH, "results", ...(only ? [`${only}-only`] : []));
   const reportFile = outIndex >= 0 || only ? join(outDir, "RESULTS.md") : join(BENCH, "RESULTS.md");
@@ -63,9 +65,9 @@ async function main(argv: string[]): Promise<void> {
   };
   const step = (text: string): void => console.error(`bench: ${text}`);
   const started = Date.now();
-  if (only === "operators") {
+  if (only !== undefined) {
     try {
-      results.operators = await operatorsBench(plan.operators, join(work, "operators"), step);
+      await SECTIONS[only as keyof typeof SECTIONS](plan, results, join(work, only), step);
     } catch (error) {
       results.failures.push(`the benchmark stopped: ${(error as Error).message}`);
     } finally {
@@ -149,7 +151,13 @@ async function main(argv: string[]): Promise<void> {
     results.network = network.settings;
     step("one-row struct end to end: back-to-back latency, then throughput 1 -> 1");
     results.struct = await structBench(plan.struct, join(work, "struct"));
-    results.operators = await operatorsBench(plan.operators, join(work, "operators"), step);
+    await SECTIONS.operators(plan, results, join(work, "operators"), step);
+    // A failed patterns section is named and the rest still measured.
+    try {
+      await SECTIONS.patterns(plan, results, join(work, "patterns"), step);
+    } catch (error) {
+      results.failures.push(`patterns: ${(error as Error).message}`);
+    }
     step("codec cost per message (encode + decode), Rivulet against Arrow IPC and JSON");
     results.codec = runCodecBench({ quick });
     if (peers) {
@@ -173,6 +181,16 @@ async function main(argv: string[]): Promise<void> {
   for (const failure of results.failures) console.error(`bench: FAILED: ${failure}`);
   if (results.failures.length > 0) process.exitCode = 1;
 }
+
+/** The sections that `--only` can run alone, each adding its results (a full run runs them too). */
+const SECTIONS = {
+  operators: async (plan: BenchPlan, results: BenchResults, work: string, step: (text: string) => void) => {
+    results.operators = await operatorsBench(plan.operators, work, step);
+  },
+  patterns: async (plan: BenchPlan, results: BenchResults, work: string, step: (text: string) => void) => {
+    results.patterns = await patternsBench(plan.patterns, work, step);
+  },
+};
 
 /** Writes the chart and the Markdown report (also `--from latest.json`, without measuring). */
 function render(results: BenchResults, outDir: string, reportFile: string): void {

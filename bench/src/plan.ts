@@ -1,4 +1,5 @@
 import type { OperatorsPlan } from "./run-operators.js";
+import type { PatternsPlan } from "./run-patterns.js";
 import type { StructPlan } from "./run-struct.js";
 
 /** Sizes and sample counts of one benchmark run. */
@@ -19,6 +20,8 @@ export interface BenchPlan {
   network: NetworkPlan;
   /** Operators against nodes (bench/src/run-operators.ts). */
   operators: OperatorsPlan;
+  /** Services against raw request/reply, and concurrent requests (bench/src/run-patterns.ts). */
+  patterns: PatternsPlan;
 }
 
 /** The network transports measured, each against its own client library. */
@@ -32,6 +35,9 @@ export interface NetworkPlan {
 }
 
 export const NETWORK_SIZES = [8, 64, 512, 4096];
+
+/** The small payloads of the patterns goals (request/reply round trips). */
+export const PATTERN_SIZES = [8, 64];
 
 export const SIZES = [8, 64, 512, 4096, 40_960, 409_600, 4_194_304, 41_943_040];
 
@@ -55,6 +61,13 @@ export function fullPlan(): BenchPlan {
       throughput: { zeromq: sameCount(50_000), nats: sameCount(50_000), mqtt: sameCount(20_000) },
     },
     operators: { chain: { warmup: 5000, count: 200_000 }, startup: { size: 10, rounds: 6 } },
+    // As the network plan: 2000 warm-up round trips before the first size; paced, 500 per size (10 s each at 20 ms).
+    patterns: {
+      hot: { warmup: 2000, sizes: PATTERN_SIZES.map((size) => ({ size, samples: 5000 })) },
+      paced: { periodMs: 20, warmup: 20, sizes: PATTERN_SIZES.map((size) => ({ size, samples: 500 })) },
+      natsHot: { warmup: 2000, sizes: PATTERN_SIZES.map((size) => ({ size, samples: 2000 })) },
+      concurrency: { requests: 1000, rounds: 5, size: 8 },
+    },
   };
 }
 
@@ -68,6 +81,12 @@ export function quickPlan(): BenchPlan {
     struct: { pingpong: { warmup: 10, samples: 100 }, throughput: { warmup: 100, count: 5000 } },
     network: { pingpong: { warmup: 10, sizes: NETWORK_SIZES.map((size) => ({ size, samples: 40 })) }, throughput: { zeromq: sameCount(2000), nats: sameCount(2000), mqtt: sameCount(500) } },
     operators: { chain: { warmup: 100, count: 5000 }, startup: { size: 10, rounds: 2 } },
+    patterns: {
+      hot: { warmup: 10, sizes: PATTERN_SIZES.map((size) => ({ size, samples: 40 })) },
+      paced: { periodMs: 5, warmup: 2, sizes: PATTERN_SIZES.map((size) => ({ size, samples: 10 })) },
+      natsHot: { warmup: 10, sizes: PATTERN_SIZES.map((size) => ({ size, samples: 40 })) },
+      concurrency: { requests: 1000, rounds: 2, size: 8 },
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import { codecMarkdown } from "./codec-bench.js";
 import { k, mark, us } from "./format.js";
 import { networkGoals, networkMarkdown } from "./network-report.js";
 import { operatorsGoals, operatorsMarkdown } from "./operators-report.js";
+import { patternsGoals, patternsMarkdown } from "./patterns-report.js";
 import { NETWORK_KINDS } from "./plan.js";
 import { type BenchResults, DORA_PUBLISHED, type LatencyRow, formatSize } from "./results.js";
 
@@ -103,6 +104,7 @@ export function markdownReport(results: BenchResults): string {
     );
   }
   lines.push(...operatorsMarkdown(results));
+  lines.push(...patternsMarkdown(results));
   if (results.codec) lines.push(codecMarkdown(results.codec));
   lines.push("## Goals", "", ...goals(results).map((g) => `- ${g}`), "");
   if ((results.failures ?? []).length > 0) lines.push("## Failures", "", ...results.failures!.map((f) => `- ${f}`), "");
@@ -145,6 +147,7 @@ export function goals(results: BenchResults): string[] {
   out.push(...networkGoals(results));
   out.push(...shmGoals(results));
   out.push(...operatorsGoals(results));
+  out.push(...patternsGoals(results));
   return out;
 }
 

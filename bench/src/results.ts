@@ -1,5 +1,6 @@
 import type { CodecResults } from "./codec-bench.js";
 import type { OperatorsResults } from "./run-operators.js";
+import type { PatternsResults } from "./run-patterns.js";
 import type { StructResults } from "./run-struct.js";
 import type { LatencyStats, Throughput } from "./stats.js";
 
@@ -50,6 +51,8 @@ export interface BenchResults {
   network?: NetworkSettings;
   /** Operators against nodes: a chain of 3, and start-up (bench/src/run-operators.ts); absent in older results. */
   operators?: OperatorsResults;
+  /** Services against raw request/reply, and 1,000 concurrent requests (bench/src/run-patterns.ts); absent in older results. */
+  patterns?: PatternsResults;
   /** What went wrong (messages lost, a node failed); any entry makes `npm run bench` exit 1. */
   failures?: string[];
 }

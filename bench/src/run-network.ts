@@ -42,7 +42,7 @@ function netInput(kind: NetworkKind, source: string, messages: number, backpress
 const deadline = (messages: number): number => 60_000 + 2 * messages;
 
 /** Throws when any node of the run counted a drop, on an input or an output. */
-function checkDrops(result: RunResult, what: string): void {
+export function checkDrops(result: RunResult, what: string): void {
   const drops = result.nodes.flatMap((n) => [...Object.entries(n.drops.inputs), ...Object.entries(n.drops.outputs)].map(([port, count]) => `${n.id}/${port}: ${count}`));
   if (drops.length > 0) throw new Error(`${what} dropped messages (${drops.join(", ")})`);
 }
