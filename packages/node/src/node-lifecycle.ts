@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { StopEvent } from "@rivulet/core";
 import { KeepAlive } from "./keep-alive.js";
 
@@ -37,6 +38,9 @@ export class NodeLifecycle {
 
   constructor() {
     this.#settled = new Promise<void>((resolve) => (this.#settle = resolve));
+    // Every send waiting for a backpressure consumer listens to the signal while it waits:
+    // 1,000 requests in flight are 1,000 listeners, not a leak (each goes when its send settles).
+    setMaxListeners(0, this.#halt.signal);
   }
 
   get state(): NodeState {

@@ -175,6 +175,22 @@ describe("Node", () => {
     expect(producer.stats().outputs.out!.dropped).toBe(0);
   });
 
+  it("with backpressure, many sends waiting at once (requests in flight) raise no MaxListenersExceededWarning", async () => {
+    const { producer, consumer } = await pair({ queueSize: 1, queuePolicy: "backpressure" });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      const sends = Promise.all(Array.from({ length: 50 }, (_, i) => producer.sendOutput("out", [i])));
+      await take(consumer, 50);
+      await sends;
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it("with backpressure, a send waiting for a consumer that does not read resolves at STOP; later sends are discarded", async () => {
     const { producer } = await pair({ queueSize: 1, queuePolicy: "backpressure" }, { stallReportMs: 50 });
     let sent = 0;
