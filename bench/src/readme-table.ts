@@ -43,6 +43,14 @@ export function readmeTable(results: BenchResults): string {
     rows.push(["1-row struct (5 fields) one-way, back to back", latency(results.struct.latency.p50), ""]);
     rows.push(["1-row struct (5 fields) throughput, 1 -> 1", rate(results.struct.throughput.messagesPerSecond), ""]);
   }
+  const service = results.patterns?.service;
+  const reqrep = (rows: { size: number; rivulet: { p50: number }; raw: { p50: number } }[] | undefined, size: number) => rows?.find((r) => r.size === size);
+  if (service) {
+    const unix = reqrep(service.unix.hot, 64);
+    const nats = reqrep(service.nats.hot, 64);
+    if (unix) rows.push(["64 B service round trip (request/serve), back to back", latency(unix.rivulet.p50), `${latency(unix.raw.p50)} (raw request/reply)`]);
+    if (nats) rows.push(["64 B service round trip over NATS, back to back", latency(nats.rivulet.p50), `${latency(nats.raw.p50)} (nats.js request)`]);
+  }
   if (peer) rows.push([`${peer.name.replace(" (embedded)", "")} embedded, 3 function nodes, 64 B`, rate(peer.throughput.messagesPerSecond), ""]);
   const m = results.machine;
   return [

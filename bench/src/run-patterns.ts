@@ -49,11 +49,13 @@ type Mode = "hot" | "paced";
 type Kind = "unix" | "nats";
 type Rtts = Record<string, number[]>;
 
-/** The client's input for replies and the server's for requests: enough room for every request in flight. */
-function serviceInput(kind: Kind, source: string, inFlight: number): object {
-  const queue_size = inFlight + 100;
-  // NATS refuses backpressure: drop_oldest with a queue that holds every request, so a drop is a loss (and fails the run).
-  return kind === "unix" ? { source, queue_size, queue_policy: "backpressure" } : { source, queue_size, queue_policy: "drop_oldest" };
+/**
+ * The client's input for replies and the server's for requests: the default policy (drop_oldest,
+ * as the latency section and the raw floor, which has no flow control) with a queue that holds
+ * every request in flight, so a drop is a loss (and fails the run).
+ */
+function serviceInput(source: string, inFlight: number): object {
+  return { source, queue_size: inFlight + 100, queue_policy: "drop_oldest" };
 }
 
 /** Runs the service client and the echo server as a dataflow on `kind`; resolves to the client's file. */
@@ -63,8 +65,8 @@ async function rivuletService(kind: Kind, plan: object, inFlight: number, dir: s
   const result = await runDataflow(dir, {
     ...(kind === "nats" ? { transport: "nats", transports: { nats: { kind: "nats", servers: natsUrl } } } : {}),
     nodes: [
-      { id: "client", path: join(NODES, "service-client.mjs"), outputs: ["request"], inputs: { reply: serviceInput(kind, "server/reply", inFlight) }, env },
-      { id: "server", path: join(NODES, "service-server.mjs"), inputs: { request: serviceInput(kind, "client/request", inFlight) }, outputs: ["reply"] },
+      { id: "client", path: join(NODES, "service-client.mjs"), outputs: ["request"], inputs: { reply: serviceInput("server/reply", inFlight) }, env },
+      { id: "server", path: join(NODES, "service-server.mjs"), inputs: { request: serviceInput("client/request", inFlight) }, outputs: ["reply"] },
     ],
   }, 120_000 + 40 * requestCount(plan));
   checkDrops(result, `the ${kind} service`);

@@ -172,7 +172,7 @@ export class StreamReader implements AsyncIterable<StreamChunk> {
 /**
  * Reads input `inputId` of `host` (a node) as a stream: see `StreamReader`.
  * @throws UndeclaredInputError when the node has no such input; InputClaimedError when a
- *   pattern holds it already or the main loop started reading it.
+ *   pattern holds it already.
  */
 export function stream(host: PatternHost, inputId: string, options?: StreamReadOptions): StreamReader {
   // The program waits on this reader as on the main loop: its wait keeps the process alive.
