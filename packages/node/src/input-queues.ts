@@ -198,11 +198,15 @@ export class InputQueues implements ItemSource<NodeEvent> {
     };
   }
 
-  /** The pattern let input `id` go: what is queued and what arrives later is discarded and counted. */
-  release(id: string): void {
+  /**
+   * The pattern let input `id` go: what is queued, what arrives later, and `unread` messages it
+   * had taken and never handed to the program, are discarded and counted.
+   */
+  release(id: string, unread = 0): void {
     const queue = this.#inputs.get(id);
     if (!queue?.claimed || queue.released) return;
     queue.released = true;
+    if (queue.carriesMessages) queue.discarded += unread;
     this.#settleClaimed(queue);
     this.#discardQueued(queue);
   }

@@ -108,7 +108,7 @@ export class NodeInputs implements InputSide {
       inputId,
       source,
       options.keepsAlive ? (waiting) => (waiting ? keepAlive.hold() : keepAlive.release()) : () => {},
-      () => this.#queues.release(inputId),
+      (unread) => this.#queues.release(inputId, unread),
     );
     this.#claims.set(inputId, { claim, pattern });
     const end = this.ended ? { reason: "stopped" as const } : this.#inputEnds.get(inputId);

@@ -12,7 +12,7 @@ import { type ActionServer, serveActions } from "./patterns/action-server.js";
 import type { ActionHandlers } from "./patterns/action-server-options.js";
 import { nodePatternHost } from "./patterns/node-pattern-host.js";
 import { NodePatterns } from "./patterns/node-patterns.js";
-import type { ServiceRequestOptions } from "./patterns/service-client.js";
+import type { ServiceClient, ServiceRequestOptions } from "./patterns/service-client.js";
 import { type ServeInit, type ServiceHandler, type ServiceServer, serve } from "./patterns/service-server.js";
 import { type StreamReadOptions, type StreamReader, stream } from "./patterns/stream-reader.js";
 import { type StreamInit, type StreamWriter, openStream } from "./patterns/stream-writer.js";
@@ -154,6 +154,15 @@ export class Node implements EventSource, OutputSink {
     } catch (error) {
       return Promise.reject(error as Error);
     }
+  }
+
+  /**
+   * The service client `request` uses for this wiring (made on first use): its `stats()` (sent,
+   * replied, timed out, late and foreign replies...) and `close()`.
+   * @throws ReplyInputRewiredError when `responseInput` already takes another output's replies.
+   */
+  serviceClient(requestOutput: string, responseInput: string): ServiceClient {
+    return this.#pattern().service(requestOutput, responseInput);
   }
 
   /**

@@ -118,11 +118,11 @@ describe("input claims (patterns read their own inputs)", () => {
     const claim = consumer.inputs.claim("x", "test");
     await producer.outputs.sendOutput("x", 1);
     await until(() => consumer.inputs.stats().x!.pending === 1);
-    claim.release();
+    claim.release(5); // five it had taken and never handed out (a reader's read-ahead)
     expect(claim.ended).toEqual({ reason: "released" });
     await producer.outputs.sendOutput("x", 2);
     await until(() => consumer.inputs.stats().x!.received === 2);
-    expect(consumer.inputs.stats().x).toMatchObject({ received: 2, discarded: 2, pending: 0 });
+    expect(consumer.inputs.stats().x).toMatchObject({ received: 2, discarded: 7, pending: 0 });
     expect(await consumer.inputs.recv({ timeout: 50 })).toBeNull();
   });
 

@@ -46,4 +46,19 @@ describe("runNode with the patterns", () => {
     );
     expect(said).toEqual(["flush", "c"]);
   });
+
+  it("a stream loop left early discards what it read ahead and counts it: nothing is silently lost", async () => {
+    const seen: unknown[] = [];
+    const run = await runNode(
+      async (node) => {
+        for await (const chunk of node.stream("tokens")) {
+          seen.push(chunk.event.rows()[0]);
+          break;
+        }
+      },
+      { events: ["a", "b", "c", "d"].map((value, seq) => ({ id: "tokens", value, metadata: { session_id: "s", segment_id: 0, seq } })) },
+    );
+    expect(seen).toEqual(["a"]);
+    expect(run.stats.inputs.tokens).toMatchObject({ received: 4, discarded: 3 });
+  });
 });

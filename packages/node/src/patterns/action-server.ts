@@ -51,9 +51,18 @@ export class ActionServer {
   readonly #stats = { goals: 0, accepted: 0, rejected: 0, expired: 0, succeeded: 0, aborted: 0, canceled: 0, cancelRequests: 0, resultRequests: 0, malformed: 0 };
   #serving = true;
   #held = true;
+  #done!: (end: ClaimEnd) => void;
+  /** How serving was stopped early (STOP, `close()`, the clients' node failed); undefined otherwise. */
+  #stopEnd: ClaimEnd | undefined;
+  /**
+   * Resolves when the server is done, with why its goal input ended: it stopped taking goals and
+   * the goals running then have ended; at STOP (or `close()`, or its clients' node failing) it
+   * does not wait for an `execute` that ignores its aborted `signal`. Never rejects.
+   */
+  readonly done: Promise<ClaimEnd> = new Promise((resolve) => (this.#done = resolve));
   /** Why the server stopped serving early (STOP, `close()`, its clients' node failed); undefined while it serves. */
   #stopReason: string | undefined;
-  readonly #onStop = (): void => this.#stop("stopped");
+  readonly #onStop = (): void => this.#stop({ reason: "stopped" });
 
   /** @throws what `host.claim` throws: UndeclaredInputError, InputClaimedError. */
   constructor(
@@ -72,7 +81,7 @@ export class ActionServer {
     }
     host.hold();
     // Closed: the goals queued before the end are still served; any other end stops serving now.
-    this.#goalClaim.onEnd((end) => end.reason !== "closed" && this.#stop(end.reason));
+    this.#goalClaim.onEnd((end) => end.reason !== "closed" && this.#stop(end));
     if (host.signal.aborted) this.#onStop();
     else host.signal.addEventListener("abort", this.#onStop, { once: true });
     this.#read(this.#goalClaim)
@@ -200,9 +209,10 @@ export class ActionServer {
   }
 
   /** Stops serving early: running goals' signals abort, goals still queued or being decided are rejected. */
-  #stop(why: ClaimEnd["reason"]): void {
+  #stop(end: ClaimEnd): void {
     if (this.#stopReason !== undefined) return;
-    const reason = new AbortError(`node '${this.host.nodeId}' action server on input '${this.goalInput}' stopped serving (${why})`);
+    this.#stopEnd = end;
+    const reason = new AbortError(`node '${this.host.nodeId}' action server on input '${this.goalInput}' stopped serving (${end.reason})`);
     this.#stopReason = reason.message;
     for (const goal of this.#goals.values()) {
       goal.stopped = reason.message;
@@ -222,9 +232,11 @@ export class ActionServer {
   }
 
   #releaseWhenDone(): void {
-    if (this.#serving || this.#goals.size > 0 || !this.#held) return;
+    // Stopped early, running goals were aborted: the node need not wait for them to return.
+    if (this.#serving || (this.#goals.size > 0 && this.#stopReason === undefined) || !this.#held) return;
     this.#held = false;
     this.host.release();
+    this.#done(this.#stopEnd ?? this.#goalClaim.ended ?? { reason: "released" });
   }
 }
 

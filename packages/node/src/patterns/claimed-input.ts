@@ -11,17 +11,19 @@ import type { ClaimEnd, InputClaim } from "./pattern-host.js";
 export class ClaimedInput implements InputClaim {
   readonly #events: QueuedIterator<InputEvent>;
   #ended: ClaimEnd | undefined;
+  #released = false;
   readonly #listeners: ((end: ClaimEnd) => void)[] = [];
 
   /**
    * @param onWaiting as QueuedIterator's: keeps the process alive while a reader waits.
-   * @param onRelease the pattern let the input go: the owner stops queueing for it.
+   * @param onRelease the pattern let the input go (with `unread` events it took and never
+   *   handed out): the owner stops queueing for it and counts them as discarded.
    */
   constructor(
     readonly inputId: string,
     source: ItemSource<InputEvent>,
     onWaiting: (waiting: boolean) => void,
-    private readonly onRelease: () => void,
+    private readonly onRelease: (unread: number) => void,
   ) {
     this.#events = new QueuedIterator(source, onWaiting);
   }
@@ -43,9 +45,10 @@ export class ClaimedInput implements InputClaim {
     else this.#listeners.push(listener);
   }
 
-  release(): void {
-    if (this.#ended) return;
-    this.onRelease();
+  release(unread = 0): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.onRelease(unread);
     this.end({ reason: "released" });
   }
 

@@ -31,8 +31,12 @@ export interface InputClaim extends AsyncIterable<InputEvent> {
   readonly ended: ClaimEnd | undefined;
   /** Called once when the claim ends (at once if it already has). */
   onEnd(listener: (end: ClaimEnd) => void): void;
-  /** Gives the input back: later events are discarded and counted; `ended` becomes `released`. Idempotent. */
-  release(): void;
+  /**
+   * Gives the input up: what is queued and what arrives later is discarded and counted in the
+   * input's `discarded`; `ended` becomes `released`. `unread`: events the pattern took from the
+   * claim but never handed to the program (read ahead), counted as discarded too. Idempotent.
+   */
+  release(unread?: number): void;
 }
 
 /** Options of `PatternHost.claim`. */

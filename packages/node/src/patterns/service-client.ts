@@ -92,7 +92,7 @@ export class ServiceClient {
    */
   async request(value: SendableValue, options: ServiceRequestOptions = {}): Promise<InputEvent> {
     const { timeout, signal } = options;
-    if (timeout !== undefined && !(timeout >= 0 && timeout <= MAX_TIMEOUT_MS)) throw new RangeError(`request timeout must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, got ${timeout}`);
+    if (timeout !== undefined && !(timeout >= 0 && timeout <= MAX_TIMEOUT_MS)) throw new RangeError(`request(): node '${this.host.nodeId}' output '${this.requestOutput}': timeout must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, got ${timeout}`);
     const requestId = newId();
     if (signal?.aborted) {
       this.#stats.aborted++;

@@ -47,7 +47,8 @@ export async function respond(host: PatternHost, responseOutput: string, request
  */
 export async function respondError(host: PatternHost, responseOutput: string, request: InputEvent, error: unknown): Promise<boolean> {
   if (requestExpired(request)) return false;
-  const message = error instanceof Error ? error.message : String(error);
+  // The class is part of what happened: "TypeError: x is not a function" reaches the client whole.
+  const message = error instanceof Error ? (error.name && error.name !== "Error" ? `${error.name}: ${error.message}` : error.message) : String(error);
   await host.sendOutput(responseOutput, null, replyParameters(request, { [KEYS.error]: message }));
   return true;
 }

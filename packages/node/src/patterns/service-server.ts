@@ -62,7 +62,8 @@ export class ServiceServer {
   /**
    * Resolves when the server is done, with why its request input ended (`closed` when every
    * client ended, `failed`, `stopped` at STOP, `released` after `close()`), once the handlers
-   * still running have finished and their replies were sent. Never rejects.
+   * still running have finished and their replies were sent; at STOP it waits for none (their
+   * `signal` aborted; a handler ignoring it must not keep the node from exiting). Never rejects.
    */
   readonly done: Promise<ClaimEnd>;
   readonly #claim: InputClaim | undefined;
@@ -109,26 +110,34 @@ export class ServiceServer {
 
   async #run(claim: InputClaim): Promise<ClaimEnd> {
     this.host.hold();
-    const onStop = (): void => {
-      for (const controller of this.#handlerSignals) controller.abort(this.host.signal.reason);
-    };
-    this.host.signal.addEventListener("abort", onStop, { once: true });
+    // At STOP the handlers' signals abort, and the server waits for none of them any more: a
+    // handler that ignores its signal must not keep the node from exiting.
+    let onStop!: () => void;
+    const stopped = new Promise<void>((resolve) => {
+      onStop = () => {
+        for (const controller of this.#handlerSignals) controller.abort(this.host.signal.reason);
+        resolve();
+      };
+    });
+    if (this.host.signal.aborted) onStop();
+    else this.host.signal.addEventListener("abort", onStop, { once: true });
+    const settled = (): Promise<unknown> => Promise.race([Promise.all(this.#inFlight), stopped]);
     try {
       for (;;) {
         // At the bound, later requests stay in the input's queue, under its policy.
-        if (this.#inFlight.size >= this.#concurrency) await Promise.race(this.#inFlight);
+        if (this.#inFlight.size >= this.#concurrency) await Promise.race([...this.#inFlight, stopped]);
         const request = await claim.recv();
         if (!request) break;
         this.#stats.received++;
         const task = this.#handle(request).finally(() => this.#inFlight.delete(task));
         this.#inFlight.add(task);
       }
-      await Promise.all(this.#inFlight);
+      await settled();
     } catch (error) {
       // recv only throws on a second reader, which an unshared claim cannot have: report it, give the input back.
       this.host.log("error", `service on input '${this.requestInput}' stopped reading: ${String(error)}`, { input: this.requestInput });
       claim.release();
-      await Promise.all(this.#inFlight);
+      await settled();
     } finally {
       this.host.signal.removeEventListener("abort", onStop);
       this.host.release();
@@ -141,8 +150,8 @@ export class ServiceServer {
     const requestId = requestIdOf(request);
     const deadline = requestDeadline(request);
     if (requestExpired(request)) {
+      // Counted, not logged one by one: a busy service whose clients time out would flood the log.
       this.#stats.expired++;
-      this.host.log("debug", `request ${requestId} on input '${this.requestInput}' skipped: its deadline passed before it was read`, this.#fields(requestId));
       request.release();
       return;
     }
@@ -168,14 +177,14 @@ export class ServiceServer {
     if ("value" in outcome) {
       try {
         if (await respond(this.host, this.responseOutput, request, outcome.value)) this.#stats.replied++;
-        else this.#abandoned(requestId);
+        else this.#abandoned();
         return;
       } catch (error) {
         outcome = { error };
       }
     }
     if (requestExpired(request)) {
-      this.#abandoned(requestId);
+      this.#abandoned();
       return;
     }
     this.#stats.failed++;
@@ -189,9 +198,9 @@ export class ServiceServer {
     }
   }
 
-  #abandoned(requestId: string | undefined): void {
+  /** Counted, not logged one by one (see `expired`). */
+  #abandoned(): void {
     this.#stats.abandoned++;
-    this.host.log("debug", `request ${requestId} on input '${this.requestInput}': its deadline passed while it was handled; no reply sent`, this.#fields(requestId));
   }
 
   #fields(requestId: string | undefined): Record<string, string> {

@@ -64,8 +64,10 @@ const QUEUED: PullOptions = { timeout: 0 };
  * up to one more queue's worth while the loop works through what was read ahead.
  *
  * The iteration ends when the input's producer finished (INPUT_CLOSED) or the node stops, after
- * the chunks that came before; leaving the loop (`break`, a throw) gives the input back, and a
- * later iteration ends at once.
+ * the chunks that came before. Leaving the loop (`break`, a throw) ends the reading for good:
+ * the chunks read ahead and not yielded, those still queued and those arriving later are
+ * discarded and counted in the input's `discarded` (`node.stats()`, and the run's report of lost
+ * messages); they never reach the main loop. A later iteration ends at once.
  * @throws StreamProducerFailedError from the iteration when the producer node failed (after the
  *   chunks that came before); AbortError when `signal` fires.
  */
@@ -97,7 +99,11 @@ export class StreamReader implements AsyncIterable<StreamChunk> {
     try {
       for (let chunk = await this.#next(); chunk !== null; chunk = await this.#next()) yield chunk;
     } finally {
-      this.claim.release();
+      // Leaving the loop: what was read ahead and never yielded is discarded (its memory given
+      // back) and counted with the input's discarded messages, never silently lost.
+      const unread = this.#ahead.splice(0);
+      for (const chunk of unread) chunk.event.release();
+      this.claim.release(unread.length);
     }
     const end = this.claim.ended;
     if (end?.reason === "failed") throw new StreamProducerFailedError(this.nodeId, this.inputId, end.sourceNodeId, end.error, this.#current);

@@ -136,7 +136,10 @@ export class ScriptedEvents implements InputSide {
         return event;
       },
     };
-    const claim = new ClaimedInput(inputId, source, () => {}, () => this.#discard(queue.splice(0)));
+    const claim = new ClaimedInput(inputId, source, () => {}, (unread) => {
+      this.#discard(queue.splice(0));
+      stats.discarded += unread;
+    });
     claim.end(this.#endOf(inputId));
     return claim;
   }

@@ -74,15 +74,16 @@ describe("action failures", () => {
     expect(client.held).toBe(0);
   });
 
-  it("aborts the running goals when the client node fails, and releases the server once they ended", async () => {
+  it("aborts the running goals when the client node fails, and releases the server without waiting for an onGoal that never returns", async () => {
     const { net, server, actions } = await busyServer();
     expect(server.held).toBe(1);
 
     net.fail("client");
 
     await vi.waitFor(() => expect(actions.stats()).toMatchObject({ aborted: 2, succeeded: 0, active: 1 }));
-    // The undecided goal still holds the server: its onGoal never returns.
-    expect(server.held).toBe(1);
+    // The undecided goal's onGoal never returns: the node need not wait for it to exit.
+    expect(server.held).toBe(0);
+    expect(await actions.done).toEqual({ reason: "failed", sourceNodeId: "client", error: "exited with code 1" });
   });
 
   it("aborts the running goals and releases the server when the server node stops", async () => {
@@ -91,8 +92,9 @@ describe("action failures", () => {
     server.stop();
 
     await vi.waitFor(() => expect(actions.stats()).toMatchObject({ aborted: 2, succeeded: 0 }));
-    // The undecided goal still holds the server until its onGoal returns; accepted now, it is rejected.
-    expect(server.held).toBe(1);
+    // Stopped: the server no longer holds the node for the undecided goal; decided later, it is rejected.
+    expect(server.held).toBe(0);
+    expect(await actions.done).toEqual({ reason: "stopped" });
     decide(true);
     await vi.waitFor(() => expect(actions.stats()).toMatchObject({ rejected: 1, accepted: 2, active: 0 }));
     expect(server.held).toBe(0);

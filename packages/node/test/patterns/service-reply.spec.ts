@@ -34,4 +34,12 @@ describe("respond", () => {
     await respondError(server, "response", server.unclaimed[0]!, new Error("out of stock"));
     await expect(reply).rejects.toMatchObject({ name: "ServiceError", serverMessage: "out of stock" });
   });
+
+  it("respondError keeps the error's class when it is not a plain Error", async () => {
+    const { server, a } = serviceNet();
+    const reply = clientOf(a).request("x");
+    await turns();
+    await respondError(server, "response", server.unclaimed[0]!, new TypeError("price is not a number"));
+    await expect(reply).rejects.toMatchObject({ name: "ServiceError", serverMessage: "TypeError: price is not a number" });
+  });
 });

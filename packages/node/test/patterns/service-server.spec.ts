@@ -16,6 +16,17 @@ describe("serve", () => {
     expect(service.stats()).toMatchObject({ received: 2, expired: 1, replied: 1 });
   });
 
+  it("at STOP, is done without waiting for a handler that ignores its aborted signal, and holds the node no more", async () => {
+    const { server, a } = serviceNet();
+    const service = serveOn(server, () => new Promise<never>(() => {}));
+    void clientOf(a).request("forever").catch(() => {});
+    await turns();
+    expect(service.stats().inFlight).toBe(1);
+    server.stop();
+    expect(await service.done).toEqual({ reason: "stopped" });
+    expect(server.held).toBe(0);
+  });
+
   it("aborts the handler's signal at the deadline and sends no reply after it", async () => {
     vi.useFakeTimers({ toFake: [...FAKE_TIMERS.toFake] });
     const { server, a } = serviceNet();
