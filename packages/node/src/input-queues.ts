@@ -1,5 +1,6 @@
 import type { InputEvent, NodeEvent, QueuePolicy } from "@rivulet/core";
 import { BoundedQueue, type ItemSource } from "@rivulet/core/internal";
+import { KEYS } from "./patterns/pattern-keys.js";
 
 interface Entry {
   seq: number;
@@ -28,7 +29,7 @@ export interface InputStats {
 }
 
 /** Parameters that mark a message as part of a request or a goal: a flush never removes it. */
-const CORRELATION_KEYS = ["request_id", "goal_id"];
+const CORRELATION_KEYS = [KEYS.requestId, KEYS.goalId];
 
 function isCorrelated(parameters: Readonly<Record<string, unknown>>): boolean {
   return CORRELATION_KEYS.some((key) => key in parameters);

@@ -1,5 +1,5 @@
-/** Longest delay a Node.js timer takes (about 24.8 days): the timer below never fires in practice. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Longest delay a Node.js timer takes (about 24.8 days; longer ones fire at once): the idle timer below never fires in practice. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Keeps the process alive while work is pending: a reference count over one idle timer, which

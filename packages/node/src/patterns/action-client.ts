@@ -8,10 +8,9 @@ import { type GoalMessage, type GoalReplyKind, goalParameters, isTerminal, readG
 import type { ClaimEnd, InputClaim, PatternHost } from "./pattern-host.js";
 import { newId } from "./pattern-keys.js";
 import { ResultQueries } from "./result-queries.js";
+import { RecentIds } from "./recent-ids.js";
 
 const REPLY_KINDS: readonly GoalReplyKind[] = ["status", "feedback", "cancel_response", "result"];
-/** How many ended goal ids are remembered to tell their late messages from other clients'. */
-const FORGOTTEN_CAPACITY = 1024;
 
 /**
  * The client side of the action pattern (ROS 2 semantics) over one wiring: goals and
@@ -29,7 +28,8 @@ export class ActionClient {
   readonly #claim: InputClaim;
   readonly #goals = new Map<string, ClientGoal>();
   readonly #queries = new ResultQueries();
-  readonly #forgotten = new Set<string>();
+  /** Ended goal ids, to tell their late messages from other clients'. */
+  readonly #forgotten = new RecentIds();
   readonly #stats: ActionClientStats = { sent: 0, accepted: 0, rejected: 0, succeeded: 0, aborted: 0, canceled: 0, abandoned: 0, pending: 0, late: 0, foreign: 0, malformed: 0, feedbackDropped: 0 };
   #end: ClaimEnd | undefined;
   readonly #onStop = (): void => this.#endAll({ reason: "stopped" });
@@ -208,7 +208,6 @@ export class ActionClient {
     if (!this.#goals.delete(goal.goalId)) return;
     this.host.release();
     this.#forgotten.add(goal.goalId);
-    if (this.#forgotten.size > FORGOTTEN_CAPACITY) this.#forgotten.delete(this.#forgotten.values().next().value!);
   }
 
   #endAll(end: ClaimEnd): void {

@@ -1,7 +1,7 @@
 /**
- * The last `capacity` ids added, oldest forgotten first: a bounded memory of the requests a
- * client stopped waiting for, so that a reply arriving afterwards can be told from a reply to
- * another client. Memory stays bounded however many requests a long-running node makes.
+ * The last `capacity` ids added, oldest forgotten first: a bounded memory of the requests (or
+ * goals) a client stopped waiting for, so that a reply arriving afterwards can be told from a
+ * reply to another client. Memory stays bounded however many requests a long-running node makes.
  */
 export class RecentIds {
   // A Set iterates in insertion order, so its first entry is the oldest.

@@ -5,6 +5,7 @@ import { ServerFailedError, ServiceClosedError, ServiceError } from "./pattern-e
 import type { ClaimEnd, InputClaim, PatternHost } from "./pattern-host.js";
 import { KEYS, newId } from "./pattern-keys.js";
 import { RecentIds } from "./recent-ids.js";
+import { MAX_TIMER_MS } from "../keep-alive.js";
 
 /** Per-call options of `ServiceClient.request`. */
 export interface ServiceRequestOptions {
@@ -41,8 +42,6 @@ export interface ServiceClientStats {
   pending: number;
 }
 
-/** setTimeout's limit (about 24.8 days); longer timers would fire at once. */
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 interface PendingRequest {
   resolve: (event: InputEvent) => void;
@@ -92,7 +91,7 @@ export class ServiceClient {
    */
   async request(value: SendableValue, options: ServiceRequestOptions = {}): Promise<InputEvent> {
     const { timeout, signal } = options;
-    if (timeout !== undefined && !(timeout >= 0 && timeout <= MAX_TIMEOUT_MS)) throw new RangeError(`request(): node '${this.host.nodeId}' output '${this.requestOutput}': timeout must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, got ${timeout}`);
+    if (timeout !== undefined && !(timeout >= 0 && timeout <= MAX_TIMER_MS)) throw new RangeError(`request(): node '${this.host.nodeId}' output '${this.requestOutput}': timeout must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${timeout}`);
     const requestId = newId();
     if (signal?.aborted) {
       this.#stats.aborted++;

@@ -2,6 +2,7 @@ import type { InputEvent, SendableValue } from "@rivulet/core";
 import { DeadlineExceededError } from "./pattern-errors.js";
 import type { ClaimEnd, InputClaim, PatternHost } from "./pattern-host.js";
 import { requestDeadline, requestExpired, requestIdOf, respond, respondError } from "./service-reply.js";
+import { MAX_TIMER_MS } from "../keep-alive.js";
 
 /** What a service handler gets besides the request. */
 export interface ServiceHandlerContext {
@@ -158,9 +159,9 @@ export class ServiceServer {
     const controller = new AbortController();
     if (this.host.signal.aborted) controller.abort(this.host.signal.reason);
     this.#handlerSignals.add(controller);
-    // Past 2^31-1 ms setTimeout fires at once; a deadline that far away never aborts the handler.
+    // Past MAX_TIMER_MS setTimeout fires at once; a deadline that far away never aborts the handler.
     const wait = deadline === undefined ? Infinity : deadline - Date.now();
-    const timer = wait <= 2 ** 31 - 1 ? setTimeout(() => controller.abort(new DeadlineExceededError(this.host.nodeId, this.requestInput, requestId ?? "(none)", deadline!)), wait) : undefined;
+    const timer = wait <= MAX_TIMER_MS ? setTimeout(() => controller.abort(new DeadlineExceededError(this.host.nodeId, this.requestInput, requestId ?? "(none)", deadline!)), wait) : undefined;
     let outcome: { value: SendableValue } | { error: unknown };
     try {
       outcome = { value: (await this.handler(request, { signal: controller.signal, deadline, requestId })) ?? null };
