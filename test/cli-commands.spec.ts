@@ -77,7 +77,7 @@ describe("command line", () => {
     const result = await runCli(["run", fixture("args-env")]);
     expect(result.code).toBe(0);
     const line = result.stdout.split("\n").find((l) => l.startsWith("[show] {"))!;
-    expect(JSON.parse(line.slice("[show] ".length))).toEqual({ args: ["--name", "two words", "--n", "3"], greeting: "hello", count: "3", cwd: "args-env", id: "show", nodes: 1 });
+    expect(JSON.parse(line.slice("[show] ".length))).toEqual({ args: ["--name", "two words", "--n", "3"], greeting: "hello", count: "3", cwd: "args-env", id: "show", nodes: 1, settings: { threshold: 30.5, url: "http://127.0.0.1:8080/api", devices: ["dev-1", "dev-2"] } });
     expect(result.stdout).toContain('[show] INFO structured hello {"n":1}');
     expect(result.stderr).toContain("[show] a line on stderr");
     expect(result.stdout).toContain("[show] control socket 600 in folder 700, token 48 chars");

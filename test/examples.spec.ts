@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, runCli } from "./helpers/cli.js";
-import { EXAMPLE_CHECKS, example } from "./helpers/example-checks.js";
+import { EXAMPLE_CHECKS, SERVICE_EXAMPLES, example } from "./helpers/example-checks.js";
 import { scratchFolder } from "./helpers/scratch.js";
 
 describe("examples", () => {
@@ -18,12 +18,13 @@ describe("examples", () => {
     expect(readFileSync(join(logDir, "log_receiver.txt"), "utf8")).toContain("Received message: 99");
   });
 
-  it("every example folder has a dataflow, a README and an end-to-end check (run here and over every transport)", () => {
+  it("every example folder has a dataflow, a README and an end-to-end check (run here and over every transport, or a spec of its own)", () => {
     const names = readdirSync(join(ROOT, "examples"));
     for (const name of names) {
       expect(existsSync(join(ROOT, "examples", name, "dataflow.yml"))).toBe(true);
       expect(existsSync(join(ROOT, "examples", name, "README.md"))).toBe(true);
     }
-    expect(Object.keys(EXAMPLE_CHECKS).sort()).toEqual([...names].sort());
+    expect([...Object.keys(EXAMPLE_CHECKS), ...Object.keys(SERVICE_EXAMPLES)].sort()).toEqual([...names].sort());
+    for (const spec of Object.values(SERVICE_EXAMPLES)) expect(existsSync(join(ROOT, spec)), spec).toBe(true);
   });
 });

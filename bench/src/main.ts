@@ -3,13 +3,14 @@ import { cpus, release, totalmem, type } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { latencyChart } from "./chart.js";
-import { nodeRedThroughput } from "./node-red.js";
+import { PEERS_DIR, nodeRedThroughput } from "./node-red.js";
 import { type BenchPlan, fullPlan, halveSamples, quickPlan } from "./plan.js";
 import { measuredCommit, updateReadme } from "./readme-table.js";
 import { runCodecBench } from "./codec-bench.js";
 import { networkSection } from "./network-section.js";
 import { operatorsBench } from "./run-operators.js";
 import { patternsBench } from "./run-patterns.js";
+import { bridgeBench } from "./run-bridge.js";
 import { goals, markdownReport } from "./report.js";
 import type { BenchResults } from "./results.js";
 import { rawLatency, rawThroughput } from "./run-raw.js";
@@ -22,11 +23,12 @@ import { type RoundResult, throughputRows } from "./throughput-rounds.js";
 const BENCH = fileURLToPath(new URL("../", import.meta.url));
 
 /**
- * `npm run bench [-- --quick] [--out DIR] [--no-peers] [--only operators|patterns]`: latency (back
+ * `npm run bench [-- --quick] [--out DIR] [--no-peers] [--only operators|patterns|bridge]`: latency (back
  * to back and paced), throughput (1 -> 1 and fan-out), each beside a raw Unix-socket baseline
  * measured in the same run; the zeromq, NATS and MQTT transports beside their raw clients;
  * operators against nodes; services against raw request/reply (Unix socket, nats.js) and 1,000
- * concurrent requests; Node-RED as a peer. Writes latest.json, RESULTS.md and latency.svg.
+ * concurrent requests; the MQTT bridge against Node-RED's MQTT flow and a plain mqtt.js relay;
+ * Node-RED as a peer. Writes latest.json, RESULTS.md and latency.svg.
  * `--only <section>` measures that section alone, into `--out` (default results/<section>-only),
  * never the published report.
  * `--from results/latest.json` re-renders the report and chart from saved results.
@@ -47,7 +49,8 @@ async function main(argv: string[]): Promise<void> {
   const outDir = outIndex >= 0 ? argv[outIndex + 1]! : join(BENCH, "results", ...(only ? [`${only}-only`] : []));
   const reportFile = outIndex >= 0 || only ? join(outDir, "RESULTS.md") : join(BENCH, "RESULTS.md");
   const peers = !argv.includes("--no-peers") && !quick;
-  const plan: BenchPlan = quick ? quickPlan() : fullPlan();
+  const chosen: BenchPlan = quick ? quickPlan() : fullPlan();
+  const plan: BenchPlan = { ...chosen, bridge: { ...chosen.bridge, nodeRed: chosen.bridge.nodeRed && peers } };
   const work = join(BENCH, "tmp", String(process.pid));
   mkdirSync(work, { recursive: true });
   mkdirSync(outDir, { recursive: true });
@@ -158,12 +161,17 @@ async function main(argv: string[]): Promise<void> {
     } catch (error) {
       results.failures.push(`patterns: ${(error as Error).message}`);
     }
+    try {
+      await SECTIONS.bridge(plan, results, join(work, "bridge"), step);
+    } catch (error) {
+      results.failures.push(`bridge: ${(error as Error).message}`);
+    }
     step("codec cost per message (encode + decode), Rivulet against Arrow IPC and JSON");
     results.codec = runCodecBench({ quick });
     if (peers) {
       step("peer: Node-RED embedded (installed on demand)");
       try {
-        results.peers.push(...(await nodeRedThroughput(join(BENCH, "tmp", "peers"), 100_000)));
+        results.peers.push(...(await nodeRedThroughput(PEERS_DIR, 100_000)));
       } catch (error) {
         results.notes.push(`Node-RED peer not measured: ${(error as Error).message}`);
       }
@@ -189,6 +197,11 @@ const SECTIONS = {
   },
   patterns: async (plan: BenchPlan, results: BenchResults, work: string, step: (text: string) => void) => {
     results.patterns = await patternsBench(plan.patterns, work, step);
+  },
+  bridge: async (plan: BenchPlan, results: BenchResults, work: string, step: (text: string) => void) => {
+    const { bridge, failures } = await bridgeBench(plan.bridge, work, step);
+    results.bridge = bridge;
+    (results.failures ??= []).push(...failures);
   },
 };
 

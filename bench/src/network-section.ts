@@ -6,6 +6,14 @@ import { BENCH_MQTT_QOS, type NetworkBrokers, rawNetworkLatency, rawNetworkThrou
 import { latencyStats } from "./stats.js";
 import { type RoundResult, throughputRows } from "./throughput-rounds.js";
 
+/**
+ * The benchmarks' mosquitto settings. The default queue of 1000 messages per subscriber would drop
+ * a throughput burst. mosquitto leaves Nagle on by default, which holds a lone small message ~40 ms
+ * for the delayed ACK of the one before: off, as any latency-minded deployment sets it (the same
+ * broker for every side measured).
+ */
+export const BENCH_MOSQUITTO_CONFIG = ["max_queued_messages 1000000", "set_tcp_nodelay true"];
+
 /** What the network section adds to the results. */
 export interface NetworkSection {
   latency: LatencyRow[];
@@ -27,10 +35,7 @@ export async function networkSection(half: NetworkPlan, work: string, step: (tex
   try {
     const nats = await startNats({ jetstream: false });
     started.push(nats);
-    // The default queue of 1000 messages per subscriber would drop a throughput burst. mosquitto
-    // leaves Nagle on by default, which holds a lone small message ~40 ms for the delayed ACK of
-    // the one before: off, as any latency-minded deployment sets it (the same broker for both sides).
-    const mosquitto = await startMosquitto({ extraConfig: ["max_queued_messages 1000000", "set_tcp_nodelay true"] });
+    const mosquitto = await startMosquitto({ extraConfig: BENCH_MOSQUITTO_CONFIG });
     started.push(mosquitto);
     section.settings.brokers = { "nats-server": brokerVersion(nats, /Version:\s+(\S+)/), mosquitto: brokerVersion(mosquitto, /mosquitto version (\S+)/) };
     const brokers: NetworkBrokers = { natsUrl: nats.url, mqttUrl: mosquitto.url };
@@ -81,7 +86,7 @@ async function measure(kind: NetworkKind, half: NetworkPlan, brokers: NetworkBro
 const ABBA = [["a", ["rivulet", "raw"]], ["b", ["raw", "rivulet"]]] as const;
 
 /** The version a broker printed when it started, or "unknown". */
-function brokerVersion(broker: Broker, pattern: RegExp): string {
+export function brokerVersion(broker: Broker, pattern: RegExp): string {
   for (const line of broker.output()) {
     const match = pattern.exec(line);
     if (match) return match[1]!;

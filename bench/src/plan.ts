@@ -1,3 +1,4 @@
+import type { BridgePlan } from "./run-bridge.js";
 import type { OperatorsPlan } from "./run-operators.js";
 import type { PatternsPlan } from "./run-patterns.js";
 import type { StructPlan } from "./run-struct.js";
@@ -22,6 +23,8 @@ export interface BenchPlan {
   operators: OperatorsPlan;
   /** Services against raw request/reply, and concurrent requests (bench/src/run-patterns.ts). */
   patterns: PatternsPlan;
+  /** The MQTT bridge against Node-RED and a plain mqtt.js relay (bench/src/run-bridge.ts). */
+  bridge: BridgePlan;
 }
 
 /** The network transports measured, each against its own client library. */
@@ -68,6 +71,9 @@ export function fullPlan(): BenchPlan {
       natsHot: { warmup: 2000, sizes: PATTERN_SIZES.map((size) => ({ size, samples: 2000 })) },
       concurrency: { requests: 1000, rounds: 5, size: 8 },
     },
+    // 24 runs (3 systems, 2 roles, 2 QoS, 2 rounds) of 6,000 readings: under a minute on 2 cores,
+    // most of it starting and stopping the systems (Node-RED takes ~2 s, a dataflow ~1.5 s).
+    bridge: { messages: 12_000, warmup: 1000, devices: 10, qos: [0, 1], nodeRed: true },
   };
 }
 
@@ -87,6 +93,8 @@ export function quickPlan(): BenchPlan {
       natsHot: { warmup: 10, sizes: PATTERN_SIZES.map((size) => ({ size, samples: 40 })) },
       concurrency: { requests: 1000, rounds: 2, size: 8 },
     },
+    // Node-RED is a download: not in quick mode (CI).
+    bridge: { messages: 500, warmup: 100, devices: 10, qos: [0, 1], nodeRed: false },
   };
 }
 

@@ -51,6 +51,11 @@ export function readmeTable(results: BenchResults): string {
     if (unix) rows.push(["64 B service round trip (request/serve), back to back", latency(unix.rivulet.p50), `${latency(unix.raw.p50)} (raw request/reply)`]);
     if (nats) rows.push(["64 B service round trip over NATS, back to back", latency(nats.rivulet.p50), `${latency(nats.raw.p50)} (nats.js request)`]);
   }
+  const bridge = (system: string) => results.bridge?.rows.find((r) => r.system === system && r.role === "relay" && r.qos === 1);
+  if (bridge("rivulet")) {
+    const nodeRed = bridge("node-red");
+    rows.push(["MQTT device topic -> bridge -> node -> MQTT out, QoS 1", rate(bridge("rivulet")!.throughput.messagesPerSecond), `${rate(bridge("raw")?.throughput.messagesPerSecond)} (one mqtt.js client)${nodeRed ? `; Node-RED mqtt in -> function -> mqtt out ${rate(nodeRed.throughput.messagesPerSecond)}` : ""}`]);
+  }
   if (peer) rows.push([`${peer.name.replace(" (embedded)", "")} embedded, 3 function nodes, 64 B`, rate(peer.throughput.messagesPerSecond), ""]);
   const m = results.machine;
   return [

@@ -1,3 +1,4 @@
+import { bridgeMarkdown } from "./bridge-report.js";
 import { codecMarkdown } from "./codec-bench.js";
 import { k, mark, us } from "./format.js";
 import { networkGoals, networkMarkdown } from "./network-report.js";
@@ -105,6 +106,7 @@ export function markdownReport(results: BenchResults): string {
   }
   lines.push(...operatorsMarkdown(results));
   lines.push(...patternsMarkdown(results));
+  lines.push(...bridgeMarkdown(results));
   if (results.codec) lines.push(codecMarkdown(results.codec));
   lines.push("## Goals", "", ...goals(results).map((g) => `- ${g}`), "");
   if ((results.failures ?? []).length > 0) lines.push("## Failures", "", ...results.failures!.map((f) => `- ${f}`), "");

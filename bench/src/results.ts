@@ -1,4 +1,5 @@
 import type { CodecResults } from "./codec-bench.js";
+import type { BridgeResults } from "./run-bridge.js";
 import type { OperatorsResults } from "./run-operators.js";
 import type { PatternsResults } from "./run-patterns.js";
 import type { StructResults } from "./run-struct.js";
@@ -53,6 +54,8 @@ export interface BenchResults {
   operators?: OperatorsResults;
   /** Services against raw request/reply, and 1,000 concurrent requests (bench/src/run-patterns.ts); absent in older results. */
   patterns?: PatternsResults;
+  /** The MQTT bridge against Node-RED's MQTT flow and a plain mqtt.js relay (bench/src/run-bridge.ts); absent in older results. */
+  bridge?: BridgeResults;
   /** What went wrong (messages lost, a node failed); any entry makes `npm run bench` exit 1. */
   failures?: string[];
 }

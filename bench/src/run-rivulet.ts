@@ -10,8 +10,9 @@ const NODES = fileURLToPath(new URL("../nodes/", import.meta.url));
  * Runs a generated dataflow through the daemon; throws naming failed nodes, else resolves to the
  * run's result (drops per node). With `deadlineMs`, a run still going then is stopped (STOP, then
  * signals after the grace) and the call throws: a hang fails the benchmark instead of stalling it.
+ * With `until`, the run is stopped once it settles (for dataflows that never end by themselves).
  */
-export async function runDataflow(dir: string, dataflow: object, deadlineMs?: number): Promise<RunResult> {
+export async function runDataflow(dir: string, dataflow: object, deadlineMs?: number, until?: Promise<unknown>): Promise<RunResult> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "dataflow.yml");
   writeFileSync(file, JSON.stringify(dataflow, null, 2)); // JSON is valid YAML
@@ -26,6 +27,8 @@ export async function runDataflow(dir: string, dataflow: object, deadlineMs?: nu
   });
   let late = false;
   const deadline = deadlineMs === undefined ? undefined : setTimeout(() => ((late = true), run.stop("the benchmark's deadline passed")), deadlineMs);
+  const stop = (): void => run.stop("the benchmark has its figures");
+  void until?.then(stop, stop);
   const result = await run.finished;
   clearTimeout(deadline);
   if (late) throw new Error(`benchmark dataflow ${file} was still running after ${deadlineMs} ms (stopped); nodes not done: ${result.nodes.filter((n) => n.exit?.code !== 0).map((n) => n.id).join(", ") || "none"}`);

@@ -7,6 +7,15 @@ import { ROOT } from "./paths.js";
 export const example = (name: string): string => join(ROOT, "examples", name, "dataflow.yml");
 
 /**
+ * Examples that need services of their own (a broker, a database) and devices outside the
+ * dataflow: each has an end-to-end test of its own, named here, and is left out of the
+ * transport matrix (its bridge speaks to its devices' broker whatever the transport).
+ */
+export const SERVICE_EXAMPLES: Record<string, string> = {
+  "iot-bridge": "test/iot-bridge.spec.ts",
+};
+
+/**
  * What each example must print when it runs, whatever transport carries it: the examples' own
  * end-to-end test and the transport matrix (every example over every transport) share these.
  */

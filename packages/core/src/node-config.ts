@@ -51,6 +51,8 @@ export interface OperatorConfig {
 export interface NodeConfig {
   protocolVersion: number;
   dataflowId: string;
+  /** The dataflow's name (stable across runs, unlike `dataflowId`), when the daemon knows it. */
+  dataflowName?: string;
   nodeId: string;
   /** Path of the daemon's control socket. */
   controlSocket: string;
@@ -71,6 +73,8 @@ export interface NodeConfig {
    * registration (`registered.transports`), never in the environment (see `environmentConfig`).
    */
   transports?: Record<string, NodeTransportConfig>;
+  /** The node's `config:` mapping from the YAML, for `node.settings()`; absent when it has none. */
+  settings?: Record<string, Json>;
   /** The parsed dataflow descriptor (YAML as JSON), for `dataflowDescriptor()`. */
   descriptor: unknown;
   /** The operators this node hosts: present, and not empty, for runtime nodes only. */
@@ -87,11 +91,26 @@ export interface NodeTransportConfig {
  * What of a node's configuration goes into its environment (RIVULET_NODE_CONFIG), which the
  * node's own child processes inherit and other processes of the same user can read: everything
  * but the transports' options (passwords, tokens, key files), which the daemon hands over at
- * registration instead, in the descriptor as in `transports`.
+ * registration instead, in the descriptor as in `transports`, and the other nodes' `config:`
+ * (a bridge's broker password): the descriptor keeps no node's `config:`, the node's own comes
+ * as `settings`.
  */
 export function environmentConfig(config: NodeConfig): NodeConfig {
   const transports = config.transports && Object.fromEntries(Object.entries(config.transports).map(([name, t]) => [name, { kind: t.kind }]));
-  return { ...config, ...(transports ? { transports } : {}), descriptor: withoutTransportOptions(config.descriptor) };
+  return { ...config, ...(transports ? { transports } : {}), descriptor: withoutNodeConfigs(withoutTransportOptions(config.descriptor)) };
+}
+
+/** The descriptor (YAML as JSON) without the `config:` of any node. */
+function withoutNodeConfigs(descriptor: unknown): unknown {
+  if (typeof descriptor !== "object" || descriptor === null || Array.isArray(descriptor)) return descriptor;
+  const nodes = (descriptor as Record<string, unknown>).nodes;
+  if (!Array.isArray(nodes)) return descriptor;
+  const stripped = nodes.map((node: unknown) => {
+    if (typeof node !== "object" || node === null || !("config" in node)) return node;
+    const { config: _config, ...rest } = node as Record<string, unknown>;
+    return rest;
+  });
+  return { ...(descriptor as Record<string, unknown>), nodes: stripped };
 }
 
 /** The descriptor (YAML as JSON) with each entry of `transports:` reduced to its `kind`. */

@@ -94,6 +94,18 @@ describe("environmentConfig", () => {
     expect(config.transports.bus.options.token).toBe("s3cret");
   });
 
+  it("leaves every node's config: out of the descriptor (a bridge's broker password), the node's own settings stay", () => {
+    const config = {
+      ...valid,
+      settings: { threshold: 3 },
+      descriptor: { nodes: [{ id: "bridge", path: "rivulet/mqtt-bridge", config: { url: "mqtt://h:1883", username: "u", password: "s3cret" } }, { id: "a", config: { threshold: 3 } }] },
+    };
+    const env = environmentConfig(config);
+    expect(JSON.stringify(env.descriptor)).not.toContain("s3cret");
+    expect(env.descriptor).toEqual({ nodes: [{ id: "bridge", path: "rivulet/mqtt-bridge" }, { id: "a" }] });
+    expect(env.settings).toEqual({ threshold: 3 });
+  });
+
   it("keeps a config without transports, and a descriptor without `transports:`, as they are", () => {
     expect(environmentConfig(valid)).toEqual(valid);
   });

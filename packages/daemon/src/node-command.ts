@@ -2,6 +2,7 @@ import { accessSync, constants, readdirSync, statSync } from "node:fs";
 import { basename, delimiter, dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type DescriptorErrorInit, type NodeDescriptor, didYouMean } from "@rivulet/descriptor";
+import { builtinMain } from "./builtin-nodes.js";
 import { NodeProgramError, type NodeProgramProblem } from "./daemon-errors.js";
 
 /** How to start a node's program. */
@@ -30,6 +31,7 @@ const runtimeMain = fileURLToPath(import.meta.resolve("@rivulet/runtime/main"));
  */
 export function nodeCommand(node: NodeDescriptor, baseDir: string, at: DescriptorErrorInit & { nodeId: string }): NodeCommand {
   if (node.kind === "runtime") return { command: process.execPath, args: ["--import", tsxLoader, runtimeMain, ...node.args] };
+  if (node.kind === "builtin") return { command: process.execPath, args: [builtinMain(node.builtin!), ...node.args] };
   const program = node.path!;
   const fail = (reason: NodeProgramProblem, detail: string, suggestion?: string): never => {
     throw new NodeProgramError(reason, program, detail, at, suggestion);

@@ -113,6 +113,7 @@ export async function planDataflow(graph: ResolvedGraph, context: PlanContext): 
     configs.set(node.id, {
       protocolVersion: CONTROL_PROTOCOL_VERSION,
       dataflowId: context.dataflowId,
+      ...(context.dataflowName !== undefined ? { dataflowName: context.dataflowName } : {}),
       nodeId: node.id,
       controlSocket: context.controlSocket,
       token: context.token,
@@ -120,6 +121,7 @@ export async function planDataflow(graph: ResolvedGraph, context: PlanContext): 
       outputs,
       transports,
       descriptor: graph.descriptor.raw,
+      ...(Object.keys(node.config).length > 0 ? { settings: node.config as Record<string, Json> } : {}),
       ...(node.kind === "runtime" ? { operators: operatorConfigs(node, dirname(resolve(graph.descriptor.file))) } : {}),
     });
   }

@@ -51,6 +51,19 @@ export class TransportOptionError extends DescriptorError {
   }
 }
 
+/** A built-in node's `config:` (or its inputs and outputs against it) is not what the node takes. */
+export class NodeSettingsError extends DescriptorError {
+  constructor(
+    readonly node: string,
+    readonly builtin: string,
+    message: string,
+    readonly suggestion: string | undefined,
+    init: DescriptorErrorInit,
+  ) {
+    super(`${message}${suggestion ? `; did you mean '${suggestion}'?` : ""} (${builtin})`, init);
+  }
+}
+
 /** A node's `.ts`/`.js` file uses ES module syntax but would load as CommonJS. */
 export class NodeModuleTypeError extends DescriptorError {
   constructor(

@@ -3,6 +3,7 @@ import { RivuletError, type TransportPlugins } from "@rivulet/core";
 import { type Descriptor, type DescriptorErrorInit, type DescriptorWarning, type NodeDescriptor, type ParsedDescriptor, type ResolvedGraph, loadDescriptor, resolveGraph } from "@rivulet/descriptor";
 import type { BuildStep } from "./build-step.js";
 import { NodeProgramError } from "./daemon-errors.js";
+import { builtinConfigErrors } from "./builtin-nodes.js";
 import { type NodeCommand, nodeCommand } from "./node-command.js";
 import { nodeSourceErrors } from "./node-sources.js";
 import { operatorModuleErrors } from "./operator-modules.js";
@@ -78,6 +79,11 @@ export async function preflight(file: string, options: PreflightOptions = {}): P
       } catch (error) {
         errors.push(error as Error); // NodeProgramError: the runtime's program itself cannot run.
       }
+      continue;
+    }
+    if (node.kind === "builtin") {
+      errors.push(...builtinConfigErrors(node, parsed));
+      commands.set(node.id, nodeCommand(node, baseDir, { ...parsed.locate(["nodes", index], "path"), nodeId: node.id }));
       continue;
     }
     if (node.build) {

@@ -6,6 +6,7 @@ import {
   InvalidSourceError,
   NodeKindError,
   OperatorPortsError,
+  UnknownBuiltinNodeError,
   UnknownSourceNodeError,
   UnknownSourceOutputError,
   UnknownTransportNameError,
@@ -14,6 +15,7 @@ import {
 import { didYouMean } from "@rivulet/core";
 import { DEPRECATED_KEYS, REFUSED_OPERATOR_KEYS, TRANSPORT_KINDS } from "./schema.js";
 import { isTimerSource, parseTimer } from "./timer-spec.js";
+import { BUILTIN_NODES, builtinName, isBuiltinPath } from "./builtin-nodes.js";
 import type { YamlLocator, YamlPath } from "./yaml-locator.js";
 
 type Rec = Record<string, unknown>;
@@ -86,6 +88,11 @@ export function checkGraph(raw: unknown, locator: YamlLocator): { errors: Descri
     if (typeof node.path === "string" && isTimerSource(node.path)) {
       const timer = parseTimer(node.path);
       if (typeof timer === "string") errors.push(new InvalidSourceError(timer, locator.at(at("path"))));
+    }
+    if (typeof node.path === "string" && isBuiltinPath(node.path) && !builtinName(node.path)) {
+      const name = node.path.slice("rivulet/".length);
+      const suggestion = didYouMean(name, BUILTIN_NODES);
+      errors.push(new UnknownBuiltinNodeError(`'${node.path}' is not a built-in node${suggestion ? `; did you mean 'rivulet/${suggestion}'?` : ""} (built-in nodes: ${BUILTIN_NODES.map((n) => `rivulet/${n}`).join(", ")}; a file of yours under a folder named rivulet is written ./rivulet/...)`, locator.at(at("path"))));
     }
     checkTransport(node.transport, at("transport"));
     checkUnique(node.outputs, at("outputs"), "output", errors, locator);

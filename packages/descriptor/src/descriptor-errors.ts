@@ -62,6 +62,9 @@ export class UnknownSourceOutputError extends DescriptorError {}
 export class InvalidSourceError extends DescriptorError {}
 /** A node gives none, or more than one, of path, operator, operators, custom. */
 export class NodeKindError extends DescriptorError {}
+
+/** `path: rivulet/<name>` naming no built-in node. */
+export class UnknownBuiltinNodeError extends DescriptorError {}
 /** A transport name that is neither a built-in kind, a name under `transports`, nor a module path. */
 export class UnknownTransportNameError extends DescriptorError {}
 /**

@@ -1,3 +1,4 @@
+import type { BuiltinNodeName } from "./builtin-nodes.js";
 import type { QueuePolicy } from "@rivulet/core";
 import type { TimerSpec } from "./timer-spec.js";
 
@@ -41,8 +42,8 @@ export interface OperatorDescriptor {
   portPrefix: string;
 }
 
-/** What runs for a node: a process, a built-in timer, or a runtime hosting operators. */
-export type NodeKind = "process" | "timer" | "runtime";
+/** What runs for a node: a process, a built-in timer, a runtime hosting operators, or a built-in node (`rivulet/<name>`). */
+export type NodeKind = "process" | "timer" | "runtime" | "builtin";
 
 export interface NodeDescriptor {
   id: string;
@@ -58,6 +59,10 @@ export interface NodeDescriptor {
   /** Output ids; for runtimes with an `operators` list, `operator/output`. */
   outputs: string[];
   operators: OperatorDescriptor[];
+  /** The node's `config:` mapping from the YAML ({} when absent). */
+  config: Record<string, unknown>;
+  /** For built-in nodes (`path: rivulet/<name>`): the name. */
+  builtin?: BuiltinNodeName;
   /** For built-in timer nodes (`path: dora/timer/...`). */
   timer?: TimerSpec;
   sendStdoutAs?: string;

@@ -14,6 +14,7 @@ export { formatPath, type YamlPath } from "./yaml-locator.js";
 export { didYouMean } from "@rivulet/core";
 export { dataflowJsonSchema, dataflowSchema, TRANSPORT_KINDS, QUEUE_POLICIES, OPERATOR_THREADS, ID_PATTERN } from "./schema.js";
 export { parseTimer, isTimerSource, MIN_TIMER_PERIOD_NS, type TimerSpec } from "./timer-spec.js";
+export { BUILTIN_NODES, type BuiltinNodeName, builtinName, isBuiltinPath } from "./builtin-nodes.js";
 export { splitArgs } from "./split-args.js";
 export * from "./descriptor-errors.js";
 export { DescriptorFileNotFoundError, DescriptorReadError } from "./descriptor-file-errors.js";

@@ -77,9 +77,13 @@ export const nodeSchema = z.strictObject({
   id: id.describe("Unique node id"),
   name: z.string().optional(),
   description: z.string().optional(),
-  path: z.string().optional().describe("`.ts` (run with tsx), `.js`/`.mjs`, an executable, or `dora/timer/...`"),
+  path: z.string().optional().describe("`.ts` (run with tsx), `.js`/`.mjs`, an executable, `dora/timer/...`, or a built-in node (`rivulet/mqtt-bridge`)"),
   args: z.union([z.string(), z.array(z.string())]).optional(),
   env: z.record(z.string(), envValue).optional(),
+  config: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe("Settings of the node: what a built-in node (`rivulet/mqtt-bridge`) is configured with; any node reads its own with `node.settings()`"),
   build: z.string().optional().describe("Shell command run in the dataflow's folder before the node starts"),
   inputs: inputsSchema.optional(),
   outputs: outputsSchema.optional(),

@@ -1,6 +1,7 @@
 import { DEFAULT_QUEUE_SIZE } from "@rivulet/core";
 import { DEFAULT_TRANSPORT_KIND } from "@rivulet/core/internal";
 import type { Descriptor, InputDescriptor, NodeDescriptor, OperatorDescriptor, TransportConfig } from "./descriptor.js";
+import { builtinName } from "./builtin-nodes.js";
 import { declaredOutputs } from "./check-graph.js";
 import type { RawDataflow, RawInput, RawNode, RawOperator } from "./schema.js";
 import { splitArgs } from "./split-args.js";
@@ -32,13 +33,14 @@ function toNode(node: RawNode, line: number): NodeDescriptor {
   const operators = node.operators?.map((op) => toOperator(op, `${op.id!}/`)) ?? single;
   const args = node.args ?? custom?.args;
   const inputs = { ...custom?.inputs, ...node.inputs, ...(node.operator ? node.operator.inputs : {}) };
+  const builtin = path !== undefined ? builtinName(path) : undefined;
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...custom?.envs, ...node.env })) env[key] = String(value);
   return {
     id: node.id,
     name: node.name,
     description: node.description,
-    kind: typeof timer === "object" ? "timer" : operators.length > 0 ? "runtime" : "process",
+    kind: typeof timer === "object" ? "timer" : operators.length > 0 ? "runtime" : builtin ? "builtin" : "process",
     path: typeof timer === "object" ? undefined : path,
     args: args === undefined ? [] : typeof args === "string" ? splitArgs(args) : args,
     env,
@@ -46,6 +48,8 @@ function toNode(node: RawNode, line: number): NodeDescriptor {
     inputs: toInputs(inputs),
     outputs: declaredOutputs(node as Record<string, unknown>),
     operators,
+    config: node.config ?? {},
+    ...(builtin ? { builtin } : {}),
     timer: typeof timer === "object" ? timer : undefined,
     sendStdoutAs: node.send_stdout_as,
     restartPolicy: node.restart_policy ?? "never",

@@ -44,4 +44,8 @@ export { StreamWriter, type StreamInit, type StreamSendOptions, type StreamWrite
 export { StreamReader, type StreamChunk, type StreamChunkKind, type StreamReadOptions, type StreamReaderStats } from "./patterns/stream-reader.js";
 export { StreamEndedError, StreamProducerFailedError } from "./patterns/stream-errors.js";
 export { UndeclaredInputError, InputClaimedError, ReplyInputRewiredError } from "./patterns/claim-errors.js";
+export { InputReader, type InputReadOptions } from "./io/input-reader.js";
+export { ConcurrentMap, type MapConcurrentStage, type MapSource, mapConcurrent, mapConcurrentStage } from "./io/map-concurrent.js";
+export { type MapCallContext, type MapConcurrentOptions, type MapConcurrentStats, type MapFunction, DEFAULT_MAP_CONCURRENCY } from "./io/map-options.js";
+export { ThrottledLog, type LogSink, DEFAULT_LOG_INTERVAL_MS } from "./io/throttled-log.js";
 export { KEYS as PATTERN_KEYS } from "./patterns/pattern-keys.js";

@@ -1,7 +1,8 @@
-import type { InputEvent, LogLevel, NodeConfig, NodeEvent, NodeStatus, Parameter, PullOptions, SendableValue, TransportPlugins } from "@rivulet/core";
+import type { InputEvent, Json, LogLevel, NodeConfig, NodeEvent, NodeStatus, Parameter, PullOptions, SendableValue, TransportPlugins } from "@rivulet/core";
 import { readNodeConfig } from "@rivulet/core/internal";
 import { DaemonSession } from "./daemon-session.js";
 import type { InputStats } from "./input-queues.js";
+import { type InputReadOptions, type InputReader, inputs } from "./io/input-reader.js";
 import type { EventSource, NodeHost, OutputSink, SendMetadata, SendOutputOptions } from "./node-contract.js";
 import type { OutputStats } from "./output-channels.js";
 import type { RawSample } from "./raw-samples.js";
@@ -246,6 +247,18 @@ export class Node implements EventSource, OutputSink {
     return stream(this.#pattern().host, input, options);
   }
 
+  /**
+   * The events of input `inputId` (taken out of the main loop) as an async iterable, for a
+   * `for await` loop or an `it-pipe` source: `pipe(node.inputs("readings"),
+   * mapConcurrentStage(write, { concurrency: 4, timeout: 2000, node }), drain)`. Ends when the
+   * input closes, its producer fails or the node stops (`reader.ended` says which); leaving the
+   * loop lets the input go (what it still had queued is counted as discarded). See docs/async-io.md.
+   * @throws UndeclaredInputError, InputClaimedError.
+   */
+  inputs(inputId: string, options?: InputReadOptions): InputReader {
+    return inputs(this.#pattern().host, inputId, options);
+  }
+
   /** Sends a structured log line to the daemon (shown with the node id, kept in the run's logs). */
   log(level: LogLevel, message: string, fields?: Record<string, Parameter>): void {
     this.#host.log(level, message, fields);
@@ -267,6 +280,14 @@ export class Node implements EventSource, OutputSink {
    */
   stopDataflow(reason?: string): Promise<void> {
     return this.#host.stopDataflow(reason);
+  }
+
+  /**
+   * The node's own `config:` mapping from the YAML ({} when it has none): settings that are
+   * not inputs or outputs, such as a threshold or a service's URL, without going through `env`.
+   */
+  settings(): Readonly<Record<string, Json>> {
+    return this.config.settings ?? {};
   }
 
   /** The whole dataflow descriptor (the YAML as plain data). */

@@ -45,3 +45,9 @@ export class BrokerClosedError extends RivuletError {
     super(`${broker} was closed: start a new one`);
   }
 }
+
+/** The stdout and stderr lines of a failed `execFile` (a setup step), for a `BrokerStartError`. */
+export function commandOutput(error: unknown): string[] {
+  const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+  return `${stdout}\n${stderr}`.split("\n").filter((line) => line !== "");
+}

@@ -36,9 +36,12 @@ export class BrokerProcess {
     });
   }
 
-  /** Spawns `binary args` in `cwd`. A spawn failure is reported through `exited`, not thrown. */
-  static async spawn(binary: string, args: readonly string[], cwd: string): Promise<BrokerProcess> {
-    const { command, args: argv } = await orphanProofCommand(binary, args);
+  /**
+   * Spawns `binary args` in `cwd`, as `user` when given (see `orphanProofCommand`). A spawn
+   * failure is reported through `exited`, not thrown.
+   */
+  static async spawn(binary: string, args: readonly string[], cwd: string, user?: string): Promise<BrokerProcess> {
+    const { command, args: argv } = await orphanProofCommand(binary, args, user);
     return new BrokerProcess(spawn(command, argv, { cwd, stdio: ["ignore", "pipe", "pipe"], detached: false }));
   }
 
@@ -57,12 +60,13 @@ export class BrokerProcess {
   }
 
   /**
-   * Sends SIGTERM and resolves once the process exited; after `graceMs` without an exit, sends
-   * SIGKILL and waits for that. Resolves at once when the process already exited.
+   * Sends `signal` (default SIGTERM) and resolves once the process exited; after `graceMs`
+   * without an exit, sends SIGKILL and waits for that. Resolves at once when the process already
+   * exited.
    */
-  async stop(graceMs: number): Promise<BrokerExit> {
+  async stop(graceMs: number, signal: NodeJS.Signals = "SIGTERM"): Promise<BrokerExit> {
     if (this.#exit === undefined) {
-      this.#child.kill("SIGTERM");
+      this.#child.kill(signal);
       const exited = await waitFor<boolean>((resolve) => void this.exited.then(() => resolve(true)), { timeout: { ms: graceMs, value: false } });
       if (!exited) this.#child.kill("SIGKILL");
     }

@@ -1,5 +1,5 @@
 /**
- * @rivulet/test-brokers (private) — real `mosquitto` and `nats-server` processes for tests, on
+ * @rivulet/test-brokers (private) — real `mosquitto`, `nats-server` and PostgreSQL processes for tests, on
  * free ports of 127.0.0.1, each in a temporary folder, restartable on the same port, optionally
  * with authentication. Never a mock broker.
  *
@@ -25,3 +25,4 @@ export { freePort } from "./free-port.js";
 export { type BrokerTlsFiles, type BrokerTlsInit } from "./tls-files.js";
 export { type MosquittoInit, type MqttCredentials, startMosquitto } from "./mosquitto.js";
 export { type NatsAuth, type NatsInit, startNats } from "./nats.js";
+export { type PostgresInit, type PostgresServer, startPostgres } from "./postgres.js";

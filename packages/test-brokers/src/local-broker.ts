@@ -25,6 +25,18 @@ export interface BrokerRecipe {
    * `tls` is set when the broker must listen with TLS only, on these files.
    */
   prepare(dir: string, port: number, tls: ServerTlsFiles | undefined): Promise<string[]>;
+  /** The user the broker runs as (see `orphanProofCommand`); default this process's. */
+  user?: string;
+  /** What `stop()` sends first; default SIGTERM. */
+  stopSignal?: NodeJS.Signals;
+  /** Where clients connect, when more than `<scheme>://<host>:<port>` (a user, a database). */
+  url?: (scheme: string, host: string, port: number) => string;
+  /**
+   * Once the broker accepts TCP connections on its port: resolves true when it also serves
+   * clients (a server still starting up may accept and refuse), false when `timeoutMs` passed
+   * first. Default: accepting is serving.
+   */
+  ready?: (port: number, options: { timeoutMs: number; signal?: AbortSignal }) => Promise<boolean>;
 }
 
 /** Collaborators a test may replace. */
@@ -83,7 +95,8 @@ class LocalBroker implements Broker {
   }
 
   get url(): string {
-    return `${this.tlsFiles ? this.recipe.scheme.tls : this.recipe.scheme.plain}://${this.host}:${this.#port}`;
+    const scheme = this.tlsFiles ? this.recipe.scheme.tls : this.recipe.scheme.plain;
+    return this.recipe.url?.(scheme, this.host, this.#port) ?? `${scheme}://${this.host}:${this.#port}`;
   }
 
   get tls(): BrokerTlsFiles | undefined {
@@ -144,20 +157,22 @@ class LocalBroker implements Broker {
     for (let attempt = 1; ; attempt++) {
       if (!this.#pinned) this.#port = await this.components.pickPort();
       const args = await this.recipe.prepare(this.dir, this.#port, this.tlsFiles?.server);
-      const started = await BrokerProcess.spawn(this.binary, args, this.dir);
+      const started = await BrokerProcess.spawn(this.binary, args, this.dir, this.recipe.user);
       this.#process = started;
       let outcome: Awaited<ReturnType<typeof waitUntilAccepting>>;
       try {
+        const deadline = performance.now() + timeoutMs;
         outcome = await waitUntilAccepting(this.#port, { timeoutMs, pid: started.pid, exited: started.exited, signal: options.signal });
+        if (outcome === "accepting") outcome = await this.#serving(started, deadline - performance.now(), options.signal);
       } catch (error) {
-        await started.stop(this.#graceMs({}));
+        await started.stop(this.#graceMs({}), this.recipe.stopSignal);
         throw error;
       }
       if (outcome === "accepting" && started.running) {
         this.#pinned = true;
         return;
       }
-      const exit = await started.stop(this.#graceMs({}));
+      const exit = await started.stop(this.#graceMs({}), this.recipe.stopSignal);
       const inUse = started.output().some((line) => ADDRESS_IN_USE.test(line));
       if (inUse && !this.#pinned && attempt < MAX_PORT_ATTEMPTS) continue;
       const reason =
@@ -170,8 +185,21 @@ class LocalBroker implements Broker {
     }
   }
 
+  /** The recipe's `ready` check, given what is left of the start timeout, cut short when the broker exits. */
+  async #serving(started: BrokerProcess, timeoutMs: number, signal: AbortSignal | undefined): Promise<"accepting" | "exited" | "timeout"> {
+    if (this.recipe.ready === undefined) return "accepting";
+    const exited = new AbortController();
+    const options = { timeoutMs: Math.max(0, timeoutMs), signal: signal ? AbortSignal.any([signal, exited.signal]) : exited.signal };
+    try {
+      const serving = await Promise.race([this.recipe.ready(this.#port, options), started.exited.then(() => "exited" as const)]);
+      return serving === true ? "accepting" : serving === false ? "timeout" : serving;
+    } finally {
+      exited.abort(); // stops the checks when the broker exited first
+    }
+  }
+
   async #stop(options: BrokerStopOptions): Promise<void> {
-    await this.#process?.stop(this.#graceMs(options));
+    await this.#process?.stop(this.#graceMs(options), this.recipe.stopSignal);
   }
 
   #graceMs(options: BrokerStopOptions): number {

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { BrokerStartError } from "./broker-errors.js";
+import { BrokerStartError, commandOutput } from "./broker-errors.js";
 import type { Broker, BrokerInit } from "./broker.js";
 import { findBinary } from "./find-binary.js";
 import { type BrokerRecipe, type LocalBrokerComponents, launchBroker } from "./local-broker.js";
@@ -95,8 +95,7 @@ async function writePasswordFile(dir: string, auth: MqttCredentials): Promise<st
   try {
     await run(tool, ["-b", "-c", file, auth.username, auth.password], { timeout: 10_000 });
   } catch (error) {
-    const output = [(error as { stdout?: string }).stdout ?? "", (error as { stderr?: string }).stderr ?? ""].join("\n").split("\n").filter((line) => line !== "");
-    throw new BrokerStartError("mosquitto", 0, "mosquitto_passwd could not write the password file", output, { cause: error });
+    throw new BrokerStartError("mosquitto", 0, "mosquitto_passwd could not write the password file", commandOutput(error), { cause: error });
   }
   return file;
 }

@@ -33,10 +33,20 @@ let setpriv: Promise<string | undefined> | undefined;
  * sets PR_SET_PDEATHSIG and then execs the broker in the same process, so the pid, signals and
  * exit status are the broker's own. Without setpriv the broker runs directly and only
  * `killOnExit` guards it.
+ *
+ * With `user` (a server that refuses to run as root, such as PostgreSQL's), setpriv also
+ * switches to that user and its groups (`--reuid --regid --init-groups`) before it sets the
+ * parent-death signal, which a change of user would otherwise clear; without setpriv, `runuser
+ * -u <user> --` runs it (a process of its own in between: only `killOnExit` guards it).
  */
-export async function orphanProofCommand(binary: string, args: readonly string[]): Promise<{ command: string; args: string[] }> {
+export async function orphanProofCommand(binary: string, args: readonly string[], user?: string): Promise<{ command: string; args: string[] }> {
   // A missing setpriv is not an error here: the exit hook still covers normal exits.
   setpriv ??= findBinary({ name: "setpriv", aptPackage: "util-linux" }).catch(() => undefined);
   const wrapper = await setpriv;
-  return wrapper === undefined ? { command: binary, args: [...args] } : { command: wrapper, args: ["--pdeathsig", "SIGKILL", "--", binary, ...args] };
+  if (wrapper !== undefined) {
+    const switchUser = user === undefined ? [] : [`--reuid=${user}`, `--regid=${user}`, "--init-groups"];
+    return { command: wrapper, args: [...switchUser, "--pdeathsig", "SIGKILL", "--", binary, ...args] };
+  }
+  if (user === undefined) return { command: binary, args: [...args] };
+  return { command: await findBinary({ name: "runuser", aptPackage: "util-linux" }), args: ["-u", user, "--", binary, ...args] };
 }

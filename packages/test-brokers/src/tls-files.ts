@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { BrokerStartError } from "./broker-errors.js";
+import { BrokerStartError, commandOutput } from "./broker-errors.js";
 
 const run = promisify(execFile);
 
@@ -83,9 +83,7 @@ export async function writeTlsFiles(openssl: string, dir: string, broker: string
     try {
       await run(openssl, args, { cwd: folder, timeout: OPENSSL_TIMEOUT_MS });
     } catch (error) {
-      const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
-      const output = `${stdout}\n${stderr}`.split("\n").filter((line) => line !== "");
-      throw new BrokerStartError(broker, 0, `openssl could not make the TLS files ('openssl ${args.join(" ")}')`, output, { cause: error });
+      throw new BrokerStartError(broker, 0, `openssl could not make the TLS files ('openssl ${args.join(" ")}')`, commandOutput(error), { cause: error });
     }
   };
   const key = (name: string): Promise<void> => step(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", name]);

@@ -24,7 +24,7 @@ function alive(pid: number): boolean {
 }
 
 /** Runs a Node process that starts a broker, prints its pid and folder, then does `then`. */
-async function brokerInChild(starter: "startMosquitto" | "startNats", then: "wait" | "exit"): Promise<{ child: ReturnType<typeof spawn>; pid: number }> {
+async function brokerInChild(starter: "startMosquitto" | "startNats" | "startPostgres", then: "wait" | "exit"): Promise<{ child: ReturnType<typeof spawn>; pid: number }> {
   const code = `
     const m = await import(process.argv[1]);
     const broker = await m.${starter}();
@@ -43,7 +43,7 @@ async function brokerInChild(starter: "startMosquitto" | "startNats", then: "wai
   return { child, pid };
 }
 
-describe.each(["startMosquitto", "startNats"] as const)("%s in a test process that dies", (starter) => {
+describe.each(["startMosquitto", "startNats", "startPostgres"] as const)("%s in a test process that dies", (starter) => {
   it("takes its broker along when killed with SIGKILL", async () => {
     const { child, pid } = await brokerInChild(starter, "wait");
     expect(alive(pid)).toBe(true);

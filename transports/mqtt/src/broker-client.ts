@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import mqttjs, { type IClientOptions, type MqttClient, type Timer } from "mqtt";
+import mqttjs, { type IClientOptions, type IPublishPacket, type MqttClient, type Timer } from "mqtt";
 import { tlsFailure, waitFor } from "@rivulet/core/internal";
 import { backoffDelay } from "./backoff.js";
 import { MqttBrokerUnreachableError, MqttFileError, MqttNotAuthorizedError, MqttTlsError } from "./mqtt-errors.js";
@@ -23,6 +23,20 @@ export interface BrokerClientInit {
   will?: { topic: string; payload: Buffer; qos: 0 | 1 | 2; retain: boolean };
   /** Channels this connection serves, for error messages. */
   channels: readonly string[];
+  /**
+   * Handles each incoming PUBLISH before it is acknowledged (PUBACK/PUBREC go out when the
+   * promise settles, and mqtt.js reads the next packet only then: backpressure up to the
+   * broker). Installed before the first connect, so messages a persistent session kept are not
+   * missed. Without it messages are acknowledged at once and only emitted as 'message'. A
+   * rejection is passed to mqtt.js as a packet error: handle errors inside.
+   */
+  handleMessage?: (packet: IPublishPacket) => Promise<void>;
+  /**
+   * Called after each connection attempt that failed or connection that closed, before the
+   * reconnect: the error (undefined when the connection just closed), the delay and the
+   * attempt number (0 for the first retry). Not called after a refusal or a close.
+   */
+  onRetry?: (error: Error | undefined, delayMs: number, attempt: number) => void;
 }
 
 /** CONNACK return codes (MQTT 3.1.1) that retrying cannot fix. */
@@ -63,6 +77,8 @@ export class BrokerClient {
   #attempt = 0;
   #timer: NodeJS.Timeout | undefined;
   #lastError: Error | undefined;
+  /** The last connection attempt's TLS failure (an untrusted certificate, no TLS there), if any. */
+  #tlsError: Error | undefined;
   #refused: MqttNotAuthorizedError | undefined;
   #up = false;
   #holds = 0;
@@ -93,10 +109,13 @@ export class BrokerClient {
         : {}),
     };
     this.client = mqttjs.connect(settings.url, options);
+    const handle = init.handleMessage;
+    if (handle) this.client.handleMessage = (packet, done) => void handle(packet).then(() => done(), done);
     this.client.on("error", (error) => {
       // Connection errors are kept for the message of a failed connect; the "close" that
       // follows each of them drives the reconnect.
       this.#lastError = error;
+      if (tlsFailure(error)) this.#tlsError = error;
       const code = (error as { code?: unknown }).code;
       if (typeof code === "number" && REFUSED.has(code)) {
         this.#refused = new MqttNotAuthorizedError(settings.url, init.channels, code, { cause: error });
@@ -126,16 +145,22 @@ export class BrokerClient {
   /**
    * Connects and resolves once the broker accepted (CONNACK 0). Retries with backoff while the
    * broker cannot be reached.
-   * @throws MqttNotAuthorizedError when the broker refuses the credentials; AbortError when
-   *   `signal` fires (the client is closed then).
+   * @throws MqttNotAuthorizedError when the broker refuses the credentials; MqttTlsError when
+   *   a TLS handshake fails (a certificate that does not verify, no TLS on that port); AbortError
+   *   when `signal` fires (the client is closed then).
    */
   static async open(init: BrokerClientInit, signal?: AbortSignal): Promise<BrokerClient> {
     const broker = new BrokerClient(init);
     try {
-      await waitFor<void>((resolve, reject) => {
+      // Held: the reconnect timer between attempts must keep the process alive while it waits
+      // for a broker that is not up yet (an idle connection does not, see the class).
+      await broker.hold(waitFor<void>((resolve, reject) => {
         const connected = (): void => resolve();
         const closed = (): void => {
           if (broker.#refused) reject(broker.#refused);
+          // A certificate that does not verify does not fix itself: fail at once, naming it,
+          // rather than retry forever as for a broker that is not up yet.
+          else if (broker.#tlsError) reject(broker.#tlsFailure(broker.#tlsError));
         };
         broker.client.on("connect", connected);
         broker.client.on("close", closed);
@@ -144,7 +169,7 @@ export class BrokerClient {
           broker.client.off("connect", connected);
           broker.client.off("close", closed);
         };
-      }, signal ? { signal } : {});
+      }, signal ? { signal } : {}));
     } catch (error) {
       await broker.close(0);
       throw error;
@@ -187,9 +212,13 @@ export class BrokerClient {
 
   /** Why the last connection attempt failed: TLS (what to fix), or the broker not reachable. */
   #failure(): MqttTlsError | MqttBrokerUnreachableError {
-    const { url } = this.init.settings;
-    const tls = tlsFailure(this.#lastError);
-    return tls ? new MqttTlsError(url, this.init.channels, tls.kind, tls.reason, { cause: this.#lastError }) : new MqttBrokerUnreachableError(url, this.init.channels, { cause: this.#lastError });
+    return this.#tlsFailure(this.#lastError) ?? new MqttBrokerUnreachableError(this.init.settings.url, this.init.channels, { cause: this.#lastError });
+  }
+
+  /** `error` as an MqttTlsError naming what to fix, or undefined when it is not about TLS. */
+  #tlsFailure(error: Error | undefined): MqttTlsError | undefined {
+    const tls = tlsFailure(error);
+    return tls && new MqttTlsError(this.init.settings.url, this.init.channels, tls.kind, tls.reason, { cause: error });
   }
 
   /**
@@ -253,7 +282,10 @@ export class BrokerClient {
 
   #scheduleReconnect(): void {
     clearTimeout(this.#timer);
-    const delay = backoffDelay(this.#attempt++, this.init.settings.reconnectMinMs, this.init.settings.reconnectMaxMs);
+    const attempt = this.#attempt++;
+    const delay = backoffDelay(attempt, this.init.settings.reconnectMinMs, this.init.settings.reconnectMaxMs);
+    this.init.onRetry?.(this.#lastError, delay, attempt);
+    this.#lastError = undefined;
     this.#timer = setTimeout(() => {
       if (this.#closing) return;
       // The same stores: messages not yet acknowledged are sent again on the new connection.

@@ -79,7 +79,10 @@ export class MqttSubscription implements Subscription {
       if (!up) subscription.#bounced = true;
       // Subscribing again brings the retained status: an ONLINE the publisher sent while this
       // subscriber was away, or its ENDED (whose final sequence number counts what was missed).
-      else broker.client.subscribe(topics.status, { qos: MQTT_CONTROL_QOS });
+      // The data topic too: a broker that kept no session (clean_session, or its store lost)
+      // forgot it, and mqtt.js renews nothing itself (its reconnects are off, see BrokerClient);
+      // with a kept session subscribing again changes nothing.
+      else broker.client.subscribe({ [topic]: { qos: settings.qos }, [topics.status]: { qos: MQTT_CONTROL_QOS } });
       subscription.#status(up ? "connected" : "reconnecting");
     };
     broker.onRefused = (error) => subscription.#end(error);

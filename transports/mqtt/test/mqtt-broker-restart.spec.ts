@@ -21,8 +21,8 @@ const seqChunk = (seq: number): Uint8Array => {
 const seqOf = (frame: Uint8Array): number => new DataView(frame.buffer, frame.byteOffset, 8).getFloat64(0, true);
 
 /** Sends 0..total-1, restarting the broker after `restartAt`; returns what the subscriber got, its statuses and drops. */
-async function acrossRestart(qos: 0 | 1, total: number, restartAt: number): Promise<{ seqs: number[]; statuses: ChannelStatus[]; drops: number }> {
-  const options = { url: broker.url, prefix: `restart/${process.pid}/qos${qos}`, qos, reconnect_min_ms: 20, reconnect_max_ms: 200 };
+async function acrossRestart(qos: 0 | 1, total: number, restartAt: number, cleanSession = false): Promise<{ seqs: number[]; statuses: ChannelStatus[]; drops: number }> {
+  const options = { url: broker.url, prefix: `restart/${process.pid}/qos${qos}/${cleanSession ? "clean" : "kept"}`, qos, reconnect_min_ms: 20, reconnect_max_ms: 200, clean_session: cleanSession };
   const [channel] = (await mqtt().plan({ dataflowId: "r", runDir: "/nonexistent", options, channels: [{ channel: "a/out", producer: "a", output: "out", subscribers: ["b"] }] })) as [PlannedChannel];
   const producer = mqtt().create({ dataflowId: "r", nodeId: "a", options });
   const consumer = mqtt().create({ dataflowId: "r", nodeId: "b", options });
@@ -61,5 +61,12 @@ describe("a broker restart mid-stream", () => {
     expect(seqs.length + drops).toBe(2000);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
     expect(new Set(seqs).size).toBe(seqs.length);
+  });
+
+  it("clean_session: true (the broker keeps no session): the subscriptions are made again, frames after the reconnect arrive, what the restart lost is counted", async () => {
+    const { seqs, drops } = await acrossRestart(1, 2000, 500, true);
+    expect(seqs.length + drops).toBe(2000);
+    expect(seqs.at(-1)).toBe(1999);
+    expect(seqs.filter((seq) => seq > 1000).length).toBeGreaterThan(900);
   });
 });

@@ -1,4 +1,4 @@
-import { CONTROL_PROTOCOL_VERSION, type LogLevel, type Metadata, type NodeConfig, type NodeStatus, type Parameter, type StopEvent } from "@rivulet/core";
+import { CONTROL_PROTOCOL_VERSION, type Json, type LogLevel, type Metadata, type NodeConfig, type NodeStatus, type Parameter, type StopEvent } from "@rivulet/core";
 import { HybridClock } from "@rivulet/core/internal";
 import type { Vector } from "apache-arrow";
 import type { NodeHost } from "../node-contract.js";
@@ -40,6 +40,8 @@ export interface MockNodeInit {
   nodeId?: string;
   /** What `node.dataflowDescriptor()` returns. */
   descriptor?: unknown;
+  /** What `node.settings()` returns (the node's `config:`). */
+  settings?: Record<string, Json>;
   /** STOP is ordered (as by Ctrl-C) once the node has sent this many messages: ends a source's loop on `node.signal`. */
   stopAfterOutputs?: number;
 }
@@ -73,6 +75,7 @@ export class MockSession implements NodeHost {
       inputs: inputs.map((id) => ({ id, source: "mock", queueSize: 10, queuePolicy: "drop_oldest" })),
       outputs: (init.outputs ?? []).map((id) => ({ id, channels: [] })),
       descriptor: init.descriptor ?? { nodes: [{ id: nodeId }] },
+      ...(init.settings ? { settings: init.settings } : {}),
     };
     this.inputs = new ScriptedEvents(script, { nodeId, inputs, clock: this.#clock, onStop: (reason) => this.lifecycle.stop(reason) });
     this.outputs = new NodeOutputs({
