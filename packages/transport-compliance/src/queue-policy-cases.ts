@@ -161,8 +161,10 @@ export function queuePolicyCases(withTransports: WithTransports, capabilities: T
       expect(sent).toBeLessThan(total / 2);
       let settled = false;
       void wait!.then(() => (settled = true));
-      // Many event-loop turns give a paused subscriber every chance to (wrongly) drain.
+      // Many event-loop turns, and time for any timer-driven acknowledgement, give a paused
+      // subscriber every chance to (wrongly) drain.
       for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setTimeout(resolve, 100));
       expect(settled).toBe(false);
       expect(recorder.frames).toHaveLength(0);
       recorder.subscription.resume();

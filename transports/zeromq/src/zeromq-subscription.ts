@@ -45,6 +45,8 @@ export class ZeromqSubscription implements Subscription {
   #paused = false;
   /** Frames of a message not delivered yet because of a pause, delivered first on resume. */
   #held: Buffer[] = [];
+  /** The whole DATA message `#held` belongs to, until its last frame is delivered. */
+  #heldMessage: Buffer[] | undefined;
   /** The channel's end (or loss), when it came while a frame was held. */
   #heldClose: (() => void) | undefined;
   /** The publisher's connection dropped; reported once what was read before is delivered. */
@@ -162,22 +164,14 @@ export class ZeromqSubscription implements Subscription {
     if (!this.#ended) this.#tell(kindPart(ZmqKind.BYE));
     this.#ended = true;
     this.#held = [];
+    this.#heldMessage = undefined;
     this.#shut();
   }
 
   #onMessage([head, ...bodies]: Buffer[]): void {
     const kind = kindOf(head);
     if (kind === ZmqKind.DATA && bodies.length > 0) {
-      // One message, one or more frames (a burst): acknowledged as one.
-      this.#unackedFrames++;
-      for (const body of bodies) this.#unackedBytes += body.byteLength;
-      if (this.#unackedFrames >= ACK_EVERY_FRAMES || this.#unackedBytes >= ACK_EVERY_BYTES) this.#acknowledge();
-      else if (!this.#idleAck) {
-        // Armed whatever else is waiting to be read (a PROBE is no DATA, and acknowledges nothing):
-        // a publisher holds its process alive while its messages are unacknowledged.
-        this.#idleAck = setTimeout(() => this.#acknowledge(), ZEROMQ_IDLE_ACK_MS);
-        this.#idleAck.unref();
-      }
+      this.#heldMessage = bodies;
       this.#deliver(bodies);
       return;
     }
@@ -191,11 +185,32 @@ export class ZeromqSubscription implements Subscription {
     else if (kind !== ZmqKind.PROBE) this.#corrupt(kind);
   }
 
-  /** Hands `frames` to the consumer in order; those left when it pauses are held for `resume`. */
+  /**
+   * Hands `frames` to the consumer in order; those left when it pauses are held for `resume`.
+   * The message they belong to counts as read (and is acknowledged) only once all of them are
+   * delivered: a receive already pending when `pause()` came must not let the publisher send more.
+   */
   #deliver(frames: Buffer[]): void {
     let i = 0;
     while (i < frames.length && !this.#paused) this.options.onFrame(frames[i++]!);
     this.#held = i === 0 ? frames : frames.slice(i);
+    const message = this.#heldMessage;
+    if (this.#held.length > 0 || !message) return;
+    this.#heldMessage = undefined;
+    this.#read(message);
+  }
+
+  /** Counts one delivered DATA message (one or more frames, a burst: acknowledged as one). */
+  #read(bodies: Buffer[]): void {
+    this.#unackedFrames++;
+    for (const body of bodies) this.#unackedBytes += body.byteLength;
+    if (this.#unackedFrames >= ACK_EVERY_FRAMES || this.#unackedBytes >= ACK_EVERY_BYTES) this.#acknowledge();
+    else if (!this.#idleAck) {
+      // Armed whatever else is waiting to be read (a PROBE is no DATA, and acknowledges nothing):
+      // a publisher holds its process alive while its messages are unacknowledged.
+      this.#idleAck = setTimeout(() => this.#acknowledge(), ZEROMQ_IDLE_ACK_MS);
+      this.#idleAck.unref();
+    }
   }
 
   #corrupt(kind: number | undefined): void {
